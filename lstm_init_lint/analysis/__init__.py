@@ -1,0 +1,236 @@
+"""From a parsed module to the weights of its recurrent cells, with roles.
+
+    interpreter  evaluate the module abstractly: weights, op graph, loops
+    cells        find LSTM / GRU gating patterns in the op graph
+    roles        follow each gate back to its weights and their operands
+    (here)       merge what several evaluations saw of the same weight and
+                 describe it as ``model.CellWeight``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
+from . import symbolic as S
+from .cells import find_cells
+from .initializers import to_model
+from .interpreter import Interpreter
+from .numbers import render_shape
+from .roles import CellUsage, Usage, analyse_cells
+from .values import InitVal, WeightInstance
+
+_GATE_ORDER = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    weights: tuple[CellWeight, ...]
+    incomplete: bool  # the interpreter stopped early on a huge file
+    dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
+
+
+def analyse(module: cst.Module) -> Analysis:
+    interpreter = Interpreter(module)
+    interpreter.run()
+    dialect = "tf1" if interpreter.tf1_evidence else "tf2"
+    cells = find_cells(interpreter.adds, interpreter.muls)
+    if not cells:
+        return Analysis((), interpreter.incomplete, dialect)
+    describer = _Describer(module)
+    cell_usages = analyse_cells(cells, describer.text)
+    if not cell_usages:
+        return Analysis((), interpreter.incomplete, dialect)
+    weights = _cell_weights(cell_usages, describer, dialect)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect)
+
+
+class _Describer:
+    """Source text and positions of nodes, computed only when needed."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._positions = None
+
+    def text(self, node: object, limit: int = 60) -> str:
+        code = " ".join(self.module.code_for_node(node).split())
+        return code if len(code) <= limit else code[: limit - 1] + "…"
+
+    def span(self, node: cst.CSTNode) -> Span:
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        where = self._positions[node]
+        return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+
+def _identity(weight: WeightInstance) -> tuple[int, str | None]:
+    if weight.binding is not None:
+        node, instance, _ = weight.binding
+        return id(node), instance
+    return id(weight.creation_node), None
+
+
+def _cell_weights(cell_usages: list[CellUsage], describer: _Describer, dialect: str) -> list[CellWeight]:
+    groups: dict[tuple[int, str | None], list[tuple[Usage, CellUsage]]] = {}
+    for cell_usage in cell_usages:
+        for usage in cell_usage.usages:
+            groups.setdefault(_identity(usage.weight), []).append((usage, cell_usage))
+    out = []
+    for entries in groups.values():
+        weight = _describe_weight(entries, describer, dialect)
+        if weight is not None:
+            out.append(weight)
+    return out
+
+
+def _role(usages: list[Usage]) -> tuple[Role, bool] | None:
+    kinds = {u.kind for u in usages}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    if kind == "projection":
+        return Role.PROJECTION, True
+    if kind == "peephole":
+        return Role.PEEPHOLE, True
+    if kind == "bias":
+        gates = {u.gate for u in usages}
+        if usages[0].cell.kind == "lstm" and gates == {"f"} and all(u.block is None for u in usages):
+            return Role.FORGET_BIAS, True
+        return Role.BIAS, True
+    operands = {u.operand for u in usages}
+    if operands == {"input"}:
+        return Role.INPUT_KERNEL, True
+    if operands == {"state"}:
+        return Role.RECURRENT_KERNEL, True
+    if operands == {"fused"}:
+        return Role.FUSED_KERNEL, True
+    if operands == {"input", "state"} and any(u.rows for u in usages):
+        return Role.FUSED_KERNEL, True
+    return None
+
+
+def _gates(usages: list[Usage], kind: str) -> tuple[tuple[str, ...], int | None]:
+    """The gates a weight feeds in the order of its column blocks, and the
+    index of the forget gate's block."""
+    blocks = {}
+    for usage in usages:
+        if usage.block is not None and usage.gate is not None:
+            blocks.setdefault(usage.block, usage.gate)
+    if not blocks:
+        names = {u.gate for u in usages if u.gate is not None}
+        ordered = tuple(g for g in _GATE_ORDER[kind] if g in names)
+        return ordered, (0 if ordered == ("f",) else None)
+    widths = {round(end - start, 6) for start, end in blocks}
+    if len(widths) != 1:
+        ordered_blocks = sorted(blocks)
+        gates = tuple(blocks[b] for b in ordered_blocks)
+    else:
+        width = widths.pop()
+        count = max(1, round(1 / width)) if width > 0 else 1
+        slots = ["?"] * count
+        for (start, _), gate in blocks.items():
+            index = int(round(start / width))
+            if 0 <= index < count:
+                slots[index] = gate
+        gates = tuple(slots)
+    forget = gates.index("f") if "f" in gates else None
+    return gates, forget
+
+
+def _number(expr) -> int | None:
+    value = S.as_number(expr) if expr is not None else None
+    return int(value) if value is not None and value == int(value) else None
+
+
+def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str) -> CellWeight | None:
+    usages = [u for u, _ in entries]
+    kinds = {u.cell.kind for u in usages}
+    if len(kinds) != 1:
+        return None
+    kind = kinds.pop()
+    role_certain = _role(usages)
+    if role_certain is None:
+        return None
+    role, _ = role_certain
+    instances = [u.weight for u in usages]
+    representative = max(instances, key=lambda w: (w.init is not None, w.depth))
+    init = representative.init
+    if init is None:
+        return None
+    gates, forget_block = _gates(usages, kind)
+    shape = representative.shape or init.shape
+    site = _site(representative, init, shape, describer, dialect)
+    blocks = max(1, len(gates)) if any(u.block for u in usages) else 1
+    units = fan_in = None
+    if shape:
+        if role in (Role.RECURRENT_KERNEL, Role.PROJECTION, Role.PEEPHOLE):
+            units = _number(shape[0])
+        elif shape[-1] is not None and S.as_number(shape[-1]) is not None:
+            units = _number(S.binary("/", shape[-1], S.const(float(blocks))))
+        if role == Role.INPUT_KERNEL and len(shape) == 2:
+            fan_in = _number(shape[0])
+    evidence: list[str] = []
+    for usage in usages:
+        for line in usage.evidence:
+            if line not in evidence:
+                evidence.append(line)
+    offsets = [c.runtime_forget_offset for _, c in entries]
+    cells = {id(u.cell) for u in usages}
+    gate_width = None
+    if shape and role in (Role.BIAS, Role.FORGET_BIAS, Role.INPUT_KERNEL, Role.RECURRENT_KERNEL, Role.FUSED_KERNEL):
+        gate_width = S.render(S.divide(shape[-1], len(gates) if len(gates) > 1 else 1))
+    return CellWeight(
+        site=site,
+        role=role,
+        cell=CellKind(kind),
+        gates=gates,
+        forget_block=forget_block,
+        runtime_forget_offset=max(offsets) if offsets else 0.0,
+        units=units,
+        fan_in=fan_in,
+        certain=all(u.certain for u in usages),
+        evidence=tuple(evidence[:4]),
+        peepholes=any(c.cell.kind == "lstm" and any(u.kind == "peephole" for u in c.usages) for _, c in entries if id(c.cell) in cells),
+        projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
+        gate_width=gate_width,
+    )
+
+
+def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str) -> WeightSite:
+    if weight.binding is not None:
+        target, instance, depth = weight.binding
+        name = describer.text(target, 80)
+        span = describer.span(target)
+    else:
+        instance, depth = None, weight.depth
+        name = weight.name_hint or describer.text(weight.creation_node, 50)
+        span = describer.span(weight.creation_node)
+    source = None if init.implicit else describer.text(init.node, 80)
+    initializer = to_model(init.dist, shape, source, dialect)
+    if init.implicit:
+        initializer = Initializer(initializer.name, initializer.params, _implicit_source(init, describer), initializer.entry_std, initializer.fan_scaling, initializer.pieces)
+    helper = init.helper
+    if helper is None and weight.creator is not None and depth < weight.depth:
+        helper = weight.creator
+    init_span = None if init.implicit == "get_variable default" or init.implicit == "add_weight default" else describer.span(init.node)
+    return WeightSite(
+        weight=name,
+        instance=instance,
+        span=span,
+        creation=weight.api,
+        initializer=initializer,
+        init_span=init_span,
+        helper=helper,
+        helper_line=init_span.line if helper and init_span else None,
+        shape=render_shape(shape),
+        implicit=init.implicit,
+    )
+
+
+def _implicit_source(init: InitVal, describer: _Describer) -> str | None:
+    if init.implicit == "variable_scope":
+        return describer.text(init.node, 80)
+    return None

@@ -1,0 +1,868 @@
+"""What calls do, for the interpreter: TensorFlow / Keras / NumPy calls,
+weight creation, recurrence drivers, builtins, methods of known values and
+subscripts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import libcst as cst
+
+from . import symbolic as S
+from .apis import activation_name, canonical, op_kind, table_key
+from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
+from .numbers import to_expr, to_shape
+from .values import (
+    NONE,
+    BoundMethod,
+    ClassVal,
+    Component,
+    Const,
+    DictVal,
+    FuncVal,
+    InitializerObj,
+    InitVal,
+    ModuleRef,
+    ObjVal,
+    Op,
+    Opaque,
+    Origin,
+    RngVal,
+    Seq,
+    SuperVal,
+    Value,
+    WeightInstance,
+    WeightVal,
+)
+
+if TYPE_CHECKING:
+    from .interpreter import Frame, Interpreter
+
+
+class ScopeCtx(Value):
+    """``tf.variable_scope(...)`` and ``tf.get_variable_scope()``."""
+
+    __slots__ = ("initializer",)
+
+    def __init__(self, initializer: Value | None) -> None:
+        self.initializer = initializer
+
+
+class Parts(Value):
+    """``tf.unstack(x)`` / ``tf.split(x, n)`` with a count only the unpacking
+    target will tell."""
+
+    __slots__ = ("parent", "kind", "axis", "node")
+
+    def __init__(self, parent: Value, kind: str, axis: Any, node: cst.CSTNode) -> None:
+        self.parent = parent
+        self.kind = kind
+        self.axis = axis
+        self.node = node
+
+    def part(self, k: int, count: int) -> Value:
+        if self.kind == "split":
+            return Component(self.parent, ("split", k, count, self.axis), self.node)
+        return Component(self.parent, ("index", k), self.node)
+
+
+class ExternalMethod(Value):
+    """A method of something outside the file (``super().build``)."""
+
+    __slots__ = ("obj", "name")
+
+    def __init__(self, obj: Value, name: str) -> None:
+        self.obj = obj
+        self.name = name
+
+
+class Builtin(Value):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+BUILTINS = {
+    name: Builtin(name)
+    for name in (
+        "range",
+        "len",
+        "enumerate",
+        "zip",
+        "list",
+        "tuple",
+        "reversed",
+        "sorted",
+        "int",
+        "float",
+        "str",
+        "dict",
+        "super",
+        "getattr",
+        "setattr",
+        "max",
+        "min",
+        "abs",
+        "print",
+        "isinstance",
+        "sum",
+        "round",
+        "iter",
+        "next",
+        "map",
+        "hasattr",
+        "bool",
+    )
+}
+
+_ACTIVATION_STRINGS = {"sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "elu", "selu", "linear", "swish", "silu", "gelu"}
+_PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze", "copy", "clone", "float", "type", "T", "transpose", "detach", "to"}
+
+
+# --- entry points from the interpreter -------------------------------------------
+
+
+def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    if isinstance(callee, ModuleRef):
+        return api_call(it, callee.qualname, args, kwargs, node, frame)
+    if isinstance(callee, FuncVal):
+        return it.invoke(callee, args, kwargs, None, frame, node)
+    if isinstance(callee, BoundMethod):
+        return it.invoke(callee.func, args, kwargs, callee.obj, frame, node)
+    if isinstance(callee, ClassVal):
+        return it.instantiate(callee, args, kwargs, frame)
+    if isinstance(callee, InitializerObj):
+        return apply_initializer(callee, args, kwargs)
+    if isinstance(callee, ObjVal):
+        return it.call_object(callee, args, kwargs, frame, node)
+    if isinstance(callee, Builtin):
+        return call_builtin(it, callee.name, args, kwargs, node, frame)
+    if isinstance(callee, ExternalMethod):
+        return external_method(it, callee.obj, callee.name, args, kwargs, node, frame)
+    if isinstance(callee, Const) and isinstance(callee.value, str) and callee.value in _ACTIVATION_STRINGS:
+        return Op("act", tuple(args[:1]), node, callee.value)
+    return it.make_op("call", tuple(args) + tuple(kwargs.values()), node, _label(callee))
+
+
+def _label(value: Value) -> str:
+    if isinstance(value, Opaque):
+        return value.label
+    if isinstance(value, Component) and value.key[0] == "attr":
+        return value.key[1]
+    return type(value).__name__
+
+
+def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value | None:
+    """Method calls on values the interpreter understands; None to fall back
+    to attribute lookup and a plain call."""
+    if isinstance(base, (ModuleRef, ClassVal)):
+        return None
+    if isinstance(base, ObjVal):
+        found = base.attrs.get(name)
+        if found is None and base.cls is not None:
+            found = base.cls.lookup(name)
+        if found is not None:
+            return None
+        return external_method(it, base, name, args, kwargs, node, frame)
+    if isinstance(base, SuperVal):
+        if base.cls is not None:
+            for parent in base.cls.bases:
+                if isinstance(parent, ClassVal) and isinstance(parent.lookup(name), FuncVal):
+                    return None
+        return external_method(it, base.obj, name, args, kwargs, node, frame)
+    if isinstance(base, Seq) and base.kind == "list":
+        if name == "append" and args:
+            base.items.append(args[0])
+            # self.kernels.append(variable(...)): created here, as self.kernels[k]
+            it.note_binding(args[0], node.func.value, f"{_dotted(node.func.value)}[{len(base.items) - 1}]", frame, it.call_mark)
+            return NONE
+        if name == "extend" and args:
+            items = it.known_items(args[0])
+            if items is not None:
+                base.items.extend(items)
+            return NONE
+        if name == "insert" and len(args) == 2 and isinstance(args[0], Const) and isinstance(args[0].value, int):
+            base.items.insert(args[0].value, args[1])
+            return NONE
+        return Opaque(name)
+    if isinstance(base, DictVal):
+        return dict_method(base, name, args, kwargs)
+    if isinstance(base, InitVal):
+        if name in _PASS_METHODS:
+            return base
+        return Opaque(name)
+    if isinstance(base, RngVal):
+        return tensor_init(it, "rng", name, args, kwargs, node)
+    if isinstance(base, ScopeCtx):
+        if name == "set_initializer" and args:
+            if it.scope_initializers:
+                it.scope_initializers[-1] = args[0]
+            else:
+                it.global_scope_initializer = args[0]
+        return NONE
+    if isinstance(base, Const):
+        if isinstance(base.value, str) and name == "format" and all(isinstance(a, Const) for a in args):
+            try:
+                return Const(base.value.format(*[a.value for a in args]))
+            except Exception:  # noqa: BLE001 - user format strings
+                return Opaque("str")
+        return Opaque(name)
+    if isinstance(base, WeightVal):
+        if name in ("read_value", "value", "numpy"):
+            return base
+        return it.make_op("call", (base, *args), node, name)
+    if isinstance(base, (Opaque, Op, Component)):
+        if name in _PASS_METHODS:
+            return Op("pass", (base,), node, name)
+        if name == "read":
+            return Component(base, ("other",), node)
+        return it.make_op("call", (base, *args), node, name)
+    return None
+
+
+def _dotted(node: cst.CSTNode) -> str:
+    from .interpreter import dotted
+
+    return dotted(node) or "…"
+
+
+def dict_method(base: DictVal, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    if name in ("get", "setdefault") and args and isinstance(args[0], Const):
+        found = base.entries.get(args[0].value)
+        if found is None and len(args) > 1:
+            if name == "setdefault":
+                base.entries[args[0].value] = args[1]
+            return args[1]
+        return found if found is not None else NONE
+    if name == "update":
+        if args and isinstance(args[0], DictVal):
+            base.entries.update(args[0].entries)
+        base.entries.update(kwargs)
+        return NONE
+    if name == "values":
+        return Seq(list(base.entries.values()), "list")
+    if name == "keys":
+        return Seq([Const(k) for k in base.entries], "list")
+    if name == "items":
+        return Seq([Seq([Const(k), v]) for k, v in base.entries.items()], "list")
+    return Opaque(name)
+
+
+def external_method(it: Interpreter, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """A method the file does not define: Keras' ``add_weight`` and friends."""
+    if name in ("add_weight", "add_variable"):
+        return create_add_weight(it, args, kwargs, node, frame)
+    if name in ("__init__", "build"):
+        return NONE
+    return it.make_op("call", tuple(args), node, name)
+
+
+def subscript(it: Interpreter, base: Value, node: cst.Subscript, frame: Frame) -> Value:
+    elements = node.slice
+    if isinstance(base, (Seq, DictVal, Const)) and len(elements) == 1:
+        inner = elements[0].slice
+        if isinstance(inner, cst.Index):
+            key = it.ev(inner.value, frame)
+            if isinstance(key, Const):
+                try:
+                    if isinstance(base, Seq):
+                        return base.items[key.value]
+                    if isinstance(base, DictVal):
+                        found = base.entries.get(key.value)
+                        return found if found is not None else Opaque("dict item")
+                    return Const(base.value[key.value])
+                except (IndexError, TypeError, KeyError):
+                    return Opaque("item")
+        elif isinstance(inner, cst.Slice) and isinstance(base, Seq):
+            lower = it.ev(inner.lower, frame) if inner.lower is not None else Const(None)
+            upper = it.ev(inner.upper, frame) if inner.upper is not None else Const(None)
+            if isinstance(lower, Const) and isinstance(upper, Const):
+                try:
+                    return Seq(base.items[lower.value : upper.value], base.kind)
+                except TypeError:
+                    pass
+        return Opaque("item")
+    if isinstance(base, InitVal):
+        return base
+    if isinstance(base, Parts) and len(elements) == 1 and isinstance(elements[0].slice, cst.Index):
+        key = it.ev(elements[0].slice.value, frame)
+        if isinstance(key, Const) and isinstance(key.value, int):
+            return Component(base.parent, ("index", key.value), node)
+        return Component(base.parent, ("other",), node)
+    return Component(base, slice_key(it, elements, frame), node)
+
+
+def slice_key(it: Interpreter, elements: Any, frame: Frame) -> tuple:
+    def bound(expr: cst.CSTNode | None, default: Any) -> Any:
+        if expr is None:
+            return default
+        return to_expr(it.ev(expr, frame))
+
+    def full(element: cst.SubscriptElement) -> bool:
+        inner = element.slice
+        if isinstance(inner, cst.Slice):
+            return inner.lower is None and inner.upper is None
+        return isinstance(inner, cst.Index) and isinstance(inner.value, cst.Ellipsis)
+
+    if len(elements) == 1:
+        inner = elements[0].slice
+        if isinstance(inner, cst.Index):
+            key = it.ev(inner.value, frame)
+            if isinstance(key, Const) and isinstance(key.value, (int, str)):
+                return ("index", key.value)
+            return ("other",)
+        return ("slice1", bound(inner.lower, S.const(0)), bound(inner.upper, None))
+    last = elements[-1].slice
+    if isinstance(last, cst.Slice) and all(full(e) for e in elements[:-1]) and not full(elements[-1]):
+        return ("cols", bound(last.lower, S.const(0)), bound(last.upper, None))
+    return ("other",)
+
+
+def init_arithmetic(kind: str, left: Value, right: Value) -> Value | None:
+    """``np.random.randn(n, m) * 0.01`` and friends: scale or shift an initial
+    value by a number."""
+    if isinstance(left, InitVal) and not isinstance(right, (InitVal, WeightVal)):
+        factor = to_expr(right)
+        if factor is None:
+            return None
+        if kind == "mul":
+            return scaled_init(left, factor)
+        if kind == "div":
+            return scaled_init(left, S.binary("/", S.const(1.0), factor))
+        if kind == "add":
+            return _with_dist(left, left.dist.shifted(factor))
+        if kind == "sub":
+            return _with_dist(left, left.dist.shifted(S.neg(factor)))
+        return None
+    if isinstance(right, InitVal) and not isinstance(left, (InitVal, WeightVal)):
+        factor = to_expr(left)
+        if factor is None:
+            return None
+        if kind == "mul":
+            return scaled_init(right, factor)
+        if kind == "add":
+            return _with_dist(right, right.dist.shifted(factor))
+    return None
+
+
+def scaled_init(value: InitVal, factor: S.Expr) -> InitVal:
+    return _with_dist(value, value.dist.scaled(factor))
+
+
+def _with_dist(value: InitVal, dist: Dist) -> InitVal:
+    out = InitVal(dist, value.node, value.shape)
+    out.helper, out.helper_node = value.helper, value.helper_node
+    return out
+
+
+def apply_initializer(obj: InitializerObj, args: list[Value], kwargs: dict[str, Value]) -> InitVal:
+    shape_value = args[0] if args else kwargs.get("shape")
+    shape = to_shape(shape_value) if shape_value is not None else None
+    out = InitVal(obj.dist, obj.node, shape)
+    out.helper, out.helper_node = obj.helper, obj.helper_node
+    return out
+
+
+# --- builtins --------------------------------------------------------------------
+
+
+def call_builtin(it: Interpreter, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    if name == "range":
+        if args and all(isinstance(a, Const) and isinstance(a.value, int) for a in args):
+            values = range(*[a.value for a in args])
+            if len(values) <= 64:
+                return Seq([Const(v) for v in values], "list")
+        return Opaque("range")
+    if name == "len":
+        items = it.known_items(args[0]) if args else None
+        return Const(len(items)) if items is not None else Opaque("len", Origin("unknown", name="len"))
+    if name == "enumerate" and args:
+        items = it.known_items(args[0])
+        if items is not None:
+            return Seq([Seq([Const(i), v]) for i, v in enumerate(items)], "list")
+        return Opaque("enumerate")
+    if name == "zip":
+        lists = [it.known_items(a) for a in args]
+        if lists and all(items is not None for items in lists):
+            return Seq([Seq(list(group)) for group in zip(*lists)], "list")
+        return Opaque("zip")
+    if name in ("list", "tuple", "reversed", "sorted", "iter"):
+        if not args:
+            return Seq([], "list")
+        items = it.known_items(args[0])
+        if items is None:
+            return args[0]
+        if name == "reversed":
+            items = items[::-1]
+        return Seq(items, "list" if name == "list" else "tuple")
+    if name in ("int", "float", "round", "abs"):
+        if args and isinstance(args[0], Const) and isinstance(args[0].value, (int, float, str)):
+            try:
+                return Const({"int": int, "float": float, "round": round, "abs": abs}[name](args[0].value))
+            except (TypeError, ValueError):
+                return Opaque(name)
+        return Op("pass", tuple(args[:1]), node, name) if args else Const(0)
+    if name == "str" and args and isinstance(args[0], Const):
+        return Const(str(args[0].value))
+    if name == "dict":
+        result = DictVal(dict(args[0].entries) if args and isinstance(args[0], DictVal) else {})
+        result.entries.update(kwargs)
+        return result
+    if name == "super":
+        return SuperVal(frame.cls, frame.self_obj)
+    if name == "getattr" and len(args) >= 2 and isinstance(args[1], Const) and isinstance(args[1].value, str):
+        return it.get_attr(args[0], args[1].value, node)
+    if name == "setattr" and len(args) == 3 and isinstance(args[1], Const) and isinstance(args[0], ObjVal):
+        args[0].attrs[str(args[1].value)] = args[2]
+        return NONE
+    if name in ("max", "min", "sum") and args and all(isinstance(a, Const) for a in args):
+        try:
+            return Const({"max": max, "min": min, "sum": sum}[name](a.value for a in args))
+        except (TypeError, ValueError):
+            return Opaque(name)
+    if name == "print":
+        return NONE
+    return Opaque(name)
+
+
+# --- TensorFlow / Keras / NumPy ------------------------------------------------
+
+
+def api_call(it: Interpreter, qualname: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    resolved = canonical(qualname)
+    if resolved is None:
+        return it.make_op("call", tuple(args), node, qualname)
+    namespace, path = resolved
+    kind = op_kind(namespace, path)
+    if kind is not None:
+        return known_op(it, kind, namespace, path, args, kwargs, node, frame)
+    if path.endswith("LSTMStateTuple"):
+        c = args[0] if args else kwargs.get("c", Opaque("c"))
+        h = args[1] if len(args) > 1 else kwargs.get("h", Opaque("h"))
+        return Seq([c, h], "tuple", node)
+    if table_key(namespace, path) in TENSOR_INITS:
+        return tensor_init(it, namespace, path, args, kwargs, node)
+    spec = object_spec(namespace, path)
+    if spec is not None:
+        return InitializerObj(build_object(spec, _numbers(args), _numbers_kw(kwargs), generation(namespace)), node)
+    return it.make_op("call", tuple(args) + tuple(kwargs.values()), node, path)
+
+
+def _number(value: Value) -> Any:
+    if isinstance(value, Const):
+        if isinstance(value.value, bool) or value.value is None or isinstance(value.value, str):
+            return value.value
+        return S.const(float(value.value)) if isinstance(value.value, (int, float)) else None
+    expr = to_expr(value)
+    return expr
+
+
+def _numbers(args: list[Value]) -> list[Any]:
+    return [_number(a) for a in args]
+
+
+def _numbers_kw(kwargs: dict[str, Value]) -> dict[str, Any]:
+    return {k: _number(v) for k, v in kwargs.items()}
+
+
+def tensor_init(it: Interpreter, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call) -> Value:
+    key = f"rng:{path}" if namespace == "rng" else table_key(namespace, path)
+    if key not in TENSOR_INITS:
+        return Opaque(path)
+    _, params, _ = TENSOR_INITS[key]
+    bound = bind(params, args, kwargs)
+    shape_value = bound.pop("shape", None)
+    if isinstance(shape_value, list):
+        shape = to_shape(Seq(shape_value))
+    elif shape_value is not None:
+        shape = to_shape(shape_value)
+    else:
+        shape = None
+    numbers = {k: _number(v) for k, v in bound.items() if isinstance(v, Value)}
+    if key in ("tf:eye", "tf:linalg.eye", "np:eye", "np:identity", "keras:ops.eye"):
+        first = next(iter(bound.values()), None)
+        dim = to_expr(first) if isinstance(first, Value) else None
+        shape = (dim, dim) if dim is not None else None
+        numbers = {}
+    return InitVal(build_tensor(key, numbers), node, shape)
+
+
+def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    def arg(index: int, name: str, default: Value | None = None) -> Value | None:
+        if len(args) > index:
+            return args[index]
+        return kwargs.get(name, default)
+
+    if kind == "matmul":
+        a, b = arg(0, "a"), arg(1, "b")
+        if a is None or b is None:
+            a, b = arg(0, "x1"), arg(1, "x2")
+        if a is None or b is None:
+            return Opaque("matmul")
+        return Op("matmul", (a, b), node)
+    if kind == "einsum":
+        tensors = [a for a in args if not (isinstance(a, Const) and isinstance(a.value, str))]
+        if len(tensors) == 2:
+            return Op("matmul", (tensors[0], tensors[1]), node)
+        return it.make_op("call", tuple(tensors), node, "einsum")
+    if kind == "add_n":
+        items = it.known_items(arg(0, "inputs", Seq([])))
+        return it.make_op("add", tuple(items or ()), node)
+    if kind in ("add", "sub", "mul", "div"):
+        a, b = arg(0, "x"), arg(1, "y")
+        if a is None or b is None:
+            return Opaque(kind)
+        scaled = init_arithmetic(kind, a, b)
+        if scaled is not None:
+            return scaled
+        return it.make_op(kind, (a, b), node)
+    if kind == "act":
+        x = arg(0, "x") or arg(0, "features")
+        return Op("act", (x,) if x is not None else (), node, activation_name(path))
+    if kind == "concat":
+        values = arg(0, "values") or arg(0, "xs") or arg(0, "tensors")
+        items = it.known_items(values) if values is not None else None
+        if items is None:
+            return Opaque("concat")
+        if items and all(isinstance(v, InitVal) for v in items):
+            return concat_inits(items, node)
+        return Op("concat", tuple(items), node, arg(1, "axis"))
+    if kind == "stack":
+        values = arg(0, "values") or arg(0, "arrays") or arg(0, "object")
+        items = it.known_items(values) if values is not None else None
+        if items is None:
+            return Op("pass", (values,), node) if values is not None else Opaque("stack")
+        return Seq(items, "stack", node)
+    if kind == "unstack":
+        value = arg(0, "value") or arg(0, "x")
+        if isinstance(value, Seq):
+            return Seq(list(value.items), "tuple")
+        num = arg(1, "num")
+        if isinstance(num, Const) and isinstance(num.value, int):
+            return Seq([Component(value, ("index", k), node) for k in range(num.value)], "tuple", node)
+        return Parts(value, "unstack", None, node)
+    if kind == "split":
+        value = arg(0, "value") or arg(0, "ary") or arg(0, "x")
+        parts = arg(1, "num_or_size_splits") or arg(1, "indices_or_sections")
+        axis_value = arg(2, "axis")
+        axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
+        if isinstance(value, InitVal):
+            count = parts.value if isinstance(parts, Const) and isinstance(parts.value, int) else 2
+            return Seq([value] * count, "tuple", node)
+        if isinstance(parts, Const) and isinstance(parts.value, int):
+            return Seq([Component(value, ("split", k, parts.value, axis), node) for k in range(parts.value)], "tuple", node)
+        sizes = it.known_items(parts) if parts is not None else None
+        if sizes is not None:
+            exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
+            return Seq([Component(value, ("split", k, exprs, axis), node) for k in range(len(exprs))], "tuple", node)
+        return Parts(value, "split", axis, node)
+    if kind == "pass":
+        value = arg(0, "x") or arg(0, "value") or arg(0, "tensor") or arg(0, "input") or arg(0, "t")
+        if path == "constant" and isinstance(value, Const) and isinstance(value.value, (int, float)):
+            shape_value = arg(2, "shape")
+            shape = to_shape(shape_value) if shape_value is not None else None
+            return InitVal(Dist("constant", {"value": S.const(float(value.value))}), node, shape)
+        if isinstance(value, (InitVal, Const)) or value is None:
+            return value if value is not None else Opaque(path)
+        return Op("pass", (value,), node, path)
+    if kind == "gather":
+        return Op("gather", (arg(0, "params") or Opaque("params"), arg(1, "ids") or arg(1, "indices") or Opaque("ids")), node)
+    if kind == "sqrt":
+        x = arg(0, "x")
+        if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0:
+            return Const(x.value**0.5)
+        return Op("sqrt", (x,) if x is not None else (), node)
+    if kind == "xw_plus_b":
+        x, w, b = arg(0, "x"), arg(1, "weights"), arg(2, "biases")
+        if x is None or w is None or b is None:
+            return Opaque("xw_plus_b")
+        return it.make_op("add", (Op("matmul", (x, w), node), b), node)
+    if kind == "while_loop":
+        return while_loop(it, arg(1, "body"), arg(2, "loop_vars"), node, frame)
+    if kind == "scan":
+        return scan(it, arg(0, "fn"), arg(1, "elems"), arg(2, "initializer"), node, frame)
+    if kind == "k_rnn":
+        return keras_rnn(it, arg(0, "step_function"), arg(1, "inputs"), arg(2, "initial_states"), node, frame)
+    if kind == "variable":
+        return create_variable(it, namespace, path, args, kwargs, node, frame)
+    if kind == "get_variable":
+        return create_get_variable(it, args, kwargs, node, frame)
+    if kind == "variable_scope":
+        return ScopeCtx(arg(3, "initializer"))
+    if kind == "get_variable_scope":
+        return ScopeCtx(None)
+    if kind in ("qr", "svd"):
+        return decomposition(kind, namespace, arg(0, "a") or arg(0, "tensor") or arg(0, "input"), node)
+    if kind == "activation_get":
+        name = arg(0, "identifier")
+        if isinstance(name, Const) and isinstance(name.value, str):
+            return ModuleRef(f"keras.activations.{name.value}")
+        return name if name is not None else Opaque("activation")
+    if kind == "initializer_get":
+        return initializer_value(arg(0, "identifier"), node) or Opaque("initializer")
+    if kind == "rng":
+        return RngVal()
+    return Opaque(path)
+
+
+def concat_inits(items: list[InitVal], node: cst.CSTNode) -> Value:
+    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``."""
+    pieces = []
+    for item in items:
+        if not item.shape or len(item.shape) != 1:
+            return InitVal(Dist("unknown", {"expr": "concat"}), node, None)
+        pieces.append((item.shape[0], item.dist))
+    total = pieces[0][0]
+    for size, _ in pieces[1:]:
+        total = S.binary("+", total, size)
+    return InitVal(Dist("piecewise", pieces=pieces), node, (total,))
+
+
+def decomposition(kind: str, namespace: str, value: Value | None, node: cst.CSTNode) -> Value:
+    """An orthogonal matrix written by hand: ``np.linalg.svd(np.random.randn(n, n))``."""
+    if not isinstance(value, InitVal):
+        return Seq([Opaque(kind), Opaque(kind), Opaque(kind)])
+    ortho = InitVal(Dist("orthogonal", {"gain": S.const(1.0)}), value.node, value.shape)
+    ortho.helper, ortho.helper_node = value.helper, value.helper_node
+    if kind == "qr":
+        return Seq([ortho, Opaque("r")])
+    if namespace == "np":
+        return Seq([ortho, Opaque("s"), ortho])
+    return Seq([Opaque("s"), ortho, ortho])
+
+
+# --- recurrence drivers -----------------------------------------------------------
+
+
+def _slots(it: Interpreter, template: Value | None, record: Any, names: list[str], index: int, spread: bool) -> Value:
+    """Opaque loop slots shaped like ``template``: one per item of a known
+    sequence. ``spread``: the items are separate parameters of the body
+    (``tf.while_loop``), else one parameter holds them all (``tf.scan``)."""
+    items = it.known_items(template) if template is not None else None
+    if items is None:
+        name = names[index] if index < len(names) else "state"
+        return Opaque(name, Origin("slot", record, index, name))
+    slots = []
+    for k in range(len(items)):
+        if spread:
+            name = names[index + k] if index + k < len(names) else f"loop_var_{k}"
+        else:
+            name = f"{names[index] if index < len(names) else 'state'}[{k}]"
+        slots.append(Opaque(name, Origin("slot", record, index + k, name)))
+    return Seq(slots, "tuple")
+
+
+def _param_names(func: Value) -> list[str]:
+    target = func.func if isinstance(func, BoundMethod) else func
+    if not isinstance(target, FuncVal):
+        return []
+    params = target.node.params
+    names = [p.name.value for p in (*params.posonly_params, *params.params)]
+    if isinstance(func, BoundMethod) and names:
+        names = names[1:]
+    return names
+
+
+def _call(it: Interpreter, func: Value, args: list[Value], frame: Frame) -> Value | None:
+    if isinstance(func, FuncVal):
+        return it.invoke(func, args, {}, None, frame)
+    if isinstance(func, BoundMethod):
+        return it.invoke(func.func, args, {}, func.obj, frame)
+    return None
+
+
+def _pair(record: Any, slots: Value, result: Value | None) -> None:
+    if isinstance(slots, Seq):
+        items = result.items if isinstance(result, Seq) else None
+        for k, slot in enumerate(slots.items):
+            if items is not None and k < len(items):
+                record.pairs[id(slot)] = items[k]
+    elif result is not None:
+        record.pairs[id(slots)] = result
+
+
+def while_loop(it: Interpreter, body: Value | None, loop_vars: Value | None, node: cst.Call, frame: Frame) -> Value:
+    from .interpreter import Record
+
+    record = Record("driver", node, "tf.while_loop")
+    it.records.append(record)
+    names = _param_names(body) if body is not None else []
+    slots = _slots(it, loop_vars, record, names, 0, spread=True)
+    args = list(slots.items) if isinstance(slots, Seq) else [slots]
+    result = _call(it, body, args, frame) if body is not None else None
+    _pair(record, slots, result)
+    count = len(args)
+    return Seq([Opaque("while_loop output") for _ in range(count)], "tuple", node)
+
+
+def scan(it: Interpreter, fn: Value | None, elems: Value | None, initializer: Value | None, node: cst.Call, frame: Frame) -> Value:
+    from .interpreter import Record
+
+    record = Record("driver", node, "tf.scan")
+    it.records.append(record)
+    names = _param_names(fn) if fn is not None else []
+    acc = _slots(it, initializer if initializer is not None else elems, record, names, 0, spread=False)
+    element = Component(elems if elems is not None else Opaque("elems"), ("other",), node)
+    result = _call(it, fn, [acc, element], frame) if fn is not None else None
+    _pair(record, acc, result)
+    return Opaque("scan output")
+
+
+def keras_rnn(it: Interpreter, step: Value | None, inputs: Value | None, initial: Value | None, node: cst.Call, frame: Frame) -> Value:
+    from .interpreter import Record
+
+    record = Record("driver", node, "K.rnn")
+    it.records.append(record)
+    names = _param_names(step) if step is not None else []
+    states = _slots(it, initial, record, names, 1, spread=False)
+    element = Component(inputs if inputs is not None else Opaque("inputs"), ("other",), node)
+    result = _call(it, step, [element, states], frame) if step is not None else None
+    new_states = result.items[1] if isinstance(result, Seq) and len(result.items) > 1 else None
+    _pair(record, states, new_states)
+    return Seq([Opaque("last_output"), Opaque("outputs"), Opaque("new_states")], "tuple", node)
+
+
+# --- weight creation ------------------------------------------------------------
+
+
+def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> WeightInstance:
+    weight = WeightInstance(node, api, frame.depth, frame.func is not None)
+    weight.creator = frame.func.name if frame.func is not None else None
+    weight.index = len(it.weights)
+    it.weights.append(weight)
+    return weight
+
+
+def _arg_node(node: cst.Call, index: int, keyword: str) -> cst.CSTNode | None:
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    for arg in node.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    if index < len(positional):
+        return positional[index].value
+    return None
+
+
+def initializer_value(value: Value | None, node: cst.CSTNode) -> Value | None:
+    """An ``initializer=`` argument as an initializer object, when it is one."""
+    if isinstance(value, InitializerObj):
+        return value
+    if isinstance(value, Const) and isinstance(value.value, str):
+        dist = keras_string(value.value)
+        return InitializerObj(dist, node) if dist is not None else None
+    if isinstance(value, ModuleRef):
+        resolved = canonical(value.qualname)
+        if resolved is not None:
+            spec = object_spec(*resolved)
+            if spec is not None:
+                return InitializerObj(build_object(spec, [], {}, generation(resolved[0])), node)
+    return None
+
+
+def _resolve_initial(it: Interpreter, value: Value | None, shape: tuple | None, frame: Frame, node: cst.CSTNode) -> InitVal | None:
+    """The initial distribution from an initializer argument of any form."""
+    if value is None:
+        return None
+    if isinstance(value, InitVal):
+        return value
+    obj = initializer_value(value, node)
+    if obj is not None:
+        out = InitVal(obj.dist, obj.node, shape)
+        out.helper, out.helper_node = obj.helper, obj.helper_node
+        return out
+    if isinstance(value, (FuncVal, BoundMethod)):
+        shape_arg: Value = Seq([Opaque("dim")]) if shape is None else Opaque("shape")
+        result = _call(it, value, [shape_arg] if not _takes_no_args(value) else [], frame)
+        if isinstance(result, InitVal):
+            if shape is not None:
+                result = InitVal(result.dist, result.node, shape) if result.shape is None or _shape_is_opaque(result.shape) else result
+            return result
+    return None
+
+
+def _takes_no_args(func: Value) -> bool:
+    target = func.func if isinstance(func, BoundMethod) else func
+    if not isinstance(target, FuncVal):
+        return False
+    params = target.node.params
+    count = len(params.posonly_params) + len(params.params)
+    if isinstance(func, BoundMethod):
+        count -= 1
+    return count == 0 and not isinstance(params.star_arg, cst.Param)
+
+
+def _shape_is_opaque(shape: tuple) -> bool:
+    return len(shape) == 1 and shape[0][0] == "s" and shape[0][1] == "shape"
+
+
+def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """``tf.Variable(initial_value)``, ``K.variable(value)``,
+    ``keras.Variable(initializer, shape=...)``."""
+    api = "keras.Variable" if namespace == "keras" and path.endswith("Variable") else ("K.variable" if namespace == "keras" else "tf.Variable")
+    keyword = "initializer" if api == "keras.Variable" else ("value" if api == "K.variable" else "initial_value")
+    weight = _new_weight(it, node, api, frame)
+    value = args[0] if args else kwargs.get(keyword)
+    shape_value = kwargs.get("shape")
+    shape = to_shape(shape_value) if shape_value is not None else None
+    weight.init_node = _arg_node(node, 0, keyword)
+    init = _resolve_initial(it, value, shape, frame, node)
+    if isinstance(value, (FuncVal, BoundMethod)) and init is None:
+        result = _call(it, value, [], frame)
+        init = result if isinstance(result, InitVal) else None
+    weight.init = init
+    weight.shape = shape or (init.shape if init is not None else None)
+    name = kwargs.get("name")
+    weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    return WeightVal(weight)
+
+
+def create_get_variable(it: Interpreter, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """``tf.get_variable(name, shape, dtype, initializer)``: no initializer
+    means the enclosing variable scope's, else glorot_uniform (TF1)."""
+    weight = _new_weight(it, node, "get_variable", frame)
+    name = args[0] if args else kwargs.get("name")
+    weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    shape_value = args[1] if len(args) > 1 else kwargs.get("shape")
+    shape = to_shape(shape_value) if shape_value is not None else None
+    init_value = args[3] if len(args) > 3 else kwargs.get("initializer")
+    weight.init_node = _arg_node(node, 3, "initializer")
+    if isinstance(init_value, Const) and init_value.value is None:
+        init_value = None
+    init = _resolve_initial(it, init_value, shape, frame, node)
+    if init is None and init_value is None:
+        scope_init = next((s for s in reversed(it.scope_initializers) if s is not None), it.global_scope_initializer)
+        init = _resolve_initial(it, scope_init, shape, frame, node) if scope_init is not None else None
+        if init is not None:
+            init = InitVal(init.dist, init.node, shape or init.shape)
+            init.implicit = "variable_scope"
+        else:
+            init = InitVal(Dist("glorot_uniform"), node, shape)
+            init.implicit = "get_variable default"
+    weight.init = init
+    weight.shape = shape or (init.shape if init is not None else None)
+    return WeightVal(weight)
+
+
+def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """Keras ``self.add_weight(...)``: Keras 3's positional order is (shape,
+    initializer, dtype), tf.keras 2's (name, shape, dtype, initializer)."""
+    weight = _new_weight(it, node, "add_weight", frame)
+    keras2 = bool(args) and isinstance(args[0], Const) and isinstance(args[0].value, str)
+    order = ("name", "shape", "dtype", "initializer") if keras2 else ("shape", "initializer", "dtype")
+    bound = dict(zip(order, args))
+    bound.update(kwargs)
+    name = bound.get("name")
+    weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    shape = to_shape(bound["shape"]) if "shape" in bound else None
+    init_value = bound.get("initializer")
+    weight.init_node = _arg_node(node, order.index("initializer"), "initializer")
+    if isinstance(init_value, Const) and init_value.value is None:
+        init_value = None
+    init = _resolve_initial(it, init_value, shape, frame, node)
+    if init is None and init_value is None:
+        init = InitVal(Dist("glorot_uniform"), node, shape)
+        init.implicit = "add_weight default"
+    weight.init = init
+    weight.shape = shape or (init.shape if init is not None else None)
+    return WeightVal(weight)

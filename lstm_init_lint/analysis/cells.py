@@ -1,0 +1,196 @@
+"""Find recurrent cells in the operation graph by their gating arithmetic.
+
+An LSTM updates its cell state as ``c = f * c_prev + i * g``: two products,
+one of a gate and the previous cell state, one of two gates; its output is
+``h = o * act(c)``. A GRU interpolates its hidden state:
+``h = z * h_prev + (1 - z) * h_tilde``. These shapes are what make a cell a
+cell, whatever its weights are called; ``roles.py`` then checks that the
+cell really feeds a hidden state back through a matmul.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .values import Component, Const, Op, Opaque, Value
+
+# Unknown one-argument callables that are not activations.
+_NOT_ACTIVATIONS = {"read", "append", "write", "assign", "get_shape", "len", "shape", "zeros_like", "ones_like"}
+
+
+def strip(value: Value) -> Value:
+    """Look through shape-preserving wrappers: dropout, reshape, cast..."""
+    while isinstance(value, Op) and value.kind == "pass" and value.args:
+        value = value.args[0]
+    return value
+
+
+def is_raw(value: Value) -> bool:
+    """A value the step receives from outside: a parameter, a loop-carried
+    variable, or a piece of one (``state[0]``, ``h, c = state``)."""
+    value = strip(value)
+    while isinstance(value, Component):
+        value = strip(value.parent)
+    return isinstance(value, Opaque)
+
+
+@dataclass
+class Gate:
+    """A gate's activation and its pre-activation (the argument of the
+    activation, possibly a piece of a split)."""
+
+    value: Value
+    pre: Value
+    activation: str
+    complement: bool = False  # the gate is used as ``1 - g``
+
+
+def gate_of(value: Value) -> Gate | None:
+    value = strip(value)
+    if isinstance(value, Op):
+        if value.kind == "act" and value.args:
+            return Gate(value, value.args[0], str(value.meta))
+        if value.kind == "sub" and len(value.args) == 2:
+            one = value.args[0]
+            if isinstance(one, Const) and one.value == 1:
+                inner = gate_of(value.args[1])
+                if inner is not None:
+                    return Gate(inner.value, inner.pre, inner.activation, not inner.complement)
+        if value.kind == "call" and value.meta not in _NOT_ACTIVATIONS:
+            tensors = [a for a in value.args if not isinstance(a, Const)]
+            if len(tensors) == 1:
+                return Gate(value, tensors[0], "?")
+    if isinstance(value, Component):
+        parent = strip(value.parent)
+        if isinstance(parent, Op) and parent.kind == "act" and parent.args:
+            return Gate(value, Component(parent.args[0], value.key, value.node), str(parent.meta))
+    return None
+
+
+def additive_terms(value: Value) -> list[Value]:
+    """The terms of a sum (nested ``+`` and ``tf.add`` / ``tf.add_n``)."""
+    value = strip(value)
+    if isinstance(value, Op) and value.kind == "add":
+        out: list[Value] = []
+        for arg in value.args:
+            out.extend(additive_terms(arg))
+        return out
+    return [value]
+
+
+def product(value: Value) -> tuple[Value, Value] | None:
+    value = strip(value)
+    if isinstance(value, Op) and value.kind == "mul" and len(value.args) == 2:
+        return value.args[0], value.args[1]
+    return None
+
+
+@dataclass
+class Cell:
+    kind: str  # "lstm" or "gru"
+    update: Op  # the new cell state (LSTM) / new hidden state (GRU)
+    prev: Value  # the previous cell state (LSTM) / hidden state (GRU)
+    gates: dict[str, Gate] = field(default_factory=dict)
+    h_out: Op | None = None  # LSTM: o * act(c)
+
+    @property
+    def updates(self) -> set[int]:
+        """Identities of the values this cell produces as new state."""
+        out = {id(self.update)}
+        if self.h_out is not None:
+            out.add(id(self.h_out))
+        return out
+
+
+def _gate_and_raw(pair: tuple[Value, Value]) -> tuple[Gate, Value] | None:
+    for a, b in (pair, pair[::-1]):
+        gate = gate_of(a)
+        if gate is not None and is_raw(b) and gate_of(b) is None:
+            return gate, strip(b)
+    return None
+
+
+def _two_gates(pair: tuple[Value, Value]) -> tuple[Gate, Gate] | None:
+    first, second = gate_of(pair[0]), gate_of(pair[1])
+    if first is None or second is None:
+        return None
+    return first, second
+
+
+def _same_gate(a: Gate, b: Gate) -> bool:
+    return a.value is b.value or (strip(a.pre) is strip(b.pre) and a.activation == b.activation)
+
+
+def find_cells(adds: list[Op], muls: list[Op]) -> list[Cell]:
+    cells: list[Cell] = []
+    for op in adds:
+        terms = additive_terms(op)
+        if len(terms) != 2:
+            continue
+        products = [product(t) for t in terms]
+        if products[0] is None or products[1] is None:
+            continue
+        for keep, mix in ((products[0], products[1]), (products[1], products[0])):
+            found = _gate_and_raw(keep)
+            if found is None:
+                continue
+            first_gate, prev = found
+            gates = _two_gates(mix)
+            if gates is not None:
+                cell = _classify(op, first_gate, prev, gates, muls)
+                if cell is not None:
+                    cells.append(cell)
+                    break
+            # GRU: h = z * h_prev + (1 - z) * candidate, candidate not a gate
+            other = _interpolation(first_gate, mix)
+            if other is not None:
+                cells.append(Cell("gru", op, prev, {"z": first_gate, "h": other}))
+                break
+    return cells
+
+
+def _interpolation(keep_gate: Gate, mix: tuple[Value, Value]) -> Gate | None:
+    """``(1 - z) * h_tilde`` for the ``z`` that multiplies h_prev."""
+    for a, b in (mix, mix[::-1]):
+        gate = gate_of(a)
+        if gate is not None and _same_gate(gate, keep_gate) and gate.complement != keep_gate.complement:
+            candidate = gate_of(b)
+            if candidate is not None:
+                return candidate
+    return None
+
+
+def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], muls: list[Op]) -> Cell | None:
+    first, second = gates
+    interpolates = (_same_gate(first, keep_gate) and first.complement != keep_gate.complement) or (
+        _same_gate(second, keep_gate) and second.complement != keep_gate.complement
+    )
+    h_out, out_gate = _output_of(op, muls)
+    if interpolates and h_out is None:
+        # z * h + (1 - z) * tanh(...): a GRU whose candidate is an activation.
+        candidate = second if _same_gate(first, keep_gate) else first
+        return Cell("gru", op, prev, {"z": keep_gate, "h": candidate})
+    if first.activation == "tanh" and second.activation != "tanh":
+        input_gate, candidate = second, first
+    else:
+        input_gate, candidate = first, second
+    cell = Cell("lstm", op, prev, {"f": keep_gate, "i": input_gate, "c": candidate}, h_out)
+    if out_gate is not None:
+        cell.gates["o"] = out_gate
+    return cell
+
+
+def _output_of(c_new: Op, muls: list[Op]) -> tuple[Op | None, Gate | None]:
+    """``h = o * tanh(c_new)``."""
+    for m in muls:
+        pair = product(m)
+        if pair is None:
+            continue
+        for a, b in (pair, pair[::-1]):
+            squashed = gate_of(b)
+            if squashed is None or strip(squashed.pre) is not c_new:
+                continue
+            gate = gate_of(a)
+            if gate is not None:
+                return m, gate
+    return None, None

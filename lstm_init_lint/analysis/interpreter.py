@@ -1,0 +1,1046 @@
+"""An abstract interpreter over the libcst tree.
+
+It walks a module the way Python would run it, but computes descriptions
+(``values.py``) instead of tensors, and never imports or runs anything. It
+inlines calls to the file's own functions and methods, so a weight created
+through ``self.init_matrix(shape)``, a lambda, a nested helper, a dict of
+parameters or a tuple-returning helper is still seen as the weight it is, and
+the matmul that uses it is seen with the operands it really gets.
+
+Every function and method is also evaluated on its own with opaque
+parameters, since the caller (Keras, ``tf.while_loop``, another file) is often
+not in the file. Loops are run once with the variables they feed back marked
+as such; loops over a short constant list (``for gate in "ifco"``) are
+unrolled so that dictionary keys come out right.
+
+The interpreter records what later stages need: every weight created, every
+``add`` and ``mul`` node (where the gating patterns live), and for each
+function, loop and ``tf.while_loop`` what goes in and what comes back out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import libcst as cst
+
+from . import symbolic as S
+from .apis import TF1_ONLY
+from .initializers import Dist
+from .numbers import to_expr
+from .values import (
+    NONE,
+    BoundMethod,
+    ClassVal,
+    Component,
+    Const,
+    DictVal,
+    FuncVal,
+    InitializerObj,
+    InitVal,
+    ModuleRef,
+    ObjVal,
+    Op,
+    Opaque,
+    Origin,
+    Seq,
+    SuperVal,
+    Value,
+    WeightInstance,
+    WeightVal,
+)
+
+MAX_CALL_DEPTH = 10
+MAX_UNROLL = 16
+DEFAULT_BUDGET = 400_000
+
+
+class BudgetExceeded(Exception):
+    """The file is too large or too convoluted to follow completely."""
+
+
+class Scope:
+    __slots__ = ("vars", "parent")
+
+    def __init__(self, parent: Scope | None = None) -> None:
+        self.vars: dict[str, Value] = {}
+        self.parent = parent
+
+    def lookup(self, name: str) -> Value | None:
+        scope: Scope | None = self
+        while scope is not None:
+            value = scope.vars.get(name)
+            if value is not None:
+                return value
+            scope = scope.parent
+        return None
+
+
+class Record:
+    """What went into and came out of one function call, loop or driver.
+
+    ``kind`` is ``function`` (``params``: the parameters in order, ``returns``),
+    ``loop`` (``carried``: variable name to the opaque value it starts an
+    iteration with, ``next``: the value it ends with) or ``driver``
+    (``tf.while_loop`` / ``tf.scan`` / ``K.rnn``: ``pairs`` maps each loop
+    slot to the value the body returns for it).
+    """
+
+    __slots__ = ("kind", "node", "name", "params", "returns", "carried", "next", "pairs")
+
+    def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "") -> None:
+        self.kind = kind
+        self.node = node
+        self.name = name
+        self.params: list[tuple[str, Value]] = []
+        self.returns: list[Value] = []
+        self.carried: dict[str, Opaque] = {}
+        self.next: dict[str, Value] = {}
+        self.pairs: dict[int, Value] = {}
+
+
+class Frame:
+    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns")
+
+    def __init__(self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None) -> None:
+        self.scope = scope
+        self.depth = depth
+        self.record = record
+        self.func = func
+        self.self_obj = self_obj
+        self.cls = cls
+        self.created: list[FuncVal] = []
+        self.returns: list[Value] = []
+
+
+_BINOPS = {
+    cst.Add: "add",
+    cst.Subtract: "sub",
+    cst.Multiply: "mul",
+    cst.Divide: "div",
+    cst.FloorDivide: "floordiv",
+    cst.Power: "pow",
+    cst.MatrixMultiply: "matmul",
+    cst.Modulo: "mod",
+}
+_AUGOPS = {
+    cst.AddAssign: "add",
+    cst.SubtractAssign: "sub",
+    cst.MultiplyAssign: "mul",
+    cst.DivideAssign: "div",
+    cst.FloorDivideAssign: "floordiv",
+    cst.PowerAssign: "pow",
+    cst.MatrixMultiplyAssign: "matmul",
+}
+_PY = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "floordiv": lambda a, b: a // b,
+    "pow": lambda a, b: a**b,
+    "mod": lambda a, b: a % b,
+}
+
+
+def dotted(node: cst.CSTNode) -> str | None:
+    """``self.W`` / ``tf.nn`` as text, without generating code."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None
+
+
+class Interpreter:
+    def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET) -> None:
+        from . import calls  # the API semantics; imported here to keep the cycle local
+
+        self.calls = calls
+        self.module = module
+        self.budget = budget
+        self.steps = 0
+        self.weights: list[WeightInstance] = []
+        self.adds: list[Op] = []
+        self.muls: list[Op] = []
+        self.records: list[Record] = []
+        self.classes: list[ClassVal] = []
+        self.module_funcs: list[FuncVal] = []
+        self.scope_initializers: list[Value | None] = []
+        self.global_scope_initializer: Value | None = None
+        self.call_stack: list[cst.CSTNode] = []
+        self.tf1_evidence = False
+        self.incomplete = False
+        self.module_scope = Scope()
+        self.call_mark = 0  # len(self.weights) before the current call's arguments ran
+
+    # --- driving -------------------------------------------------------------
+
+    def run(self) -> None:
+        frame = Frame(self.module_scope, 0, None, None, None, None)
+        try:
+            self.exec_block(self.module.body, frame)
+            self.finish_frame(frame)
+            self.evaluate_standalone_definitions()
+        except (BudgetExceeded, RecursionError):
+            self.incomplete = True
+
+    def evaluate_standalone_definitions(self) -> None:
+        """Evaluate each method and module function with opaque parameters."""
+        for cls in self.classes:
+            obj = ObjVal(cls)
+            methods = list(cls.methods.values())
+            first = [m for m in methods if m.name == "__init__"] + [m for m in methods if m.name == "build"]
+            rest = [m for m in methods if m.name not in ("__init__", "build")]
+            for method in first + rest:
+                self.evaluate_standalone(method, obj)
+        for func in self.module_funcs:
+            self.evaluate_standalone(func, None)
+
+    def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0) -> Value:
+        record = Record("function", func.node, func.name)
+        scope = Scope(func.closure)
+        params = self.param_list(func)
+        args: list[Value] = []
+        skip_self = self_obj is not None and not func.is_lambda
+        for index, (name, param) in enumerate(params):
+            if skip_self and index == 0:
+                scope.vars[name] = self_obj
+                continue
+            default = func.defaults.get(name)
+            if isinstance(default, Const) and default.value is not None:
+                value: Value = default
+            else:
+                value = Opaque(name, Origin("param", record, len(args), name))
+            scope.vars[name] = value
+            args.append(value)
+            record.params.append((name, value))
+        self.bind_star_params(func, scope, [], {})
+        return self.run_body(func, scope, record, depth, self_obj)
+
+    # --- statements ------------------------------------------------------------
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > self.budget:
+            raise BudgetExceeded()
+
+    def exec_block(self, body: Any, frame: Frame) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt, frame)
+
+    def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
+        self.tick()
+        handler = self._stmt_handlers.get(type(stmt))
+        if handler is not None:
+            handler(self, stmt, frame)
+
+    def _exec_simple_line(self, stmt: cst.SimpleStatementLine, frame: Frame) -> None:
+        for small in stmt.body:
+            handler = self._small_handlers.get(type(small))
+            if handler is not None:
+                handler(self, small, frame)
+
+    def _exec_suite(self, suite: cst.BaseSuite, frame: Frame) -> None:
+        if isinstance(suite, cst.IndentedBlock):
+            self.exec_block(suite.body, frame)
+        else:
+            for small in suite.body:
+                handler = self._small_handlers.get(type(small))
+                if handler is not None:
+                    handler(self, small, frame)
+
+    def _exec_assign(self, stmt: cst.Assign, frame: Frame) -> None:
+        mark = len(self.weights)
+        value = self.ev(stmt.value, frame)
+        for target in stmt.targets:
+            self.assign(target.target, value, frame, fresh=mark)
+
+    def _exec_ann_assign(self, stmt: cst.AnnAssign, frame: Frame) -> None:
+        if stmt.value is not None:
+            mark = len(self.weights)
+            self.assign(stmt.target, self.ev(stmt.value, frame), frame, fresh=mark)
+
+    def _exec_aug_assign(self, stmt: cst.AugAssign, frame: Frame) -> None:
+        kind = _AUGOPS.get(type(stmt.operator))
+        current = self.ev(stmt.target, frame)
+        value = self.ev(stmt.value, frame)
+        result = self.binop(kind, current, value, stmt) if kind else Opaque("?")
+        self.assign(stmt.target, result, frame)
+
+    def _exec_expr(self, stmt: cst.Expr, frame: Frame) -> None:
+        self.ev(stmt.value, frame)
+
+    def _exec_assert(self, stmt: cst.Assert, frame: Frame) -> None:
+        self.ev(stmt.test, frame)
+
+    def _exec_return(self, stmt: cst.Return, frame: Frame) -> None:
+        value = self.ev(stmt.value, frame) if stmt.value is not None else NONE
+        frame.returns.append(value)
+
+    def _exec_import(self, stmt: cst.Import, frame: Frame) -> None:
+        for alias in stmt.names:
+            full = dotted(alias.name)
+            if full is None:
+                continue
+            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                frame.scope.vars[alias.asname.name.value] = ModuleRef(full)
+            else:
+                top = full.split(".")[0]
+                frame.scope.vars[top] = ModuleRef(top)
+
+    def _exec_import_from(self, stmt: cst.ImportFrom, frame: Frame) -> None:
+        if stmt.relative or stmt.module is None:
+            return
+        base = dotted(stmt.module)
+        if base is None or isinstance(stmt.names, cst.ImportStar):
+            return
+        for alias in stmt.names:
+            name = dotted(alias.name)
+            if name is None:
+                continue
+            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            frame.scope.vars[local] = ModuleRef(f"{base}.{name}")
+
+    def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
+        self.ev(stmt.test, frame)
+        self._exec_suite(stmt.body, frame)
+        orelse = stmt.orelse
+        if isinstance(orelse, cst.If):
+            self._exec_if(orelse, frame)
+        elif isinstance(orelse, cst.Else):
+            self._exec_suite(orelse.body, frame)
+
+    def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
+        iterable = self.ev(stmt.iter, frame)
+        items = self.known_items(iterable)
+        record = Record("loop", stmt)
+        self.records.append(record)
+        unrolled = items is not None and len(items) <= MAX_UNROLL
+        carried = self.carried(stmt.body, frame, record, containers=not unrolled, exclude=_target_names(stmt.target))
+        if unrolled:
+            for item in items:
+                self.start_iteration(carried, frame)
+                self.assign(stmt.target, item, frame)
+                self._exec_suite(stmt.body, frame)
+        else:
+            self.start_iteration(carried, frame)
+            source = iterable.parent if isinstance(iterable, self.calls.Parts) else iterable
+            self.assign(stmt.target, Component(source, ("other",), stmt.iter), frame)
+            self._exec_suite(stmt.body, frame)
+        self.end_loop(carried, frame, record)
+        if stmt.orelse is not None:
+            self._exec_suite(stmt.orelse.body, frame)
+
+    def _exec_while(self, stmt: cst.While, frame: Frame) -> None:
+        record = Record("loop", stmt)
+        self.records.append(record)
+        carried = self.carried(stmt.body, frame, record, containers=True)
+        self.start_iteration(carried, frame)
+        self.ev(stmt.test, frame)
+        self._exec_suite(stmt.body, frame)
+        self.end_loop(carried, frame, record)
+        if stmt.orelse is not None:
+            self._exec_suite(stmt.orelse.body, frame)
+
+    def carried(self, body: cst.BaseSuite, frame: Frame, record: Record, containers: bool, exclude: frozenset[str] = frozenset()) -> list[tuple]:
+        """What a loop may feed back from one iteration to the next: the
+        variables its body assigns that already have a value and, for loops
+        over time rather than over a short constant list, the items of lists
+        and dicts it assigns into (``states[layer] = (c, h)``) and the
+        attributes of objects it assigns (``self.h = ...``).
+
+        Returns (label, store, key, opaque): ``store`` is None for a variable
+        (``key`` is its name), else the dict or list holding the value."""
+        collector = _AssignedNames()
+        body.visit(collector)
+        found: list[tuple] = []
+        seen: set[str] = set()
+        for name in collector.names:
+            if name not in seen and name not in exclude and frame.scope.lookup(name) is not None:
+                seen.add(name)
+                found.append((name, None, name))
+        if containers:
+            for base, attr in collector.attributes:
+                obj = frame.scope.lookup(base)
+                label = f"{base}.{attr}"
+                if isinstance(obj, ObjVal) and attr in obj.attrs and label not in seen and not _is_weightish(obj.attrs[attr]):
+                    seen.add(label)
+                    found.append((label, obj.attrs, attr))
+            for base in collector.subscripted:
+                container = frame.scope.lookup(base)
+                if isinstance(container, Seq) and container.kind == "list":
+                    store: Any = container.items
+                    keys: list = list(range(len(container.items)))
+                elif isinstance(container, DictVal):
+                    store = container.entries
+                    keys = list(container.entries)
+                else:
+                    continue
+                for key in keys:
+                    label = f"{base}[{key!r}]"
+                    if label not in seen and not _is_weightish(store[key]):
+                        seen.add(label)
+                        found.append((label, store, key))
+        out = []
+        for label, store, key in found:
+            opaque = Opaque(label, Origin("carried", record, name=label))
+            record.carried[label] = opaque
+            out.append((label, store, key, opaque))
+        return out
+
+    def start_iteration(self, carried: list[tuple], frame: Frame) -> None:
+        for _, store, key, opaque in carried:
+            if store is None:
+                frame.scope.vars[key] = opaque
+            else:
+                store[key] = opaque
+
+    def end_loop(self, carried: list[tuple], frame: Frame, record: Record) -> None:
+        for label, store, key, _ in carried:
+            if store is None:
+                value = frame.scope.vars.get(key)
+            elif isinstance(store, dict):
+                value = store.get(key)
+            else:
+                value = store[key] if key < len(store) else None
+            if value is not None:
+                record.next[label] = value
+
+    def _exec_with(self, stmt: cst.With, frame: Frame) -> None:
+        pushed = 0
+        for item in stmt.items:
+            value = self.ev(item.item, frame)
+            if isinstance(value, self.calls.ScopeCtx):
+                self.scope_initializers.append(value.initializer)
+                pushed += 1
+            if item.asname is not None:
+                self.assign(item.asname.name, value, frame)
+        try:
+            self._exec_suite(stmt.body, frame)
+        finally:
+            for _ in range(pushed):
+                self.scope_initializers.pop()
+
+    def _exec_try(self, stmt: cst.Try, frame: Frame) -> None:
+        self._exec_suite(stmt.body, frame)
+        for handler in stmt.handlers:
+            self._exec_suite(handler.body, frame)
+        if stmt.orelse is not None:
+            self._exec_suite(stmt.orelse.body, frame)
+        if stmt.finalbody is not None:
+            self._exec_suite(stmt.finalbody.body, frame)
+
+    def _exec_match(self, stmt: cst.Match, frame: Frame) -> None:
+        self.ev(stmt.subject, frame)
+        for case in stmt.cases:
+            self._exec_suite(case.body, frame)
+
+    def _exec_function_def(self, stmt: cst.FunctionDef, frame: Frame) -> None:
+        func = self.make_function(stmt, frame.scope, stmt.name.value, owner=None, frame=frame)
+        frame.scope.vars[stmt.name.value] = func
+        if frame.depth == 0 and frame.func is None and frame.cls is None:
+            self.module_funcs.append(func)
+        else:
+            frame.created.append(func)
+
+    def make_function(self, node: cst.CSTNode, closure: Scope, name: str, owner: ClassVal | None, frame: Frame, is_lambda: bool = False) -> FuncVal:
+        defaults: dict[str, Value] = {}
+        params: cst.Parameters = node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            if param.default is not None:
+                defaults[param.name.value] = self.ev(param.default, frame)
+        return FuncVal(node, closure, name, defaults, owner, is_lambda)
+
+    def _exec_class_def(self, stmt: cst.ClassDef, frame: Frame) -> None:
+        bases = [self.ev(arg.value, frame) for arg in stmt.bases]
+        cls = ClassVal(stmt, stmt.name.value, bases)
+        frame.scope.vars[stmt.name.value] = cls
+        self.classes.append(cls)
+        body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
+        class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls)
+        for item in body:
+            if isinstance(item, cst.FunctionDef):
+                cls.methods[item.name.value] = self.make_function(item, frame.scope, item.name.value, cls, class_frame)
+            elif isinstance(item, cst.SimpleStatementLine):
+                for small in item.body:
+                    if isinstance(small, cst.Assign):
+                        value = self.ev(small.value, class_frame)
+                        for target in small.targets:
+                            if isinstance(target.target, cst.Name):
+                                cls.attrs[target.target.value] = value
+                                class_frame.scope.vars[target.target.value] = value
+
+    # --- assignment ------------------------------------------------------------
+
+    def assign(self, target: cst.CSTNode, value: Value, frame: Frame, fresh: int | None = None) -> None:
+        """Bind ``value`` to ``target``. ``fresh`` is the number of weights
+        that existed before the right-hand side ran: weights created since
+        are created by this statement, so this is where they are reported."""
+        if isinstance(target, cst.Name):
+            frame.scope.vars[target.value] = value
+            self.note_binding(value, target, None, frame, fresh)
+        elif isinstance(target, cst.Attribute):
+            base = self.ev(target.value, frame)
+            if isinstance(base, (ObjVal, ClassVal)):
+                base.attrs[target.attr.value] = value
+            self.note_binding(value, target, None, frame, fresh)
+        elif isinstance(target, cst.Subscript):
+            base = self.ev(target.value, frame)
+            key = self.subscript_constant(target, frame)
+            instance = None
+            if isinstance(base, DictVal) and key is not None:
+                base.entries[key] = value
+                instance = f"{dotted(target.value) or '…'}[{key!r}]"
+            elif isinstance(base, Seq) and isinstance(key, int):
+                try:
+                    base.items[key] = value
+                except IndexError:
+                    pass
+            self.note_binding(value, target, instance, frame, fresh)
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            elements = [el.value for el in target.elements]
+            parts = self.unpack(value, len(elements), target)
+            for element, part in zip(elements, parts):
+                if isinstance(element, cst.StarredElement):
+                    continue
+                self.assign(element, part, frame, fresh)
+        elif isinstance(target, cst.StarredElement):
+            self.assign(target.value, Opaque("*"), frame)
+
+    def note_binding(self, value: Value, target: cst.CSTNode, instance: str | None, frame: Frame, fresh: int | None) -> None:
+        if fresh is None:
+            return
+        if isinstance(value, WeightVal):
+            weight = value.weight
+            if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
+                weight.binding = (target, instance, frame.depth)
+        elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
+            # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
+            base = instance or dotted(target) or "…"
+            for index, item in enumerate(value.items):
+                if isinstance(item, WeightVal):
+                    self.note_binding(item, target, f"{base}[{index}]", frame, fresh)
+
+    def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
+        if isinstance(value, Seq):
+            items = list(value.items)
+            return items + [Opaque("?")] * (count - len(items))
+        if isinstance(value, self.calls.Parts):
+            return [value.part(k, count) for k in range(count)]
+        return [Component(value, ("index", k), node) for k in range(count)]
+
+    def subscript_constant(self, node: cst.Subscript, frame: Frame) -> Any:
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return None
+        key = self.ev(node.slice[0].slice.value, frame)
+        if isinstance(key, Const) and isinstance(key.value, (int, str, float, tuple)):
+            return key.value
+        return None
+
+    def known_items(self, value: Value) -> list[Value] | None:
+        """The items of a sequence whose length is known."""
+        if isinstance(value, Seq):
+            return list(value.items)
+        if isinstance(value, Const) and isinstance(value.value, str):
+            return [Const(ch) for ch in value.value]
+        if isinstance(value, DictVal):
+            return [Const(k) for k in value.entries]
+        return None
+
+    # --- functions ----------------------------------------------------------
+
+    def param_list(self, func: FuncVal) -> list[tuple[str, cst.Param]]:
+        params: cst.Parameters = func.node.params
+        return [(p.name.value, p) for p in (*params.posonly_params, *params.params)]
+
+    def bind_star_params(self, func: FuncVal, scope: Scope, rest_args: list[Value], rest_kwargs: dict[str, Value]) -> None:
+        params: cst.Parameters = func.node.params
+        for param in params.kwonly_params:
+            name = param.name.value
+            if name not in scope.vars:
+                scope.vars[name] = rest_kwargs.pop(name, None) or func.defaults.get(name) or Opaque(name)
+        if isinstance(params.star_arg, cst.Param):
+            scope.vars[params.star_arg.name.value] = Seq(list(rest_args))
+        if params.star_kwarg is not None:
+            scope.vars[params.star_kwarg.name.value] = DictVal(dict(rest_kwargs))
+
+    def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame, call_node: cst.CSTNode | None = None) -> Value:
+        func.invoked = True
+        if func.node in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
+            return Opaque(func.name + "()")
+        record = Record("function", func.node, func.name)
+        scope = Scope(func.closure)
+        args = list(args)
+        kwargs = dict(kwargs)
+        params = self.param_list(func)
+        if self_obj is not None and params and not func.is_lambda:
+            scope.vars[params[0][0]] = self_obj
+            params = params[1:]
+        for index, (name, _param) in enumerate(params):
+            if args:
+                value = args.pop(0)
+            elif name in kwargs:
+                value = kwargs.pop(name)
+            elif name in func.defaults:
+                value = func.defaults[name]
+            else:
+                value = Opaque(name, Origin("param", record, index, name))
+            scope.vars[name] = value
+            record.params.append((name, value))
+        self.bind_star_params(func, scope, args, kwargs)
+        result = self.run_body(func, scope, record, frame.depth + 1, self_obj)
+        return result
+
+    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None) -> Value:
+        self.records.append(record)
+        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner)
+        self.call_stack.append(func.node)
+        try:
+            if func.is_lambda:
+                callee_frame.returns.append(self.ev(func.node.body, callee_frame))
+            else:
+                self._exec_suite(func.node.body, callee_frame)
+            self.finish_frame(callee_frame)
+        finally:
+            self.call_stack.pop()
+        record.returns = callee_frame.returns
+        result = callee_frame.returns[-1] if callee_frame.returns else NONE
+        return self.mark_helper(result, func)
+
+    def finish_frame(self, frame: Frame) -> None:
+        """Evaluate, on their own, the nested functions this frame defined but
+        did not call (closures returned to a caller, callbacks)."""
+        for func in frame.created:
+            if not func.invoked:
+                func.invoked = True
+                self.evaluate_standalone(func, None, frame.depth + 1)
+
+    def mark_helper(self, result: Value, func: FuncVal) -> Value:
+        """Remember which user function produced an initial value."""
+        if isinstance(result, InitVal):
+            copy = InitVal(result.dist, result.node, result.shape)
+            copy.helper, copy.helper_node = func.name, func.node
+            return copy
+        if isinstance(result, InitializerObj):
+            copy_obj = InitializerObj(result.dist, result.node)
+            copy_obj.helper, copy_obj.helper_node = func.name, func.node
+            return copy_obj
+        return result
+
+    def instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
+        obj = ObjVal(cls)
+        init = cls.lookup("__init__")
+        if isinstance(init, FuncVal):
+            self.invoke(init, args, kwargs, obj, frame)
+        return obj
+
+    def call_object(self, obj: ObjVal, args: list[Value], kwargs: dict[str, Value], frame: Frame, node: cst.CSTNode) -> Value:
+        if obj.cls is None:
+            return Op("call", tuple(args), node, "object")
+        method = obj.cls.lookup("__call__")
+        if isinstance(method, FuncVal):
+            return self.invoke(method, args, kwargs, obj, frame)
+        method = obj.cls.lookup("call")
+        if isinstance(method, FuncVal):
+            build = obj.cls.lookup("build")
+            if isinstance(build, FuncVal) and not obj.built:
+                obj.built = True
+                self.invoke(build, [Opaque("input_shape")], {}, obj, frame)
+            return self.invoke(method, args, kwargs, obj, frame)
+        return Op("call", tuple(args), node, obj.cls.name)
+
+    # --- expressions ------------------------------------------------------------
+
+    def ev(self, node: cst.CSTNode, frame: Frame) -> Value:
+        self.tick()
+        handler = self._expr_handlers.get(type(node))
+        if handler is None:
+            return Opaque(type(node).__name__)
+        return handler(self, node, frame)
+
+    def _ev_name(self, node: cst.Name, frame: Frame) -> Value:
+        name = node.value
+        value = frame.scope.lookup(name)
+        if value is not None:
+            return value
+        if name == "True":
+            return Const(True)
+        if name == "False":
+            return Const(False)
+        if name == "None":
+            return NONE
+        builtin = self.calls.BUILTINS.get(name)
+        if builtin is not None:
+            return builtin
+        return Opaque(name, Origin("unknown", name=name))
+
+    def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
+        base = self.ev(node.value, frame)
+        return self.get_attr(base, node.attr.value, node)
+
+    def get_attr(self, base: Value, attr: str, node: cst.CSTNode) -> Value:
+        if isinstance(base, ModuleRef):
+            if base.qualname in ("tensorflow", "tensorflow.compat.v1") and attr in TF1_ONLY:
+                self.tf1_evidence = True
+            return ModuleRef(f"{base.qualname}.{attr}")
+        if isinstance(base, ObjVal):
+            if attr in base.attrs:
+                return base.attrs[attr]
+            found = base.cls.lookup(attr) if base.cls is not None else None
+            if isinstance(found, FuncVal):
+                return BoundMethod(found, base)
+            if found is not None:
+                return found
+            opaque = Opaque(f"self.{attr}", Origin("unknown", name=attr))
+            base.attrs[attr] = opaque
+            return opaque
+        if isinstance(base, ClassVal):
+            found = base.lookup(attr)
+            return found if found is not None else Opaque(f"{base.name}.{attr}")
+        if isinstance(base, SuperVal):
+            if base.cls is not None:
+                for parent in base.cls.bases:
+                    if isinstance(parent, ClassVal):
+                        found = parent.lookup(attr)
+                        if isinstance(found, FuncVal):
+                            return BoundMethod(found, base.obj)
+            return self.calls.ExternalMethod(base.obj, attr)
+        if isinstance(base, InitVal) and attr == "T":
+            return base
+        if isinstance(base, DictVal):
+            return Opaque(attr)
+        if isinstance(base, Const):
+            return Opaque(attr)
+        return Component(base, ("attr", attr), node)
+
+    def _ev_call(self, node: cst.Call, frame: Frame) -> Value:
+        mark = len(self.weights)
+        args: list[Value] = []
+        kwargs: dict[str, Value] = {}
+        for arg in node.args:
+            value = self.ev(arg.value, frame)
+            if arg.star == "*":
+                items = self.known_items(value)
+                if items is not None:
+                    args.extend(items)
+                else:
+                    args.append(value)
+            elif arg.star == "**":
+                if isinstance(value, DictVal):
+                    kwargs.update({str(k): v for k, v in value.entries.items()})
+            elif arg.keyword is not None:
+                kwargs[arg.keyword.value] = value
+            else:
+                args.append(value)
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            base = self.ev(func.value, frame)
+            self.call_mark = mark
+            handled = self.calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            if handled is not None:
+                return handled
+            callee = self.get_attr(base, func.attr.value, func)
+        else:
+            callee = self.ev(func, frame)
+        return self.calls.call_value(self, callee, args, kwargs, node, frame)
+
+    def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
+        base = self.ev(node.value, frame)
+        return self.calls.subscript(self, base, node, frame)
+
+    def _ev_binop(self, node: cst.BinaryOperation, frame: Frame) -> Value:
+        left = self.ev(node.left, frame)
+        right = self.ev(node.right, frame)
+        kind = _BINOPS.get(type(node.operator))
+        if kind is None:
+            return Opaque("binop")
+        return self.binop(kind, left, right, node)
+
+    def binop(self, kind: str, left: Value, right: Value, node: cst.CSTNode) -> Value:
+        if isinstance(left, Const) and isinstance(right, Const) and kind in _PY:
+            try:
+                return Const(_PY[kind](left.value, right.value))
+            except Exception:  # noqa: BLE001 - folding user constants may fail in any way
+                return Opaque("const")
+        if kind == "add" and isinstance(left, Seq) and isinstance(right, Seq):
+            return Seq(left.items + right.items, left.kind)
+        if kind == "mul" and isinstance(left, Seq) and isinstance(right, Const) and isinstance(right.value, int):
+            return Seq(left.items * right.value, left.kind)
+        if kind == "matmul":
+            return Op("matmul", (left, right), node)
+        scaled = self.calls.init_arithmetic(kind, left, right)
+        if scaled is not None:
+            return scaled
+        op = Op(kind, (left, right), node)
+        if kind == "add":
+            self.adds.append(op)
+        elif kind == "mul":
+            self.muls.append(op)
+        return op
+
+    def make_op(self, kind: str, args: tuple[Value, ...], node: cst.CSTNode, meta: Any = None) -> Op:
+        op = Op(kind, args, node, meta)
+        if kind == "add":
+            self.adds.append(op)
+        elif kind == "mul":
+            self.muls.append(op)
+        return op
+
+    def _ev_unary(self, node: cst.UnaryOperation, frame: Frame) -> Value:
+        value = self.ev(node.expression, frame)
+        if isinstance(node.operator, cst.Minus):
+            if isinstance(value, Const) and isinstance(value.value, (int, float)):
+                return Const(-value.value)
+            if isinstance(value, InitVal):
+                return self.calls.scaled_init(value, S.const(-1.0))
+            return Op("neg", (value,), node)
+        if isinstance(node.operator, cst.Plus):
+            return value
+        return Opaque("unary")
+
+    def _ev_boolop(self, node: cst.BooleanOperation, frame: Frame) -> Value:
+        left = self.ev(node.left, frame)
+        right = self.ev(node.right, frame)
+        if isinstance(node.operator, cst.Or):
+            if isinstance(left, Const) and not left.value:
+                return right
+            if isinstance(left, Opaque) and not isinstance(right, Opaque):
+                return right
+            return left
+        return right if isinstance(left, Const) and left.value else Opaque("and")
+
+    def _ev_compare(self, node: cst.Comparison, frame: Frame) -> Value:
+        self.ev(node.left, frame)
+        for target in node.comparisons:
+            self.ev(target.comparator, frame)
+        return Opaque("comparison")
+
+    def _ev_ifexp(self, node: cst.IfExp, frame: Frame) -> Value:
+        test = self.ev(node.test, frame)
+        body = self.ev(node.body, frame)
+        orelse = self.ev(node.orelse, frame)
+        if isinstance(test, Const):
+            return body if test.value else orelse
+        if isinstance(body, Const) and body.value is None:
+            return orelse
+        return body
+
+    def _ev_lambda(self, node: cst.Lambda, frame: Frame) -> Value:
+        func = self.make_function(node, frame.scope, "<lambda>", None, frame, is_lambda=True)
+        frame.created.append(func)
+        return func
+
+    def _ev_sequence(self, node: cst.CSTNode, frame: Frame) -> Value:
+        items: list[Value] = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                value = self.ev(element.value, frame)
+                known = self.known_items(value)
+                items.extend(known if known is not None else [Opaque("*")])
+            else:
+                items.append(self.ev(element.value, frame))
+        kind = "list" if isinstance(node, cst.List) else "tuple"
+        return Seq(items, kind, node)
+
+    def _ev_dict(self, node: cst.Dict, frame: Frame) -> Value:
+        result = DictVal()
+        for element in node.elements:
+            if isinstance(element, cst.StarredDictElement):
+                value = self.ev(element.value, frame)
+                if isinstance(value, DictVal):
+                    result.entries.update(value.entries)
+                continue
+            key = self.ev(element.key, frame)
+            value = self.ev(element.value, frame)
+            if isinstance(key, Const):
+                result.entries[key.value] = value
+        return result
+
+    def _ev_const(self, node: cst.CSTNode, frame: Frame) -> Value:
+        try:
+            return Const(node.evaluated_value)
+        except Exception:  # noqa: BLE001 - odd literals: treat as unknown
+            return Opaque("literal")
+
+    def _ev_concat_string(self, node: cst.ConcatenatedString, frame: Frame) -> Value:
+        left = self.ev(node.left, frame)
+        right = self.ev(node.right, frame)
+        if isinstance(left, Const) and isinstance(right, Const) and isinstance(left.value, str) and isinstance(right.value, str):
+            return Const(left.value + right.value)
+        return Opaque("string")
+
+    def _ev_fstring(self, node: cst.FormattedString, frame: Frame) -> Value:
+        out = []
+        for part in node.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)
+                continue
+            value = self.ev(part.expression, frame)
+            if not isinstance(value, Const) or part.format_spec is not None:
+                return Opaque("f-string")
+            out.append(str(value.value) if part.conversion != "r" else repr(value.value))
+        return Const("".join(out))
+
+    def _ev_comprehension(self, node: cst.CSTNode, frame: Frame) -> Value:
+        """``[tf.Variable(...) for _ in range(4)]``: unrolled over a short
+        known iterable, else evaluated once."""
+        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls)
+        results: list[Value] = []
+        entries: dict[Any, Value] = {}
+
+        def run(comp: cst.CompFor) -> None:
+            iterable = self.ev(comp.iter, inner)
+            items = self.known_items(iterable)
+            if items is None or len(items) > MAX_UNROLL:
+                items = [Component(iterable, ("other",), comp.iter)]
+            for item in items:
+                self.assign(comp.target, item, inner)
+                if comp.inner_for_in is not None:
+                    run(comp.inner_for_in)
+                elif isinstance(node, cst.DictComp):
+                    key = self.ev(node.key, inner)
+                    if isinstance(key, Const):
+                        entries[key.value] = self.ev(node.value, inner)
+                else:
+                    results.append(self.ev(node.elt, inner))
+
+        run(node.for_in)
+        if isinstance(node, cst.DictComp):
+            return DictVal(entries)
+        return Seq(results, "list", node)
+
+    def _ev_named_expr(self, node: cst.NamedExpr, frame: Frame) -> Value:
+        mark = len(self.weights)
+        value = self.ev(node.value, frame)
+        self.assign(node.target, value, frame, fresh=mark)
+        return value
+
+    def _ev_passthrough(self, node: cst.CSTNode, frame: Frame) -> Value:
+        inner = getattr(node, "value", None) or getattr(node, "expression", None)
+        if inner is not None:
+            self.ev(inner, frame)
+        return Opaque(type(node).__name__)
+
+    def _ev_ellipsis(self, node: cst.Ellipsis, frame: Frame) -> Value:
+        return Const(Ellipsis)
+
+
+def _target_names(target: cst.CSTNode) -> frozenset[str]:
+    collector = _AssignedNames()
+    collector._targets(target)
+    return frozenset(collector.names)
+
+
+def _is_weightish(value: Value) -> bool:
+    """Values a loop never feeds back as state: weights, functions, objects."""
+    return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, DictVal))
+
+
+class _AssignedNames(cst.CSTVisitor):
+    """What a block assigns (not inside nested functions or classes): plain
+    names, ``base[...]`` items and ``base.attr`` attributes."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.subscripted: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def _targets(self, node: cst.CSTNode) -> None:
+        if isinstance(node, cst.Name):
+            self.names.append(node.value)
+        elif isinstance(node, cst.Subscript) and isinstance(node.value, cst.Name):
+            if node.value.value not in self.subscripted:
+                self.subscripted.append(node.value.value)
+        elif isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+            pair = (node.value.value, node.attr.value)
+            if pair not in self.attributes:
+                self.attributes.append(pair)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for element in node.elements:
+                self._targets(element.value)
+        elif isinstance(node, cst.StarredElement):
+            self._targets(node.value)
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._targets(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._targets(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._targets(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._targets(node.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+        return False
+
+    def visit_Lambda(self, node: cst.Lambda) -> bool:
+        return False
+
+
+Interpreter._stmt_handlers = {
+    cst.SimpleStatementLine: Interpreter._exec_simple_line,
+    cst.If: Interpreter._exec_if,
+    cst.For: Interpreter._exec_for,
+    cst.While: Interpreter._exec_while,
+    cst.With: Interpreter._exec_with,
+    cst.Try: Interpreter._exec_try,
+    cst.FunctionDef: Interpreter._exec_function_def,
+    cst.ClassDef: Interpreter._exec_class_def,
+}
+if hasattr(cst, "TryStar"):
+    Interpreter._stmt_handlers[cst.TryStar] = Interpreter._exec_try
+if hasattr(cst, "Match"):
+    Interpreter._stmt_handlers[cst.Match] = Interpreter._exec_match
+
+Interpreter._small_handlers = {
+    cst.Assign: Interpreter._exec_assign,
+    cst.AnnAssign: Interpreter._exec_ann_assign,
+    cst.AugAssign: Interpreter._exec_aug_assign,
+    cst.Expr: Interpreter._exec_expr,
+    cst.Return: Interpreter._exec_return,
+    cst.Assert: Interpreter._exec_assert,
+    cst.Import: Interpreter._exec_import,
+    cst.ImportFrom: Interpreter._exec_import_from,
+}
+
+Interpreter._expr_handlers = {
+    cst.Name: Interpreter._ev_name,
+    cst.Attribute: Interpreter._ev_attribute,
+    cst.Call: Interpreter._ev_call,
+    cst.Subscript: Interpreter._ev_subscript,
+    cst.BinaryOperation: Interpreter._ev_binop,
+    cst.UnaryOperation: Interpreter._ev_unary,
+    cst.BooleanOperation: Interpreter._ev_boolop,
+    cst.Comparison: Interpreter._ev_compare,
+    cst.IfExp: Interpreter._ev_ifexp,
+    cst.Lambda: Interpreter._ev_lambda,
+    cst.Tuple: Interpreter._ev_sequence,
+    cst.List: Interpreter._ev_sequence,
+    cst.Set: Interpreter._ev_sequence,
+    cst.Dict: Interpreter._ev_dict,
+    cst.Integer: Interpreter._ev_const,
+    cst.Float: Interpreter._ev_const,
+    cst.Imaginary: Interpreter._ev_const,
+    cst.SimpleString: Interpreter._ev_const,
+    cst.ConcatenatedString: Interpreter._ev_concat_string,
+    cst.FormattedString: Interpreter._ev_fstring,
+    cst.ListComp: Interpreter._ev_comprehension,
+    cst.SetComp: Interpreter._ev_comprehension,
+    cst.GeneratorExp: Interpreter._ev_comprehension,
+    cst.DictComp: Interpreter._ev_comprehension,
+    cst.NamedExpr: Interpreter._ev_named_expr,
+    cst.Await: Interpreter._ev_passthrough,
+    cst.Yield: Interpreter._ev_passthrough,
+    cst.StarredElement: Interpreter._ev_passthrough,
+    cst.Ellipsis: Interpreter._ev_ellipsis,
+}
+
+__all__ = ["Interpreter", "Record", "Frame", "Scope", "dotted", "to_expr", "Dist"]

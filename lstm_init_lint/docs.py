@@ -1,0 +1,78 @@
+"""The rule pages under docs/rules/, generated from the rules themselves.
+
+    python -m lstm_init_lint.docs            # rewrite docs/rules/*.md
+    python -m lstm_init_lint.docs --check    # exit 1 if a page is stale
+
+Each page is the rule's docstring (its fixed headings), a real message
+produced by running the rule's first INVALID example, and the examples the
+tests run, so the page cannot drift from the behaviour.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .rules import RULES
+from .rules.base import SECTIONS, Rule
+
+ROLE_WORDS = {
+    "input_kernel": "input kernels",
+    "recurrent_kernel": "recurrent kernels",
+    "fused_kernel": "fused kernels",
+    "bias": "biases",
+    "forget_bias": "forget-gate biases",
+    "peephole": "peephole weights",
+    "projection": "projections",
+}
+
+
+def example_message(rule: Rule) -> str:
+    from .api import lint_source
+
+    result = lint_source(rule.INVALID[0].encode(), "cell.py")
+    finding = next(f for f in result.findings if f.code == rule.code)
+    return f"cell.py:{finding.span.line}:{finding.span.column}: {finding.code} {finding.message}"
+
+
+def render(rule: Rule) -> str:
+    sections = rule.sections()
+    roles = ", ".join(ROLE_WORDS[r.value] for r in rule.roles)
+    out = [f"# {rule.code} `{rule.name}`", "", rule.summary(), "", f"Checks: {roles}.", ""]
+    for heading in SECTIONS:
+        out += [f"## {heading}", "", sections[heading], ""]
+    out += ["## Message", "", "What the first example below reports:", "", "```text", example_message(rule), "```", ""]
+    out += ["## Examples the tests run", ""]
+    for label, sources in (("Reported (exactly one finding each)", rule.INVALID), ("Not reported", rule.VALID)):
+        out += [f"### {label}", ""]
+        for source in sources:
+            out += ["```python", source.rstrip("\n"), "```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def page_path(root: Path, rule: Rule) -> Path:
+    return root / f"{rule.code}.md"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    check = "--check" in args
+    root = Path(next((a for a in args if not a.startswith("-")), "docs/rules"))
+    stale = []
+    for rule in RULES:
+        path = page_path(root, rule)
+        text = render(rule)
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                stale.append(str(path))
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    if stale:
+        print("stale rule pages (run: python -m lstm_init_lint.docs):", *stale, sep="\n  ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,257 @@
+"""The data every stage shares.
+
+Plain frozen dataclasses, passed from the analysis to the rules to the
+reporters (and, later, the fixer). They hold no behaviour beyond rendering
+themselves as JSON, so any stage can be tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Role(str, Enum):
+    """What a weight does inside a recurrent cell."""
+
+    INPUT_KERNEL = "input_kernel"
+    RECURRENT_KERNEL = "recurrent_kernel"
+    FUSED_KERNEL = "fused_kernel"
+    BIAS = "bias"
+    FORGET_BIAS = "forget_bias"
+    PEEPHOLE = "peephole"
+    PROJECTION = "projection"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class CellKind(str, Enum):
+    LSTM = "lstm"
+    GRU = "gru"
+
+    @property
+    def label(self) -> str:
+        return self.value.upper()
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in a file. Lines and columns are 1-based; ``end_column`` is one
+    past the last character, as in ruff's JSON output."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Initializer:
+    """A decoded initial distribution, whatever API spelled it.
+
+    ``name`` is the canonical family (``random_normal``, ``glorot_uniform``,
+    ``orthogonal``, ``zeros``, ``constant``, ``piecewise``, ``unknown``...),
+    ``params`` its parameters in a fixed order (numbers, or the source text of
+    a symbolic expression such as ``1 / sqrt(H)``).
+    ``entry_std`` is the standard deviation of one entry when it does not
+    depend on the shape; ``fan_scaling`` is ``(mode, scale)`` when the variance
+    is ``scale / fan`` (``("fan_avg", 1.0)`` for every Glorot spelling).
+    ``pieces`` describes a vector built piece by piece (``tf.concat`` of
+    zeros and ones): ``(size as written, fraction start, fraction end, piece)``.
+    """
+
+    name: str
+    params: tuple[tuple[str, Any], ...] = ()
+    source: str | None = None
+    entry_std: float | None = None
+    fan_scaling: tuple[str, float] | None = None
+    pieces: tuple[tuple[str, float, float, "Initializer"], ...] = ()
+
+    @property
+    def text(self) -> str:
+        if self.name == "piecewise":
+            inner = ", ".join(f"{p.text}[{size}]" for size, _, _, p in self.pieces)
+            return f"concat({inner})"
+        shown = [(k, v) for k, v in self.params if not _is_default(self.name, k, v)]
+        if not shown:
+            return self.name
+        args = ", ".join(f"{k}={_fmt(v)}" for k, v in shown)
+        return f"{self.name}({args})"
+
+    def param(self, key: str, default: Any = None) -> Any:
+        for k, v in self.params:
+            if k == key:
+                return v
+        return default
+
+    def constant_value(self) -> float | None:
+        """The value of every entry for zeros / ones / constant, else None."""
+        if self.name == "zeros":
+            return 0.0
+        if self.name == "ones":
+            return 1.0
+        if self.name == "constant":
+            value = self.param("value")
+            return float(value) if isinstance(value, (int, float)) else None
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "params": dict(self.params), "text": self.text}
+        if self.pieces:
+            out["pieces"] = [
+                {"size": size, "start": start, "end": end, "initializer": piece.to_json()}
+                for size, start, end, piece in self.pieces
+            ]
+        if self.source is not None:
+            out["source"] = self.source
+        return out
+
+
+def _is_default(name: str, key: str, value: Any) -> bool:
+    """Parameters not worth showing: a normal's zero mean, a gain of 1."""
+    if key == "mean" and value == 0.0:
+        return True
+    return key == "gain" and value == 1.0 and name in ("orthogonal", "identity")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and value.isidentifier():
+        return repr(value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class WeightSite:
+    """Where and how one weight is created."""
+
+    weight: str  # the name as written: ``self.Ui``, ``p["w_h" + gate]``
+    instance: str | None  # the evaluated name when it differs: ``p["w_hf"]``
+    span: Span  # the creation statement's target (or the creating call)
+    creation: str  # ``tf.Variable``, ``get_variable``, ``add_weight``, ``keras.Variable``
+    initializer: Initializer  # what it starts with now
+    init_span: Span | None  # where that initialiser is written
+    helper: str | None  # the user helper that produced it, if any
+    helper_line: int | None  # line of the initialiser inside that helper
+    shape: str | None  # the shape as written
+    # Set when no initializer is written at the creation site: "get_variable
+    # default", "add_weight default" (both glorot_uniform) or "variable_scope"
+    # (inherited from an enclosing ``variable_scope(initializer=...)``).
+    implicit: str | None = None
+
+
+@dataclass(frozen=True)
+class CellWeight:
+    """A weight whose role in a recurrent cell is known: the analysis' output.
+
+    ``gates`` lists the gates the weight feeds, in the order of its column
+    blocks for a fused weight (``("i", "c", "f", "o")`` for TF1's i, j, f, o).
+    ``forget_block`` is the index of the forget gate's block among
+    ``len(gates)`` blocks (LSTM biases only). ``runtime_forget_offset`` is the
+    constant the cell adds to the forget gate's pre-activation at run time
+    (TF1's ``forget_bias=1.0``). ``units`` is the hidden size when the file
+    states it as a number. ``certain`` is False when names or shapes, not
+    usage alone, decided the role.
+    """
+
+    site: WeightSite
+    role: Role
+    cell: CellKind
+    gates: tuple[str, ...]
+    forget_block: int | None
+    runtime_forget_offset: float
+    units: int | None
+    fan_in: int | None
+    certain: bool
+    evidence: tuple[str, ...]
+    peepholes: bool = False
+    projection: bool = False
+    gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    span: Span
+    code: str
+    role: Role
+    weight: str
+    instance: str | None
+    cell: CellKind
+    gates: tuple[str, ...]
+    current: Initializer
+    expected: Initializer
+    message: str
+    evidence: tuple[str, ...]
+    certain: bool
+    fixable: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.span.line,
+            "column": self.span.column,
+            "end_line": self.span.end_line,
+            "end_column": self.span.end_column,
+            "code": self.code,
+            "role": self.role.value,
+            "weight": self.weight,
+            "instance": self.instance,
+            "cell": self.cell.value,
+            "gates": list(self.gates),
+            "current": self.current.to_json(),
+            "expected": self.expected.to_json(),
+            "message": self.message,
+            "evidence": list(self.evidence),
+            "certain": self.certain,
+            "fixable": self.fixable,
+        }
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be analysed, and why."""
+
+    path: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    def render(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: error: {self.message}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run compares against."""
+
+    reference: str = "keras"
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    findings: tuple[Finding, ...] = ()
+    error: FileError | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    files: tuple[FileResult, ...] = field(default_factory=tuple)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.files for f in r.findings]
+
+    @property
+    def errors(self) -> list[FileError]:
+        return [r.error for r in self.files if r.error is not None]

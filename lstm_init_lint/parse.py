@@ -1,0 +1,45 @@
+"""Bytes to a libcst module, or a one-line reason why not.
+
+Source is read as bytes and decoded the way Python does (PEP 263 coding
+cookie, UTF-8 BOM, UTF-8 by default), never in the locale's encoding.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+
+from .model import FileError
+
+
+def parse(source: bytes, path: str) -> cst.Module | FileError:
+    if b"\x00" in source:
+        line = source[: source.index(b"\x00")].count(b"\n") + 1
+        return FileError(path, "source contains a NUL byte", line)
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        return _syntax_error(source, path, error)
+    except UnicodeDecodeError as error:
+        line = source[: error.start].count(b"\n") + 1
+        return FileError(path, f"cannot decode the file as {error.encoding}: byte 0x{source[error.start]:02x} is not valid", line)
+    except (LookupError, SyntaxError) as error:
+        return FileError(path, f"cannot decode the file: {error}")
+    except RecursionError:
+        return FileError(path, "the code is nested too deeply to parse")
+
+
+def _syntax_error(source: bytes, path: str, error: cst.ParserSyntaxError) -> FileError:
+    """Python's own message and place where it has one (``Missing
+    parentheses in call to 'print'`` for Python 2 code), else libcst's."""
+    try:
+        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as python_error:
+        return FileError(path, f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    reason = str(error.message).split("\n")[0].removeprefix("parser error: ")
+    if reason.startswith("error at "):
+        reason = reason.split(": ", 1)[-1]
+    return FileError(path, f"syntax error: {reason}", error.raw_line, error.raw_column + 1)

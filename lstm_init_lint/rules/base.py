@@ -1,0 +1,129 @@
+"""What every rule is: a code, a role it checks, its documentation, the
+examples that are at once its tests and its docs, and one ``check``."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..model import CellWeight, Initializer, Role
+from ..reference import Reference
+
+ILLUSTRATIVE_UNITS = 512
+SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix safety")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A rule's answer for one weight: what it should start as, and why."""
+
+    expected: Initializer
+    message: str
+
+
+class Rule:
+    """Subclasses document themselves in their docstring (a summary line,
+    then the headings of ``SECTIONS``) and list ``VALID`` / ``INVALID``
+    programs: each INVALID one must give exactly one finding of this code,
+    each VALID one none."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    roles: ClassVar[tuple[Role, ...]]
+    VALID: ClassVar[tuple[str, ...]] = ()
+    INVALID: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
+        raise NotImplementedError
+
+    @classmethod
+    def summary(cls) -> str:
+        return inspect.getdoc(cls).splitlines()[0].strip()
+
+    @classmethod
+    def sections(cls) -> dict[str, str]:
+        doc = inspect.getdoc(cls) or ""
+        parts = re.split(r"^## (.+)$", doc, flags=re.M)
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+
+# --- shared wording --------------------------------------------------------
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def fmt(x: float) -> str:
+    if x == 0:
+        return "0"
+    if abs(x) >= 100 or abs(x) < 0.001:
+        return f"{x:.1e}"
+    return f"{x:.2g}" if abs(x) < 1 else f"{x:.2g}" if abs(x) < 10 else f"{x:.0f}"
+
+
+def describe_current(weight: CellWeight) -> str:
+    """``random_normal(stddev=0.1) via init_matrix() (line 120)``."""
+    site = weight.site
+    init = site.initializer
+    text = init.text
+    if site.implicit == "get_variable default":
+        return f"{text} (no initializer: tf.get_variable's default)"
+    if site.implicit == "add_weight default":
+        return f"{text} (no initializer: add_weight's default)"
+    if site.implicit == "variable_scope":
+        return f"{text} (from the enclosing variable_scope)"
+    if site.helper and site.helper_line:
+        return f"{text} via {site.helper}() (line {site.helper_line})"
+    return text
+
+
+def weight_label(weight: CellWeight) -> str:
+    site = weight.site
+    name = f"`{site.weight}`"
+    if site.instance and site.instance != site.weight:
+        name += f" ({site.instance})"
+    return name
+
+
+def gate_words(weight: CellWeight, reference: Reference) -> str:
+    """``forget gate`` / ``gates i, f, c, o``."""
+    from ..analysis.roles import _GATE_LABELS  # the one table of gate names
+
+    cell = reference.cell(weight.cell.value)
+    gates = weight.gates
+    if len(gates) == 1:
+        return _GATE_LABELS.get((weight.cell.value, gates[0]), gates[0])
+    if not gates:
+        return ""
+    return "gates " + ", ".join(cell.spell(g) for g in gates)
+
+
+def units_phrase(weight: CellWeight) -> tuple[int, str]:
+    if weight.units:
+        return weight.units, f"at its {weight.units} units"
+    return ILLUSTRATIVE_UNITS, f"at {ILLUSTRATIVE_UNITS} units"
+
+
+def entry_std(init: Initializer, fan_in: float, fan_out: float) -> float | None:
+    """Standard deviation of one entry, for fixed and fan-scaled inits."""
+    if init.entry_std is not None:
+        return init.entry_std
+    if init.fan_scaling is not None and init.fan_scaling[1] is not None:
+        mode, scale = init.fan_scaling
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        return math.sqrt(scale / fan)
+    if init.name in ("orthogonal", "identity"):
+        gain = init.param("gain", 1.0)
+        gain = gain if isinstance(gain, float) else 1.0
+        return gain / math.sqrt(max(fan_in, fan_out))
+    return None
+
+
+def head(weight: CellWeight, role_words: str, reference: Reference) -> str:
+    gates = gate_words(weight, reference)
+    where = f" ({gates})" if gates else ""
+    return f"{weight.cell.label} {role_words} {weight_label(weight)}{where} starts as {describe_current(weight)}"

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import math
+
+from ..model import CellWeight, Role
+from ..reference import Reference
+from . import _cells
+from .base import ILLUSTRATIVE_UNITS, Rule, Verdict, entry_std, fmt, head
+
+
+class InputKernelInit(Rule):
+    """Input kernel does not start like the reference cell's.
+
+    ## What it does
+    Finds the matrices that multiply the step's input inside a hand-written
+    LSTM or GRU (the input kernel) and checks that they start with
+    `glorot_uniform`, as `keras.layers.LSTM` and `tf.nn.rnn_cell.LSTMCell`
+    do. Every spelling with Glorot's variance is accepted (`glorot_normal`,
+    `xavier_initializer()`, `VarianceScaling(1.0, "fan_avg")`, NumPy scaled
+    by `sqrt(2 / (fan_in + fan_out))`).
+
+    ## Why it matters
+    A fixed scale ignores the layer's width. With `stddev=0.1` and 512
+    inputs, a unit-variance input gives gate pre-activations with a standard
+    deviation of about 2.3, deep in the flat part of the sigmoid, so the
+    gates start saturated and learn slowly; with `stddev=0.01` the input
+    barely moves the gates at all. Glorot scales the weights so that the
+    pre-activations start near unit variance (Glorot & Bengio, 2010).
+
+    ## Example
+    ```python
+    self.W = tf.Variable(tf.random.normal([n_in, 4 * units], stddev=0.1))
+    ```
+
+    ## Use instead
+    ```python
+    self.W = tf.Variable(tf.keras.initializers.GlorotUniform()([n_in, 4 * units]))
+    ```
+
+    ## Fix safety
+    Changing an initialiser changes how the model trains: results, the
+    learning rate that works and the number of steps needed can all move, and
+    a checkpoint trained with the old initialiser is not affected (weights
+    are loaded, not re-initialised). Retrain and compare before you keep it.
+    """
+
+    code = "LST002"
+    name = "input-kernel-init"
+    roles = (Role.INPUT_KERNEL,)
+    VALID = (
+        _cells.lstm(),
+        _cells.lstm(W="tf.keras.initializers.GlorotNormal()([n_in, 4 * units])"),
+        # An embedding table feeds the input, it is not an input kernel.
+        "import tensorflow as tf\n\nE = tf.Variable(tf.random.normal([1000, 32], stddev=0.1))\n\n\ndef embed(ids):\n    return tf.nn.embedding_lookup(E, ids)\n",
+    )
+    INVALID = (
+        _cells.lstm(W="tf.random.normal([n_in, 4 * units], stddev=0.1)"),
+        _cells.lstm(W="tf.random.uniform([n_in, 4 * units], -1.0, 1.0)"),
+    )
+
+    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
+        default = reference.cell(weight.cell.value).input_kernel
+        init = weight.site.initializer
+        if init.name == "unknown" or default.accepts(init):
+            return None
+        fan_in = weight.fan_in or ILLUSTRATIVE_UNITS
+        blocks = max(1, len(weight.gates))
+        fan_out = (weight.units or ILLUSTRATIVE_UNITS) * blocks
+        std = entry_std(init, fan_in, fan_out)
+        expected = default.initializer
+        at = f"with its {weight.fan_in} inputs" if weight.fan_in else f"with {ILLUSTRATIVE_UNITS} inputs"
+        reference_std = math.sqrt(2.0 * fan_in / (fan_in + fan_out))
+        why = "its scale does not follow the layer's fan-in and fan-out"
+        if std is not None:
+            spread = std * math.sqrt(fan_in)
+            if spread > 1.5 * reference_std:
+                effect = "so the gates start saturated"
+            elif spread < reference_std / 1.5:
+                effect = "so the input barely moves the gates"
+            else:
+                effect = "a scale that only matches Glorot at this width"
+            why = f"{at}, unit-variance inputs give pre-activations with std of about {fmt(spread)} (reference: about {fmt(reference_std)}), {effect}"
+        message = f"{head(weight, 'input kernel', reference)}; {reference.label} uses {expected.text}: {why}"
+        return Verdict(expected, message)

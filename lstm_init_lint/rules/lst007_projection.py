@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from ..model import CellWeight, Role
+from ..reference import Reference
+from . import _cells
+from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
+
+
+class ProjectionInit(Rule):
+    """Projection of the hidden state does not start like the reference cell's.
+
+    ## What it does
+    Finds the matrix that projects an LSTM's output before it is fed back as
+    the next hidden state (`m = (o * tanh(c)) @ W_proj`, LSTMCell's
+    `num_proj`) and checks that it starts with `glorot_uniform`, as
+    `tf.nn.rnn_cell.LSTMCell` does. An output layer that is not fed back is
+    not a projection and is never reported.
+
+    ## Why it matters
+    The projection sits inside the recurrence: its output is the next step's
+    hidden state, so its scale multiplies the recurrent kernel's at every
+    step. A fixed `stddev=0.1` at 512 units scales the state by about 2.3 per
+    step on top of the recurrent kernel.
+
+    ## Example
+    ```python
+    self.proj = tf.Variable(tf.random.normal([units, n_proj], stddev=0.1))
+    ```
+
+    ## Use instead
+    ```python
+    self.proj = tf.Variable(tf.keras.initializers.GlorotUniform()([units, n_proj]))
+    ```
+
+    ## Fix safety
+    Changing an initialiser changes how the model trains: results, the
+    learning rate that works and the number of steps needed can all move, and
+    a checkpoint trained with the old initialiser is not affected (weights
+    are loaded, not re-initialised). Retrain and compare before you keep it.
+    """
+
+    code = "LST007"
+    name = "projection-init"
+    roles = (Role.PROJECTION,)
+    VALID = (_cells.projection(),)
+    INVALID = (_cells.projection(P="tf.random.normal([units, n_proj], stddev=0.1)"),)
+
+    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
+        default = reference.cell(weight.cell.value).projection
+        init = weight.site.initializer
+        if init.name == "unknown" or default.accepts(init):
+            return None
+        units, at = units_phrase(weight)
+        std = entry_std(init, units, units)
+        why = "its scale does not follow the matrix's fans"
+        if std is not None:
+            why = f"{at} it scales the fed-back state by about {fmt(std * units ** 0.5)} per step (reference: about 1)"
+        message = f"{head(weight, 'projection', reference)}; LSTMCell(num_proj=...) uses glorot_uniform: {why}"
+        return Verdict(default.initializer, message)

@@ -1,0 +1,132 @@
+"""The command line as a user meets it: output lines, summary, exit codes,
+JSON, bad input that does not stop the run."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from fixture_format import FIXTURES, ROOT
+
+from lstm_init_lint.cli import main
+from lstm_init_lint.rules import _cells
+
+BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
+GOOD_CELL = _cells.lstm()
+
+
+@pytest.fixture
+def tree(tmp_path):
+    (tmp_path / "good.py").write_text(GOOD_CELL)
+    (tmp_path / "bad.py").write_text(BAD_CELL)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "model.py").write_text(BAD_CELL)
+    (tmp_path / "notes.txt").write_text("not python")
+    return tmp_path
+
+
+def test_clean_file_exits_0(tmp_path, capsys):
+    (tmp_path / "good.py").write_text(GOOD_CELL)
+    assert main([str(tmp_path / "good.py")]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == "All checks passed (1 file checked)."
+
+
+def test_findings_exit_1_with_one_line_each_sorted_by_path(tree, capsys):
+    assert main([str(tree)]) == 1
+    lines = capsys.readouterr().out.strip().splitlines()
+    findings, summary = lines[:-1], lines[-1]
+    assert len(findings) == 2
+    assert findings[0].startswith(f"{tree / 'bad.py'}:7:9: LST001 ")
+    assert findings[1].startswith(f"{tree / 'pkg' / 'model.py'}:7:9: LST001 ")
+    assert summary == "Found 2 findings in 2 files (3 files checked)."
+
+
+def test_default_path_is_the_current_directory(tree, monkeypatch, capsys):
+    monkeypatch.chdir(tree)
+    assert main([]) == 1
+    assert "bad.py:7:9: LST001" in capsys.readouterr().out
+
+
+def test_a_file_that_cannot_be_parsed_is_named_and_the_others_still_run(tree, capsys):
+    (tree / "broken.py").write_text("def f(:\n    pass\n")
+    assert main([str(tree)]) == 2
+    captured = capsys.readouterr()
+    assert f"{tree / 'broken.py'}:1:7: error: syntax error" in captured.err
+    assert "bad.py:7:9: LST001" in captured.out
+    assert "1 file could not be analysed" in captured.out
+
+
+def test_missing_path_is_an_error_but_other_paths_run(tree, capsys):
+    assert main([str(tree / "nope.py"), str(tree / "bad.py")]) == 2
+    captured = capsys.readouterr()
+    assert f"{tree / 'nope.py'}: error: no such file or directory" in captured.err
+    assert "LST001" in captured.out
+
+
+def test_unknown_option_is_a_usage_error(capsys):
+    assert main(["--no-such-flag"]) == 2
+    assert "No such option" in capsys.readouterr().err
+
+
+def test_bad_reference_is_a_usage_error(capsys):
+    assert main(["--reference", "pytorch", "."]) == 2
+
+
+def test_json_contract(tree, capsys):
+    assert main(["--format", "json", str(tree / "bad.py")]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert len(findings) == 1
+    finding = findings[0]
+    for key in ("path", "line", "column", "end_line", "end_column", "code", "role", "weight", "cell", "current", "expected", "message", "fixable"):
+        assert key in finding, key
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (7, 9, 7, 15)
+    assert finding["code"] == "LST001"
+    assert finding["role"] == "recurrent_kernel"
+    assert finding["weight"] == "self.U"
+    assert finding["cell"] == "lstm"
+    assert finding["current"]["name"] == "random_normal"
+    assert finding["current"]["params"]["stddev"] == 0.1
+    assert finding["expected"]["name"] == "orthogonal"
+    assert finding["fixable"] is False
+    assert finding["evidence"]
+
+
+def test_json_is_an_empty_array_when_clean(tmp_path, capsys):
+    (tmp_path / "good.py").write_text(GOOD_CELL)
+    assert main(["--format", "json", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_reference_tf1_accepts_glorot_recurrent_kernels(tmp_path, capsys):
+    path = tmp_path / "cell.py"
+    path.write_text(_cells.lstm(U="tf.keras.initializers.GlorotUniform()([units, 4 * units])"))
+    assert main([str(path)]) == 1
+    assert main(["--reference", "tf1", str(path)]) == 0
+
+
+def test_help_lists_every_flag(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for flag in ("--format", "--reference", "--version", "--help"):
+        assert flag in out
+
+
+def test_version(capsys):
+    from lstm_init_lint import __version__
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"lstm-init-lint {__version__}"
+
+
+def test_installed_console_script_on_the_fixtures():
+    """The README's first command: the real entry point on fixtures/."""
+    script = shutil.which("lstm-init-lint", path=str(ROOT / ".venv" / "bin")) or shutil.which("lstm-init-lint")
+    command = [script] if script else [sys.executable, "-m", "lstm_init_lint"]
+    result = subprocess.run([*command, str(FIXTURES)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "LST001" in result.stdout and "LST004" in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("Found ")
