@@ -38,8 +38,8 @@ class Dist:
             p["stddev"] = _abs(S.binary("*", p.get("stddev", S.const(1.0)), factor))
             return Dist(fam, p)
         if fam == "random_uniform":
-            a = S.binary("*", p["minval"], factor)
-            b = S.binary("*", p["maxval"], factor)
+            a = S.binary("*", p.get("minval", S.const(0.0)), factor)
+            b = S.binary("*", p.get("maxval", S.const(1.0)), factor)
             if S.as_number(factor) is not None and S.as_number(factor) < 0:
                 a, b = b, a
             return Dist(fam, {"minval": a, "maxval": b})
@@ -47,7 +47,7 @@ class Dist:
             return self
         if fam == "ones":
             return Dist("constant", {"value": factor})
-        if fam == "constant":
+        if fam == "constant" and "value" in p:
             return Dist("constant", {"value": S.binary("*", p["value"], factor)})
         if fam in ("orthogonal", "identity"):
             return Dist(fam, {"gain": S.binary("*", p.get("gain", S.const(1.0)), factor)})
@@ -66,12 +66,12 @@ class Dist:
             p["mean"] = S.binary("+", p.get("mean", S.const(0.0)), offset)
             return Dist(fam, p)
         if fam == "random_uniform":
-            return Dist(fam, {"minval": S.binary("+", p["minval"], offset), "maxval": S.binary("+", p["maxval"], offset)})
+            return Dist(fam, {"minval": S.binary("+", p.get("minval", S.const(0.0)), offset), "maxval": S.binary("+", p.get("maxval", S.const(1.0)), offset)})
         if fam == "zeros":
             return Dist("constant", {"value": offset})
         if fam == "ones":
             return Dist("constant", {"value": S.binary("+", S.const(1.0), offset)})
-        if fam == "constant":
+        if fam == "constant" and "value" in p:
             return Dist("constant", {"value": S.binary("+", p["value"], offset)})
         return Dist("unknown", {"expr": "shifted " + self.family})
 
@@ -361,6 +361,8 @@ def build_tensor(key: str, bound: dict[str, Any]) -> Dist:
             values[name] = bound[name]
     if family == "random_uniform" and values.get("maxval") is None:
         values["maxval"] = S.const(1.0)
+    if family == "constant" and not isinstance(values.get("value"), tuple):
+        return Dist("unknown", {"expr": "a constant we cannot read"})
     return Dist(family, values)
 
 
