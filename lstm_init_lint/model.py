@@ -232,9 +232,19 @@ class FileError:
 
 @dataclass(frozen=True)
 class Settings:
-    """What a run compares against."""
+    """What a run compares against and reports.
+
+    ``reference``: ``keras`` or ``tf1``. ``match``: ``per-matrix`` (the
+    reference initialiser at each weight's own shape) or ``exact`` (the
+    distribution the reference gives that slice of its fused matrix); used by
+    ``--fix``. ``select`` / ``ignore``: rule codes or prefixes; an empty
+    ``select`` means every rule.
+    """
 
     reference: str = "keras"
+    match: str = "per-matrix"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
