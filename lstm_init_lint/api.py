@@ -22,45 +22,54 @@ def lint_source(source: bytes, path: str, settings: Settings | None = None) -> F
         return FileResult(path, (), module)
     try:
         analysis = analyse(module)
+        pairs = findings_for(analysis.weights, path, settings)
+        if pairs:
+            from .fix.plan import Text, attach_fixes
+
+            findings = attach_fixes(pairs, Text(module.code), analysis.aliases, analysis.dialect, settings)
+        else:
+            findings = []
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
-    return FileResult(path, tuple(findings_for(analysis.weights, path, settings)))
+    return FileResult(path, tuple(findings))
 
 
-def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[Finding]:
+def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[tuple[Finding, CellWeight]]:
+    """Each rule's verdict on each weight, as (finding, weight) in report order."""
     from .reference import REFERENCES
     from .rules import RULES
 
     reference = REFERENCES[settings.reference]
-    findings: list[Finding] = []
+    pairs: list[tuple[Finding, CellWeight]] = []
     for weight in weights:
         for rule in RULES:
             if weight.role not in rule.roles:
                 continue
             verdict = rule.check(weight, reference)
-            if verdict is None:
-                continue
-            site = weight.site
-            findings.append(
-                Finding(
-                    path=path,
-                    span=site.span,
-                    code=rule.code,
-                    role=weight.role,
-                    weight=site.weight,
-                    instance=site.instance,
-                    cell=weight.cell,
-                    gates=weight.gates,
-                    current=site.initializer,
-                    expected=verdict.expected,
-                    message=verdict.message,
-                    evidence=weight.evidence,
-                    certain=weight.certain,
-                )
-            )
+            if verdict is not None:
+                pairs.append((_finding(path, rule.code, weight, verdict), weight))
     # One finding per weight: weights created by one statement in a loop
     # (p["w_x" + gate]) share a place and differ by instance.
-    return sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code, f.instance or ""))
+    return sorted(pairs, key=lambda pair: (pair[0].span.line, pair[0].span.column, pair[0].code, pair[0].instance or ""))
+
+
+def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
+    site = weight.site
+    return Finding(
+        path=path,
+        span=site.span,
+        code=code,
+        role=weight.role,
+        weight=site.weight,
+        instance=site.instance,
+        cell=weight.cell,
+        gates=weight.gates,
+        current=site.initializer,
+        expected=verdict.expected,
+        message=verdict.message,
+        evidence=weight.evidence,
+        certain=weight.certain,
+    )
 
 
 def read_source(path: str) -> bytes | FileError:
@@ -70,6 +79,32 @@ def read_source(path: str) -> bytes | FileError:
         return FileError(path, "is a directory")
     except OSError as error:
         return FileError(path, f"cannot read: {error.strerror or error}")
+
+
+def fix_paths(paths: list[str], settings: Settings | None = None, write: bool = True) -> list:
+    """Fix every file under ``paths``; write the changed ones when ``write``.
+    Returns one ``fix.FixOutcome`` per file, sorted by path."""
+    from .discover import discover
+    from .files import write_atomically
+    from .fix import FixOutcome, fix_source
+
+    settings = settings or Settings()
+    files, errors = discover(paths)
+    outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
+    for path in files:
+        source = read_source(path)
+        if isinstance(source, FileError):
+            outcomes.append(FixOutcome(path, b"", b"", (), (), source))
+            continue
+        outcome = fix_source(source, path, settings)
+        if write and outcome.changed and outcome.error is None:
+            try:
+                write_atomically(path, outcome.fixed)
+            except OSError as error:
+                outcome = FixOutcome(path, source, source, (), outcome.remaining, FileError(path, f"cannot write the fixed file: {error.strerror or error}"))
+        outcomes.append(outcome)
+    outcomes.sort(key=lambda o: o.path)
+    return outcomes
 
 
 def lint_paths(paths: list[str], settings: Settings | None = None) -> RunResult:

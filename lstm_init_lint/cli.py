@@ -31,6 +31,11 @@ class ReferenceName(str, enum.Enum):
     tf1 = "tf1"
 
 
+class MatchMode(str, enum.Enum):
+    per_matrix = "per-matrix"
+    exact = "exact"
+
+
 class _CheckByDefault(TyperGroup):
     """Run ``check`` when the first argument is not a command name."""
 
@@ -71,6 +76,9 @@ def check(
     paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories to lint (directories are searched for *.py). Default: the current directory.", show_default=False),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text: one 'path:line:col: CODE message' line per finding and a summary; json: a JSON array (see README)."),
     reference: ReferenceName = typer.Option(ReferenceName.keras, "--reference", help="What 'right' means. keras: keras.layers.LSTM/GRU (glorot_uniform, orthogonal, zero bias with the forget slice at 1). tf1: tf.nn.rnn_cell.LSTMCell/GRUCell (glorot_uniform fused kernel, forget_bias=1.0 at run time, GRU gate bias 1)."),
+    fix: bool = typer.Option(False, "--fix", help="Rewrite each reported initialiser to the reference's, in the file's own TensorFlow/Keras dialect; print what changed and what was left (and why)."),
+    diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff, and write nothing."),
+    match: MatchMode = typer.Option(MatchMode.per_matrix, "--match", help="How --fix matches a per-gate matrix. per-matrix: the reference initialiser at the matrix's own shape. exact: the distribution the reference gives that slice of its fused matrix (see docs/rules)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
@@ -78,7 +86,11 @@ def check(
     from .model import Settings
     from .report import errors, json_report, text
 
-    result = lint_paths([str(p) for p in (paths or [Path(".")])], Settings(reference=reference.value))
+    settings = Settings(reference=reference.value, match=match.value)
+    targets = [str(p) for p in (paths or [Path(".")])]
+    if fix or diff:
+        raise typer.Exit(_fix(targets, settings, output_format, write=not diff))
+    result = lint_paths(targets, settings)
     if output_format is OutputFormat.json:
         typer.echo(json_report(result))
     else:
@@ -87,6 +99,27 @@ def check(
         typer.echo(errors(result), err=True)
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+
+
+def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool) -> int:
+    from .api import fix_paths
+    from .files import unified_diff
+    from .report import fix_json, fix_text
+
+    outcomes = fix_paths(targets, settings, write=write)
+    if not write and output_format is OutputFormat.text:
+        for outcome in outcomes:
+            if outcome.changed:
+                typer.echo(unified_diff(outcome.path, outcome.original, outcome.fixed, outcome.encoding), nl=False)
+    typer.echo(fix_json(outcomes) if output_format is OutputFormat.json else fix_text(outcomes, written=write))
+    failed = [o.error for o in outcomes if o.error is not None]
+    if failed:
+        typer.echo("\n".join(error.render() for error in failed), err=True)
+        return EXIT_ERROR
+    remaining = any(o.remaining for o in outcomes)
+    if not write:
+        return EXIT_FINDINGS if remaining or any(o.changed for o in outcomes) else EXIT_CLEAN
+    return EXIT_FINDINGS if remaining else EXIT_CLEAN
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -145,6 +145,40 @@ class WeightSite:
 
 
 @dataclass(frozen=True)
+class FixSite:
+    """Where and how ``--fix`` can rewrite one weight's initialiser.
+
+    ``kind`` is ``value`` (replace the initial value: ``tf.Variable(<value>)``)
+    or ``initializer`` (replace, or add, ``initializer=`` of ``get_variable`` /
+    ``add_weight`` / ``keras.Variable``). ``replace`` is the expression to
+    replace; when there is none, the keyword goes into the call at ``call``.
+    ``shape`` / ``dtype`` are the weight's shape and dtype as the code writes
+    them (the new value needs them); ``module`` is the module the creating call
+    comes from (``tf`` for ``tf.Variable``, ``tf.compat.v1``...) and
+    ``namespace`` what that module is (``tf``, ``tf1``, ``tf2``, ``keras``, or
+    ``layer`` for ``self.add_weight``). ``sharers`` are the other weights the
+    same expression creates (a shared helper's body, a loop). ``blocker`` says
+    why no automatic fix is possible, when one is not.
+    """
+
+    kind: str
+    api: str
+    replace: Span | None
+    call: Span
+    shape: str | None
+    dtype: str | None
+    module: str | None
+    namespace: str | None
+    sharers: tuple[tuple[str, tuple | None], ...] = ()  # (label, loop key) of each
+    blocker: str | None = None
+    input_size: str | None = None  # the cell's input width as written, for --match exact
+    # (variable, value) when this weight comes from one iteration of a loop
+    # over constants (``for gate in "ifco"``): a shared expression can then
+    # still be fixed for this iteration alone (``... if gate == "f" else ...``).
+    loop_key: tuple[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class CellWeight:
     """A weight whose role in a recurrent cell is known: the analysis' output.
 
@@ -171,6 +205,36 @@ class CellWeight:
     peepholes: bool = False
     projection: bool = False
     gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
+    fix_site: FixSite | None = None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text at ``span`` with ``text`` (an empty span inserts)."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What ``--fix`` writes for one finding."""
+
+    edits: tuple[Edit, ...]
+    replacement: str  # the new initialiser as written into the file
+    description: str
+    imports: tuple[str, ...] = ()  # import lines the new code needs, if the file lacks them
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "replacement": self.replacement,
+            "description": self.description,
+            "imports": list(self.imports),
+            "edits": [
+                {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line, "end_column": e.span.end_column, "text": e.text}
+                for e in self.edits
+            ],
+        }
 
 
 @dataclass(frozen=True)
@@ -189,6 +253,8 @@ class Finding:
     evidence: tuple[str, ...]
     certain: bool
     fixable: bool = False
+    fix: Fix | None = None
+    no_fix_reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -209,6 +275,8 @@ class Finding:
             "evidence": list(self.evidence),
             "certain": self.certain,
             "fixable": self.fixable,
+            "fix": self.fix.to_json() if self.fix is not None else None,
+            "no_fix_reason": self.no_fix_reason,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from .model import RunResult
+from .model import Finding, RunResult
 
 
 def text(result: RunResult) -> str:
@@ -36,6 +36,43 @@ def summary(result: RunResult) -> str:
 
 def json_report(result: RunResult) -> str:
     return json.dumps([finding.to_json() for finding in result.findings], indent=2)
+
+
+def _place(finding: Finding) -> str:
+    return f"{finding.path}:{finding.span.line}:{finding.span.column}"
+
+
+def fix_text(outcomes: list, written: bool) -> str:
+    """What --fix changed, what it left and why, and a summary line."""
+    lines = []
+    for outcome in outcomes:
+        for finding in outcome.applied:
+            lines.append(f"{_place(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
+        for finding in outcome.remaining:
+            reason = finding.no_fix_reason or "no automatic fix"
+            lines.append(f"{_place(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
+    fixed = sum(len(o.applied) for o in outcomes)
+    remaining = sum(len(o.remaining) for o in outcomes)
+    changed = sum(1 for o in outcomes if o.changed)
+    checked = len(outcomes)
+    verb = "Fixed" if written else "Would fix"
+    files = "1 file" if changed == 1 else f"{changed} files"
+    line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked} {'file' if checked == 1 else 'files'} checked)"
+    line += f"; {remaining} left without an automatic fix." if remaining else "."
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def fix_json(outcomes: list) -> str:
+    """Each finding as found before fixing, with ``fixed`` saying whether the
+    run fixed it (or, with --diff, would)."""
+    out = []
+    for outcome in outcomes:
+        for finding in outcome.applied:
+            out.append({**finding.to_json(), "fixed": True})
+        for finding in outcome.remaining:
+            out.append({**finding.to_json(), "fixed": False})
+    return json.dumps(out, indent=2)
 
 
 def errors(result: RunResult) -> str:

@@ -91,7 +91,8 @@ def test_json_contract(tree, capsys):
     assert finding["current"]["name"] == "random_normal"
     assert finding["current"]["params"]["stddev"] == 0.1
     assert finding["expected"]["name"] == "orthogonal"
-    assert finding["fixable"] is False
+    assert finding["fixable"] is True
+    assert finding["fix"]["replacement"] == "tf.keras.initializers.Orthogonal()([units, 4 * units])"
     assert finding["evidence"]
 
 
@@ -111,7 +112,7 @@ def test_reference_tf1_accepts_glorot_recurrent_kernels(tmp_path, capsys):
 def test_help_lists_every_flag(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for flag in ("--format", "--reference", "--version", "--help"):
+    for flag in ("--format", "--reference", "--fix", "--diff", "--match", "--version", "--help"):
         assert flag in out
 
 
@@ -130,3 +131,75 @@ def test_installed_console_script_on_the_fixtures():
     assert result.returncode == 1, result.stderr
     assert "LST001" in result.stdout and "LST004" in result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("Found ")
+
+
+def test_fix_rewrites_and_reports_what_changed_then_exits_0(tmp_path, capsys):
+    path = tmp_path / "cell.py"
+    path.write_text(BAD_CELL)
+    assert main(["--fix", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}:7:9: LST001 fixed: self.U: random_normal(stddev=0.1) -> orthogonal" in out
+    assert out.strip().endswith("Fixed 1 finding in 1 file (1 file checked).")
+    assert "tf.keras.initializers.Orthogonal()([units, 4 * units])" in path.read_text()
+    assert main([str(path)]) == 0
+
+
+def test_fix_exits_1_when_something_is_left(tmp_path, capsys):
+    path = tmp_path / "loop.py"
+    path.write_bytes((FIXTURES / "attention_decoder_shared_helper.py").read_bytes())
+    assert main(["--fix", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "LST004" in out and "[not fixed: the expression at line 16 also creates" in out
+    assert "1 left without an automatic fix" in out
+
+
+def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path, capsys):
+    path = tmp_path / "cell.py"
+    path.write_text(BAD_CELL)
+    before = path.read_bytes()
+    assert main(["--diff", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"--- a/{path}" in out and f"+++ b/{path}" in out
+    assert "-        self.U = tf.Variable(tf.random.normal([units, 4 * units], stddev=0.1))" in out
+    assert "+        self.U = tf.Variable(tf.keras.initializers.Orthogonal()([units, 4 * units]))" in out
+    assert path.read_bytes() == before
+    path.write_text(GOOD_CELL)
+    assert main(["--diff", str(path)]) == 0
+
+
+def test_fix_keeps_permissions_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "cell.py"
+    path.write_text(BAD_CELL)
+    path.chmod(0o640)
+    assert main(["--fix", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cell.py"]
+
+
+def test_fix_through_a_symbolic_link_rewrites_the_target(tmp_path):
+    target = tmp_path / "real.py"
+    target.write_text(BAD_CELL)
+    link = tmp_path / "link.py"
+    link.symlink_to(target)
+    assert main(["--fix", str(link)]) == 0
+    assert link.is_symlink()
+    assert "Orthogonal" in target.read_text()
+
+
+def test_fix_json_marks_what_was_fixed(tmp_path, capsys):
+    path = tmp_path / "cell.py"
+    path.write_text(BAD_CELL)
+    assert main(["--fix", "--format", "json", str(path)]) == 0
+    (finding,) = json.loads(capsys.readouterr().out)
+    assert finding["fixed"] is True and finding["code"] == "LST001"
+
+
+def test_a_file_with_a_syntax_error_is_not_touched_by_fix(tmp_path, capsys):
+    broken = tmp_path / "broken.py"
+    broken.write_text("def f(:\n    pass\n")
+    good = tmp_path / "cell.py"
+    good.write_text(BAD_CELL)
+    assert main(["--fix", str(tmp_path)]) == 2
+    assert broken.read_text() == "def f(:\n    pass\n"
+    assert "Orthogonal" in good.read_text()
+    assert "broken.py:1:7: error: syntax error" in capsys.readouterr().err

@@ -9,11 +9,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from .. import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
 from . import symbolic as S
 from .cells import find_cells
@@ -21,7 +22,8 @@ from .initializers import to_model
 from .interpreter import Interpreter
 from .numbers import render_shape
 from .roles import CellUsage, Usage, analyse_cells
-from .values import InitVal, WeightInstance
+from .fixsite import fix_site
+from .values import InitVal, ModuleRef, WeightInstance
 
 _GATE_ORDER = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
 
@@ -31,21 +33,60 @@ class Analysis:
     weights: tuple[CellWeight, ...]
     incomplete: bool  # the interpreter stopped early on a huge file
     dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
+    aliases: tuple[tuple[str, str], ...] = ()  # (module, local name) the file imports
 
 
 def analyse(module: cst.Module) -> Analysis:
     interpreter = Interpreter(module)
     interpreter.run()
     dialect = "tf1" if interpreter.tf1_evidence else "tf2"
+    aliases = _aliases(interpreter)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
-        return Analysis((), interpreter.incomplete, dialect)
+        return Analysis((), interpreter.incomplete, dialect, aliases)
     describer = _Describer(module)
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
-        return Analysis((), interpreter.incomplete, dialect)
-    weights = _cell_weights(cell_usages, describer, dialect)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect)
+        return Analysis((), interpreter.incomplete, dialect, aliases)
+    sharing = _Sharing(interpreter.weights, cell_usages, describer)
+    weights = _cell_weights(cell_usages, describer, dialect, sharing, interpreter.passed_as)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
+
+
+def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
+    """Module-level names bound to imported modules: (qualified name, local name)."""
+    out = []
+    for name, value in interpreter.module_scope.vars.items():
+        if isinstance(value, ModuleRef):
+            out.append((value.qualname, name))
+    return tuple(out)
+
+
+class _Sharing:
+    """Which weights each initialiser expression creates, so a fix never
+    rewrites an expression that also creates a weight it should not change."""
+
+    def __init__(self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer) -> None:
+        used = {id(u.weight) for cu in cell_usages for u in cu.usages}
+        self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
+        for weight in weights:
+            if weight.init_node is None or (weight.binding is None and id(weight) not in used):
+                continue  # a helper evaluated on its own: not a weight of the program
+            label = _label(weight, describer)
+            self.by_node.setdefault(id(weight.init_node), {})[_identity(weight)] = (label, weight.loop_key)
+
+    def others(self, weight: WeightInstance) -> tuple[tuple[str, tuple | None], ...]:
+        if weight.init_node is None:
+            return ()
+        mine = _identity(weight)
+        return tuple(sorted((entry for key, entry in self.by_node.get(id(weight.init_node), {}).items() if key != mine), key=lambda e: e[0]))
+
+
+def _label(weight: WeightInstance, describer: _Describer) -> str:
+    if weight.binding is not None:
+        node, instance, _ = weight.binding
+        return instance or describer.text(node, 80)
+    return weight.name_hint or describer.text(weight.creation_node, 50)
 
 
 class _Describer:
@@ -54,6 +95,9 @@ class _Describer:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
         self._positions = None
+
+    def code(self, node: cst.CSTNode) -> str:
+        return self.module.code_for_node(node)
 
     def text(self, node: object, limit: int = 60) -> str:
         code = " ".join(self.module.code_for_node(node).split())
@@ -73,17 +117,36 @@ def _identity(weight: WeightInstance) -> tuple[int, str | None]:
     return id(weight.creation_node), None
 
 
-def _cell_weights(cell_usages: list[CellUsage], describer: _Describer, dialect: str) -> list[CellWeight]:
+def _cell_weights(cell_usages: list[CellUsage], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> list[CellWeight]:
     groups: dict[tuple[int, str | None], list[tuple[Usage, CellUsage]]] = {}
     for cell_usage in cell_usages:
         for usage in cell_usage.usages:
             groups.setdefault(_identity(usage.weight), []).append((usage, cell_usage))
-    out = []
+    described = []
     for entries in groups.values():
-        weight = _describe_weight(entries, describer, dialect)
+        weight = _describe_weight(entries, describer, dialect, sharing, passed_as)
         if weight is not None:
-            out.append(weight)
-    return out
+            cells = {id(usage.cell) for usage, _ in entries}
+            creator = max((u.weight for u, _ in entries), key=lambda w: w.depth).creator
+            described.append((weight, cells, creator))
+    return [_with_input_size(weight, cells, creator, described) for weight, cells, creator in described]
+
+
+def _with_input_size(weight: CellWeight, cells: set[int], creator: str | None, described: list) -> CellWeight:
+    """For a per-gate recurrent kernel: the cell's input size as written by
+    the same function that creates it (``self.emb_dim``), which --match exact
+    needs to cut TF1's fused kernel into row blocks."""
+    if weight.role is not Role.RECURRENT_KERNEL or weight.fix_site is None or len(weight.gates) > 1:
+        return weight
+    sizes_written = set()
+    for other, other_cells, other_creator in described:
+        if other.role is Role.INPUT_KERNEL and other_cells & cells and other_creator == creator and other.fix_site and other.fix_site.shape:
+            dims = sizes.dims(other.fix_site.shape)
+            if dims and len(dims) == 2:
+                sizes_written.add(dims[0])
+    if len(sizes_written) != 1:
+        return weight
+    return replace(weight, fix_site=replace(weight.fix_site, input_size=sizes_written.pop()))
 
 
 def _role(usages: list[Usage]) -> tuple[Role, bool] | None:
@@ -145,7 +208,7 @@ def _number(expr) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
-def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str) -> CellWeight | None:
+def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> CellWeight | None:
     usages = [u for u, _ in entries]
     kinds = {u.cell.kind for u in usages}
     if len(kinds) != 1:
@@ -179,9 +242,7 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
                 evidence.append(line)
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
-    gate_width = None
-    if shape and role in (Role.BIAS, Role.FORGET_BIAS, Role.INPUT_KERNEL, Role.RECURRENT_KERNEL, Role.FUSED_KERNEL):
-        gate_width = S.render(S.divide(shape[-1], len(gates) if len(gates) > 1 else 1))
+    site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
     return CellWeight(
         site=site,
         role=role,
@@ -195,8 +256,21 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
         evidence=tuple(evidence[:4]),
         peepholes=any(c.cell.kind == "lstm" and any(u.kind == "peephole" for u in c.usages) for _, c in entries if id(c.cell) in cells),
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
-        gate_width=gate_width,
+        gate_width=_gate_width(site_fix.shape, shape, role, len(gates)),
+        fix_site=site_fix,
     )
+
+
+def _gate_width(written: str | None, shape, role: Role, gates: int) -> str | None:
+    """One gate's width: from the shape as written at the creation site when
+    there is one (``4 * units`` -> ``units``), else from the evaluated shape."""
+    if role not in (Role.BIAS, Role.FORGET_BIAS, Role.INPUT_KERNEL, Role.RECURRENT_KERNEL, Role.FUSED_KERNEL):
+        return None
+    count = gates if gates > 1 else 1
+    dims = sizes.dims(written) if written else None
+    if dims:
+        return sizes.divide(dims[-1], count)
+    return S.render(S.divide(shape[-1], count)) if shape else None
 
 
 def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str) -> WeightSite:

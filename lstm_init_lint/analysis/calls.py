@@ -351,8 +351,13 @@ def scaled_init(value: InitVal, factor: S.Expr) -> InitVal:
 
 
 def _with_dist(value: InitVal, dist: Dist) -> InitVal:
-    out = InitVal(dist, value.node, value.shape)
+    return copy_init(value, dist)
+
+
+def copy_init(value: InitVal, dist: Dist | None = None, shape: tuple | None = None) -> InitVal:
+    out = InitVal(value.dist if dist is None else dist, value.node, value.shape if shape is None else shape)
     out.helper, out.helper_node = value.helper, value.helper_node
+    out.shape_value, out.numpy, out.implicit, out.pieces = value.shape_value, value.numpy, value.implicit, value.pieces
     return out
 
 
@@ -361,6 +366,7 @@ def apply_initializer(obj: InitializerObj, args: list[Value], kwargs: dict[str, 
     shape = to_shape(shape_value) if shape_value is not None else None
     out = InitVal(obj.dist, obj.node, shape)
     out.helper, out.helper_node = obj.helper, obj.helper_node
+    out.shape_value = shape_value
     return out
 
 
@@ -485,7 +491,10 @@ def tensor_init(it: Interpreter, namespace: str, path: str, args: list[Value], k
         dim = to_expr(first) if isinstance(first, Value) else None
         shape = (dim, dim) if dim is not None else None
         numbers = {}
-    return InitVal(build_tensor(key, numbers), node, shape)
+    out = InitVal(build_tensor(key, numbers), node, shape)
+    out.shape_value = Seq(shape_value) if isinstance(shape_value, list) else shape_value
+    out.numpy = namespace in ("np", "rng") and "dtype" not in kwargs
+    return out
 
 
 def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
@@ -587,7 +596,7 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
     if kind == "variable":
         return create_variable(it, namespace, path, args, kwargs, node, frame)
     if kind == "get_variable":
-        return create_get_variable(it, args, kwargs, node, frame)
+        return create_get_variable(it, namespace, args, kwargs, node, frame)
     if kind == "variable_scope":
         return ScopeCtx(arg(3, "initializer"))
     if kind == "get_variable_scope":
@@ -616,15 +625,16 @@ def concat_inits(items: list[InitVal], node: cst.CSTNode) -> Value:
     total = pieces[0][0]
     for size, _ in pieces[1:]:
         total = S.binary("+", total, size)
-    return InitVal(Dist("piecewise", pieces=pieces), node, (total,))
+    out = InitVal(Dist("piecewise", pieces=pieces), node, (total,))
+    out.pieces = list(items)
+    return out
 
 
 def decomposition(kind: str, namespace: str, value: Value | None, node: cst.CSTNode) -> Value:
     """An orthogonal matrix written by hand: ``np.linalg.svd(np.random.randn(n, n))``."""
     if not isinstance(value, InitVal):
         return Seq([Opaque(kind), Opaque(kind), Opaque(kind)])
-    ortho = InitVal(Dist("orthogonal", {"gain": S.const(1.0)}), value.node, value.shape)
-    ortho.helper, ortho.helper_node = value.helper, value.helper_node
+    ortho = copy_init(value, Dist("orthogonal", {"gain": S.const(1.0)}))
     if kind == "qr":
         return Seq([ortho, Opaque("r")])
     if namespace == "np":
@@ -730,6 +740,8 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight = WeightInstance(node, api, frame.depth, frame.func is not None)
     weight.creator = frame.func.name if frame.func is not None else None
     weight.index = len(it.weights)
+    keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
+    weight.loop_key = keys[-1] if keys else None
     it.weights.append(weight)
     return weight
 
@@ -742,6 +754,20 @@ def _arg_node(node: cst.Call, index: int, keyword: str) -> cst.CSTNode | None:
     if index < len(positional):
         return positional[index].value
     return None
+
+
+def _form(value: Value | None) -> str:
+    if value is None or (isinstance(value, Const) and value.value is None):
+        return "default"
+    if isinstance(value, InitVal):
+        return "tensor"
+    if isinstance(value, Const):
+        return "string"
+    if isinstance(value, ModuleRef):
+        return "class"
+    if isinstance(value, (FuncVal, BoundMethod)):
+        return "callable"
+    return "object"
 
 
 def initializer_value(value: Value | None, node: cst.CSTNode) -> Value | None:
@@ -776,7 +802,7 @@ def _resolve_initial(it: Interpreter, value: Value | None, shape: tuple | None, 
         result = _call(it, value, [shape_arg] if not _takes_no_args(value) else [], frame)
         if isinstance(result, InitVal):
             if shape is not None:
-                result = InitVal(result.dist, result.node, shape) if result.shape is None or _shape_is_opaque(result.shape) else result
+                result = copy_init(result, shape=shape) if result.shape is None or _shape_is_opaque(result.shape) else result
             return result
     return None
 
@@ -802,9 +828,12 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     api = "keras.Variable" if namespace == "keras" and path.endswith("Variable") else ("K.variable" if namespace == "keras" else "tf.Variable")
     keyword = "initializer" if api == "keras.Variable" else ("value" if api == "K.variable" else "initial_value")
     weight = _new_weight(it, node, api, frame)
+    weight.namespace = namespace
     value = args[0] if args else kwargs.get(keyword)
+    weight.init_form = _form(value)
     shape_value = kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None
+    weight.shape_node = _arg_node(node, 99, "shape")
     weight.init_node = _arg_node(node, 0, keyword)
     init = _resolve_initial(it, value, shape, frame, node)
     if isinstance(value, (FuncVal, BoundMethod)) and init is None:
@@ -817,16 +846,19 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     return WeightVal(weight)
 
 
-def create_get_variable(it: Interpreter, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+def create_get_variable(it: Interpreter, namespace: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     """``tf.get_variable(name, shape, dtype, initializer)``: no initializer
     means the enclosing variable scope's, else glorot_uniform (TF1)."""
     weight = _new_weight(it, node, "get_variable", frame)
+    weight.namespace = namespace
     name = args[0] if args else kwargs.get("name")
     weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
     shape_value = args[1] if len(args) > 1 else kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None
+    weight.shape_node = _arg_node(node, 1, "shape")
     init_value = args[3] if len(args) > 3 else kwargs.get("initializer")
     weight.init_node = _arg_node(node, 3, "initializer")
+    weight.init_form = _form(init_value)
     if isinstance(init_value, Const) and init_value.value is None:
         init_value = None
     init = _resolve_initial(it, init_value, shape, frame, node)
@@ -848,6 +880,7 @@ def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Valu
     """Keras ``self.add_weight(...)``: Keras 3's positional order is (shape,
     initializer, dtype), tf.keras 2's (name, shape, dtype, initializer)."""
     weight = _new_weight(it, node, "add_weight", frame)
+    weight.namespace = "layer"
     keras2 = bool(args) and isinstance(args[0], Const) and isinstance(args[0].value, str)
     order = ("name", "shape", "dtype", "initializer") if keras2 else ("shape", "initializer", "dtype")
     bound = dict(zip(order, args))
@@ -855,8 +888,10 @@ def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Valu
     name = bound.get("name")
     weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
     shape = to_shape(bound["shape"]) if "shape" in bound else None
+    weight.shape_node = _arg_node(node, order.index("shape"), "shape")
     init_value = bound.get("initializer")
     weight.init_node = _arg_node(node, order.index("initializer"), "initializer")
+    weight.init_form = _form(init_value)
     if isinstance(init_value, Const) and init_value.value is None:
         init_value = None
     init = _resolve_initial(it, init_value, shape, frame, node)

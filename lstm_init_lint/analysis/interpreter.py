@@ -132,6 +132,18 @@ _AUGOPS = {
     cst.PowerAssign: "pow",
     cst.MatrixMultiplyAssign: "matmul",
 }
+_COMPARE = {
+    cst.Equal: lambda a, b: a == b,
+    cst.NotEqual: lambda a, b: a != b,
+    cst.LessThan: lambda a, b: a < b,
+    cst.LessThanEqual: lambda a, b: a <= b,
+    cst.GreaterThan: lambda a, b: a > b,
+    cst.GreaterThanEqual: lambda a, b: a >= b,
+    cst.In: lambda a, b: a in b,
+    cst.NotIn: lambda a, b: a not in b,
+    cst.Is: lambda a, b: a is b,
+    cst.IsNot: lambda a, b: a is not b,
+}
 _PY = {
     "add": lambda a, b: a + b,
     "sub": lambda a, b: a - b,
@@ -174,6 +186,13 @@ class Interpreter:
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
+        # (frame, loop variable, constant value) of the unrolled loops running
+        # now: a weight created in one knows which iteration made it.
+        self.loop_keys: list[tuple[Frame, str, Any]] = []
+        # id(Seq) -> (the Seq, the argument nodes it was passed as). A shape
+        # list reaches tf.random.normal through helper parameters; --fix needs
+        # the node that holds it at the weight's creation site.
+        self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
 
     # --- driving -------------------------------------------------------------
 
@@ -320,10 +339,16 @@ class Interpreter:
         unrolled = items is not None and len(items) <= MAX_UNROLL
         carried = self.carried(stmt.body, frame, record, containers=not unrolled, exclude=_target_names(stmt.target))
         if unrolled:
+            key_name = stmt.target.value if isinstance(stmt.target, cst.Name) else None
             for item in items:
                 self.start_iteration(carried, frame)
                 self.assign(stmt.target, item, frame)
+                keyed = key_name is not None and isinstance(item, Const)
+                if keyed:
+                    self.loop_keys.append((frame, key_name, item.value))
                 self._exec_suite(stmt.body, frame)
+                if keyed:
+                    self.loop_keys.pop()
         else:
             self.start_iteration(carried, frame)
             source = iterable.parent if isinstance(iterable, self.calls.Parts) else iterable
@@ -620,7 +645,7 @@ class Interpreter:
     def mark_helper(self, result: Value, func: FuncVal) -> Value:
         """Remember which user function produced an initial value."""
         if isinstance(result, InitVal):
-            copy = InitVal(result.dist, result.node, result.shape)
+            copy = self.calls.copy_init(result)
             copy.helper, copy.helper_node = func.name, func.node
             return copy
         if isinstance(result, InitializerObj):
@@ -734,6 +759,8 @@ class Interpreter:
                 kwargs[arg.keyword.value] = value
             else:
                 args.append(value)
+            if isinstance(value, Seq):
+                self.passed_as.setdefault(id(value), (value, []))[1].append(arg.value)
         func = node.func
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
@@ -812,10 +839,24 @@ class Interpreter:
         return right if isinstance(left, Const) and left.value else Opaque("and")
 
     def _ev_compare(self, node: cst.Comparison, frame: Frame) -> Value:
-        self.ev(node.left, frame)
+        """Known only when every side is a constant: ``gate == "f"`` inside a
+        loop over gate names picks one branch per gate."""
+        left = self.ev(node.left, frame)
+        known = isinstance(left, Const)
+        result = True
         for target in node.comparisons:
-            self.ev(target.comparator, frame)
-        return Opaque("comparison")
+            right = self.ev(target.comparator, frame)
+            if known and isinstance(right, Const):
+                compare = _COMPARE.get(type(target.operator))
+                try:
+                    result = result and compare is not None and bool(compare(left.value, right.value))
+                except TypeError:
+                    known = False
+                known = known and compare is not None
+                left = right
+            else:
+                known = False
+        return Const(result) if known else Opaque("comparison")
 
     def _ev_ifexp(self, node: cst.IfExp, frame: Frame) -> Value:
         test = self.ev(node.test, frame)
@@ -890,21 +931,33 @@ class Interpreter:
         results: list[Value] = []
         entries: dict[Any, Value] = {}
 
+        def element() -> None:
+            if isinstance(node, cst.DictComp):
+                key = self.ev(node.key, inner)
+                if isinstance(key, Const):
+                    entries[key.value] = self.ev(node.value, inner)
+            else:
+                results.append(self.ev(node.elt, inner))
+
         def run(comp: cst.CompFor) -> None:
             iterable = self.ev(comp.iter, inner)
             items = self.known_items(iterable)
             if items is None or len(items) > MAX_UNROLL:
                 items = [Component(iterable, ("other",), comp.iter)]
+            key_name = comp.target.value if isinstance(comp.target, cst.Name) else None
             for item in items:
                 self.assign(comp.target, item, inner)
-                if comp.inner_for_in is not None:
-                    run(comp.inner_for_in)
-                elif isinstance(node, cst.DictComp):
-                    key = self.ev(node.key, inner)
-                    if isinstance(key, Const):
-                        entries[key.value] = self.ev(node.value, inner)
-                else:
-                    results.append(self.ev(node.elt, inner))
+                keyed = key_name is not None and isinstance(item, Const)
+                if keyed:
+                    self.loop_keys.append((inner, key_name, item.value))
+                try:
+                    if comp.inner_for_in is not None:
+                        run(comp.inner_for_in)
+                    else:
+                        element()
+                finally:
+                    if keyed:
+                        self.loop_keys.pop()
 
         run(node.for_in)
         if isinstance(node, cst.DictComp):

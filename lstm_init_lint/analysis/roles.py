@@ -70,7 +70,12 @@ class CellAnalysis:
 
     def run(self) -> CellUsage | None:
         cell = self.cell
+        seen: list[Value] = []
         for name, gate in list(cell.gates.items()):
+            pre = strip(gate.pre)
+            if any(pre is other for other in seen):
+                continue  # 1 - f as the input gate (coupled gates): one gate, not two
+            seen.append(pre)
             self.decompose(name, gate.pre, [], depth=0)
         if cell.kind == "gru":
             self.find_reset_gate()

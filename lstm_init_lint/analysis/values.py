@@ -215,7 +215,7 @@ class InitVal(Value):
     """An initial value: a random or constant tensor or array that becomes a
     weight when wrapped in ``tf.Variable``."""
 
-    __slots__ = ("dist", "node", "helper", "helper_node", "shape", "implicit")
+    __slots__ = ("dist", "node", "helper", "helper_node", "shape", "implicit", "shape_value", "numpy", "pieces")
 
     def __init__(self, dist: Dist, node: cst.CSTNode, shape: tuple | None = None) -> None:
         self.dist = dist
@@ -226,6 +226,11 @@ class InitVal(Value):
         # Why there is no initializer in the code, when there is none:
         # "tf.get_variable default", "variable_scope", "add_weight default".
         self.implicit: str | None = None
+        # The value the shape came from (a list literal's Seq carries its
+        # node): where --fix finds the shape as written.
+        self.shape_value: Value | None = None
+        self.numpy = False  # a NumPy array (float64 unless told otherwise)
+        self.pieces: list[InitVal] | None = None  # what a concat was built from
 
 
 class InitializerObj(Value):
@@ -263,6 +268,9 @@ class WeightInstance:
         "creator",
         "standalone",
         "index",
+        "namespace",
+        "init_form",
+        "loop_key",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -279,6 +287,13 @@ class WeightInstance:
         self.creator: str | None = None  # the user function that created it
         self.standalone = standalone
         self.index = -1  # creation order in the file's evaluation
+        self.namespace: str | None = None  # of the creating call: tf, tf1, tf2, keras
+        # How the initial value was given: tensor, object, string, class,
+        # callable, or default (no initializer at all).
+        self.init_form = "default"
+        # (variable, value) of the innermost unrolled loop, in the creating
+        # function, that made this weight: ("gate", "f").
+        self.loop_key: tuple[str, Any] | None = None
 
 
 class WeightVal(Value):

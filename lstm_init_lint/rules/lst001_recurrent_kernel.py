@@ -44,6 +44,20 @@ class RecurrentKernelInit(Rule):
     learning rate that works and the number of steps needed can all move, and
     a checkpoint trained with the old initialiser is not affected (weights
     are loaded, not re-initialised). Retrain and compare before you keep it.
+
+    `--fix` writes the orthogonal initialiser in the file's dialect
+    (`tf.orthogonal_initializer()` in TF1 code, `tf.keras.initializers.Orthogonal()`
+    in TF2, `"orthogonal"` in `add_weight`). With `--match per-matrix` (the
+    default) a per-gate `[u, u]` matrix is orthogonal on its own: it keeps
+    the state's norm exactly (spectral radius 1), more than one gate's block
+    of Keras' orthogonal `[u, 4u]` kernel (about 0.5). `--match exact` draws
+    the block as a slice of one orthogonal `[u, 4u]` matrix
+    (`Orthogonal()([u, 4 * u])[:, :u]`), which has Keras' per-entry
+    distribution; what it cannot reproduce is the orthogonality *between*
+    the four blocks, because each per-gate variable gets its own draw. Under
+    `--reference tf1`, `--match exact` draws the block as the hidden-state rows
+    of glorot over TF1's fused `[n_in + u, 4u]` kernel, and needs the cell's
+    input size written where the matrix is created.
     """
 
     code = "LST001"

@@ -42,6 +42,14 @@ class InputKernelInit(Rule):
     learning rate that works and the number of steps needed can all move, and
     a checkpoint trained with the old initialiser is not affected (weights
     are loaded, not re-initialised). Retrain and compare before you keep it.
+
+    `--fix` writes glorot_uniform in the file's dialect at the kernel's own
+    shape (`--match per-matrix`, the default). For a per-gate `[n_in, u]`
+    kernel that is a wider bound, `sqrt(6 / (n_in + u))`, than Keras gives
+    the same entries of its fused `[n_in, 4u]` kernel, `sqrt(6 / (n_in + 4u))`.
+    `--match exact` reproduces the latter exactly:
+    `GlorotUniform()([n_in, 4 * u])[:, :u]` (under `--reference tf1`, the
+    input rows of glorot over `[n_in + u, 4u]`).
     """
 
     code = "LST002"

@@ -41,6 +41,14 @@ class FusedKernelInit(Rule):
     learning rate that works and the number of steps needed can all move, and
     a checkpoint trained with the old initialiser is not affected (weights
     are loaded, not re-initialised). Retrain and compare before you keep it.
+
+    `--fix` writes glorot_uniform over the whole fused matrix, as TF1's
+    LSTMCell does (`--match per-matrix`, the default). Under
+    `--reference keras`, `--match exact` writes what `keras.layers.LSTM`
+    keeps in the same place: glorot rows for the input on top of orthogonal
+    rows for the hidden state (`tf.concat([GlorotUniform()([n_in, 4 * u]),
+    Orthogonal()([u, 4 * u])], 0)`), which needs the row count written as a
+    sum such as `n_in + u`.
     """
 
     code = "LST003"

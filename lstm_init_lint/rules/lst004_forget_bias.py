@@ -44,6 +44,14 @@ class ForgetGateBias(Rule):
     are loaded, not re-initialised). A forget bias of 1 usually helps; a model
     tuned around a zero forget bias (the PTB tutorial's `forget_bias=0.0`)
     may need its other settings re-tuned. Retrain and compare before you keep it.
+
+    `--fix` writes ones for a separate forget-gate bias, and for a fused bias
+    zeros with ones on the forget slice in the gate order the code itself
+    uses, with the sizes as written:
+    `tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)`. When
+    the cell adds `forget_bias` at run time, the stored slice is set so that
+    the two add up to 1. A bias made for every gate by one statement in a
+    loop over gate names becomes `tf.ones(...) if gate == "f" else tf.zeros(...)`.
     """
 
     code = "LST004"

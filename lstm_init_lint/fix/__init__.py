@@ -1,0 +1,122 @@
+"""``--fix``: rewrite each deviating initialiser to the reference's.
+
+    plan        the edit each finding would need, or why there is none
+    spelling    the reference initialiser in the file's own dialect
+    expressions sizes as the code writes them
+    (here)      apply the edits, re-parse, re-lint, repeat until nothing changes
+
+``fix_source`` is pure: bytes in, bytes out. Writing files is the caller's
+business (``files.write_atomically``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..model import Edit, FileError, Finding, Settings, Span
+from .plan import Text
+
+MAX_ROUNDS = 4
+
+
+@dataclass(frozen=True)
+class FixOutcome:
+    path: str
+    original: bytes
+    fixed: bytes  # == original when nothing changed
+    applied: tuple[Finding, ...]  # the findings the edits answered
+    remaining: tuple[Finding, ...]  # what is still reported after fixing
+    error: FileError | None = None
+    encoding: str = "utf-8"
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def apply_edits(code: str, edits: list[Edit]) -> str:
+    """Apply non-overlapping edits (later ones first, so offsets hold)."""
+    text = Text(code)
+    placed = sorted({(text.span_offsets(e.span), e.text) for e in edits}, key=lambda item: item[0], reverse=True)
+    out = code
+    previous_start = len(code) + 1
+    for (start, end), new in placed:
+        if end > previous_start:
+            raise ValueError("overlapping edits")
+        out = out[:start] + new + out[end:]
+        previous_start = start
+    return out
+
+
+def fix_source(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
+    from ..api import lint_source
+
+    settings = settings or Settings()
+    first = lint_source(source, path, settings)
+    if first.error is not None:
+        return FixOutcome(path, source, source, (), (), first.error)
+    try:
+        module = cst.parse_module(source)
+    except Exception as error:  # noqa: BLE001 - lint_source parsed it; be safe anyway
+        return FixOutcome(path, source, source, (), first.findings, FileError(path, f"cannot parse for fixing: {error}"))
+    encoding = module.encoding
+    code = module.code
+    findings = list(first.findings)
+    applied: list[Finding] = []
+    for _ in range(MAX_ROUNDS):
+        fixable = [f for f in findings if f.fixable and f.fix is not None]
+        if not fixable:
+            break
+        new_code = checked_edit(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
+        if new_code is None:
+            return FixOutcome(path, source, source, (), tuple(findings), FileError(path, "the fixed code would not parse, so the file was left unchanged; please report this"))
+        if new_code == code:
+            break
+        new_source = new_code.encode(encoding)
+        result = lint_source(new_source, path, settings)
+        if result.error is not None:
+            return FixOutcome(path, source, source, (), tuple(findings), FileError(path, f"the fixed file could not be analysed ({result.error.message}), so it was left unchanged"))
+        applied.extend(fixable)
+        code = new_code
+        findings = list(result.findings)
+    fixed = code.encode(encoding) if code != module.code else source
+    return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding)
+
+
+def checked_edit(code: str, edits: list[Edit], fixable: list[Finding], encoding: str) -> str | None:
+    """The code with the edits (and any imports they need) applied, or None
+    when the result would not parse or not encode: nothing is ever written
+    that Python could not read back."""
+    try:
+        new_code = _add_imports(apply_edits(code, edits), fixable)
+        cst.parse_module(new_code)
+        new_code.encode(encoding)
+    except Exception:  # noqa: BLE001 - any failure means: do not write
+        return None
+    return new_code
+
+
+def _add_imports(code: str, fixable: list[Finding]) -> str:
+    """Add the import lines the new code needs (after the last top-level
+    import, or first) when the file does not have them already."""
+    lines = sorted({line for f in fixable for line in f.fix.imports})
+    if not lines:
+        return code
+    module = cst.parse_module(code)
+    last_import = None
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
+            last_import = statement
+    newline = module.default_newline
+    block = newline.join(lines)
+    if last_import is None:
+        return block + newline + code
+    end = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[last_import].end
+    at = Text(code).offset(end.line, end.column + 1)
+    return code[:at] + newline + block + code[at:]
+
+
+__all__ = ["FixOutcome", "fix_source", "apply_edits", "Span"]

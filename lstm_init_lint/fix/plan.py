@@ -1,0 +1,191 @@
+"""Decide, for each finding, the exact edit ``--fix`` would make, or why it
+makes none.
+
+A fix replaces one expression (or adds an ``initializer=`` argument) at the
+weight's creation site and touches nothing else. It is planned only when the
+analysis is sure of the weight's role, sees the shape the new code needs, and
+the expression creates no other weight that should stay as it is (a shared
+helper's body, a loop over gates whose forget gate alone needs ones).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from dataclasses import replace
+
+from ..model import CellWeight, Edit, Finding, Fix, Settings, Span
+from . import spelling
+from .spelling import CannotSpell, Dialect
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+class Text:
+    """A module's source with line/column <-> offset conversion (columns in
+    characters, lines split the way the parser splits them)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(code)]
+
+    def offset(self, line: int, column: int) -> int:
+        return self.starts[line - 1] + column - 1
+
+    def span_offsets(self, span: Span) -> tuple[int, int]:
+        return self.offset(span.line, span.column), self.offset(span.end_line, span.end_column)
+
+    def slice(self, span: Span) -> str:
+        start, end = self.span_offsets(span)
+        return self.code[start:end]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = 0
+        lo, hi = 0, len(self.starts) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            if self.starts[mid] <= offset:
+                line, lo = mid, mid + 1
+            else:
+                hi = mid - 1
+        return line + 1, offset - self.starts[line] + 1
+
+
+def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings) -> list[Finding]:
+    dialect = Dialect.of(aliases, dialect_name)
+    planned: list[tuple[Finding, CellWeight, Fix | None, str | None]] = []
+    for finding, weight in pairs:
+        fix, reason = _plan_one(finding, weight, text, dialect, settings)
+        planned.append((finding, weight, fix, reason))
+    planned = _respect_sharing(planned, text)
+    out = []
+    for finding, _, fix, reason in planned:
+        out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason))
+    return out
+
+
+def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> tuple[Fix | None, str | None]:
+    site = weight.fix_site
+    if site is None:
+        return None, "the analysis does not know where this weight's initialiser is written"
+    if not weight.certain:
+        return None, "its role rests on names, not only on how it is used; check it and fix it by hand"
+    if site.blocker:
+        return None, site.blocker
+    try:
+        if site.kind == "value":
+            code = spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        else:
+            code = spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
+    except CannotSpell as reason:
+        return None, str(reason)
+    if site.replace is not None:
+        edit = Edit(site.replace, code)
+    else:
+        edit = keyword_insertion(text, site.call, "initializer", code)
+        if edit is None:
+            return None, "cannot find where to add initializer= in the call"
+    description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text}"
+    imports = ()
+    needed = dialect.needed_import()
+    if needed and site.module != "tf" and "tf." in code:
+        imports = (needed,)
+    return Fix((edit,), code, description, imports), None
+
+
+def _label(finding: Finding) -> str:
+    return finding.instance or finding.weight
+
+
+def _respect_sharing(planned: list, text: Text) -> list:
+    """An expression that creates several weights changes only when every
+    one of them gets the same new code, or when a loop over constants tells
+    them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``."""
+    by_span: dict[Span, list[int]] = {}
+    for index, (_, weight, fix, _) in enumerate(planned):
+        if fix is not None and weight.fix_site.replace is not None:
+            by_span.setdefault(weight.fix_site.replace, []).append(index)
+    out = list(planned)
+    for span, indices in by_span.items():
+        labels = {_label(planned[i][0]) for i in indices}
+        codes = {planned[i][2].replacement for i in indices}
+        site = planned[indices[0]][1].fix_site
+        others = [(label, key) for label, key in site.sharers if label not in labels]
+        if not others and len(codes) == 1:
+            continue
+        conditional = _per_iteration(planned, indices, others, codes, text.slice(span)) if len(codes) == 1 else None
+        for i in indices:
+            finding, weight, fix, _ = planned[i]
+            if conditional is not None:
+                edit = Edit(span, conditional)
+                out[i] = (finding, weight, replace(fix, edits=(edit,), replacement=conditional), None)
+                continue
+            names = ", ".join(label for label, _ in others) or ", ".join(sorted(labels - {_label(finding)}))
+            reason = f"the expression at line {span.line} also creates {names}, which must not change the same way; give this weight an initializer of its own"
+            out[i] = (finding, weight, None, reason)
+    return out
+
+
+def _per_iteration(planned: list, indices: list[int], others: list, codes: set[str], original: str) -> str | None:
+    keys = [planned[i][1].fix_site.loop_key for i in indices]
+    if any(key is None for key in keys) or any(key is None for _, key in others):
+        return None
+    names = {key[0] for key in keys} | {key[0] for _, key in others}
+    if len(names) != 1 or "_" in names:
+        return None
+    name = names.pop()
+    values = sorted({key[1] for key in keys}, key=repr)
+    if {key[1] for _, key in others} & set(values):
+        return None
+    test = f"{name} == {_literal(values[0])}" if len(values) == 1 else f"{name} in ({', '.join(_literal(v) for v in values)})"
+    return f"{next(iter(codes))} if {test} else {original}"
+
+
+def _literal(value: object) -> str:
+    """A constant as code, strings in double quotes."""
+    if isinstance(value, str) and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return repr(value)
+
+
+def keyword_insertion(text: Text, call: Span, keyword: str, value: str) -> Edit | None:
+    """Add ``keyword=value`` as the call's last argument, in the call's own
+    layout: inline (``f(a, b, kw=v)``) or one argument per line."""
+    start, end = text.span_offsets(call)
+    source = text.code[start:end]
+    try:
+        tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type not in (tokenize.ENDMARKER, tokenize.NEWLINE)]
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return None
+    closing = next((i for i in range(len(tokens) - 1, -1, -1) if tokens[i].string == ")"), None)
+    if closing is None:
+        return None
+    previous = next((tokens[i] for i in range(closing - 1, -1, -1) if tokens[i].type not in (tokenize.NL, tokenize.COMMENT)), None)
+    if previous is None:
+        return None
+    lines = source.splitlines(keepends=True)
+
+    def absolute(row: int, col: int) -> int:
+        return start + sum(len(line) for line in lines[: row - 1]) + col
+
+    at = absolute(*previous.end)
+    if previous.string == "(":
+        insert = f"{keyword}={value}"
+    elif previous.string == ",":
+        multiline = any(t.type == tokenize.NL for t in tokens[tokens.index(previous) : closing])
+        if multiline:
+            row = previous.end[0]
+            line = lines[row - 1]
+            indent = line[: len(line) - len(line.lstrip())]
+            if row == 1:
+                line_start = text.code.rfind("\n", 0, start) + 1
+                indent = " " * (start - line_start) + indent
+            newline = "\r\n" if line.endswith("\r\n") else "\n"
+            insert = f"{newline}{indent}{keyword}={value},"
+        else:
+            insert = f" {keyword}={value},"
+    else:
+        insert = f", {keyword}={value}"
+    line, column = text.position(at)
+    return Edit(Span(line, column, line, column), insert)

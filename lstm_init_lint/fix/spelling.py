@@ -1,0 +1,290 @@
+"""Write a reference initialiser in the file's own dialect.
+
+The same glorot_uniform is ``tf.glorot_uniform_initializer()`` in TF1 graph
+code (``tf.compat.v1``), ``tf.keras.initializers.GlorotUniform()`` in TF2 code,
+and ``"glorot_uniform"`` in a Keras ``add_weight``. Names that changed meaning
+between versions are avoided (REFERENCE.md section 5): TF1 code gets the v1
+initializer objects, which accept ``dtype``; TF2 code gets the Keras classes.
+Every module prefix used is one the file already imports, or the creating
+call itself uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..model import CellKind, CellWeight, FixSite, Initializer, Role
+from .. import sizes as X
+
+_TF2_CLASSES = {"glorot_uniform": "GlorotUniform", "orthogonal": "Orthogonal"}
+_TF1_FUNCTIONS = {"glorot_uniform": "glorot_uniform_initializer", "orthogonal": "orthogonal_initializer", "zeros": "zeros_initializer", "ones": "ones_initializer"}
+
+
+class CannotSpell(Exception):
+    """No faithful spelling: the message says why."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How one file names TensorFlow and Keras (from its imports)."""
+
+    tf: str | None  # tensorflow (the TF2 API)
+    tf1: str | None  # tensorflow.compat.v1
+    keras: str | None  # keras (Keras 3)
+    ops: str | None  # keras.ops
+    initializers: str | None  # (tf.)keras.initializers
+    tf1_code: bool  # plain `tensorflow` used with TF1-only names
+
+    @classmethod
+    def of(cls, aliases: tuple[tuple[str, str], ...], dialect: str) -> Dialect:
+        names: dict[str, str] = {}
+        for qualname, local in aliases:
+            names.setdefault(qualname, local)
+        tf = names.get("tensorflow")
+        keras = names.get("keras")
+        initializers = names.get("keras.initializers") or names.get("tensorflow.keras.initializers")
+        ops = names.get("keras.ops") or (f"{keras}.ops" if keras else None)
+        tf1 = names.get("tensorflow.compat.v1") or (f"{tf}.compat.v1" if tf else None)
+        return cls(tf, tf1, keras, ops, initializers, dialect == "tf1")
+
+    def needed_import(self) -> str | None:
+        """The import a tf-based spelling needs when the file has none."""
+        return None if self.tf or self.tf1 else "import tensorflow as tf"
+
+
+def _tf1_style(site: FixSite, dialect: Dialect) -> bool:
+    return site.namespace == "tf1" or (site.namespace == "tf" and dialect.tf1_code)
+
+
+def _module(site: FixSite, dialect: Dialect) -> str:
+    """The TensorFlow module to spell ``zeros`` / ``concat`` / initializers with."""
+    if site.namespace in ("tf", "tf1", "tf2") and site.module:
+        return site.module
+    if _tf1_style(site, dialect):
+        return dialect.tf1 or "tf"
+    return dialect.tf or dialect.tf1 or "tf"
+
+
+def _keras_initializers(site: FixSite, dialect: Dialect) -> str:
+    if dialect.initializers:
+        return dialect.initializers
+    if site.namespace == "keras" and dialect.keras:
+        return f"{dialect.keras}.initializers"
+    if dialect.tf:
+        return f"{dialect.tf}.keras.initializers"
+    if dialect.keras:
+        return f"{dialect.keras}.initializers"
+    return f"{_module(site, dialect)}.keras.initializers"
+
+
+def _initializer_object(name: str, site: FixSite, dialect: Dialect, args: str = "") -> str:
+    """``tf.orthogonal_initializer()`` (TF1) / ``tf.keras.initializers.Orthogonal()``."""
+    if _tf1_style(site, dialect):
+        return f"{_module(site, dialect)}.{_TF1_FUNCTIONS[name]}({args})"
+    return f"{_keras_initializers(site, dialect)}.{_TF2_CLASSES[name]}({args})"
+
+
+def _dtype(site: FixSite, module: str) -> str:
+    return f", dtype={module}.{site.dtype}" if site.dtype else ""
+
+
+def bias_runs(expected: Initializer, blocks: int) -> list[tuple[float, int]]:
+    """A per-gate vector as (value, number of gate blocks) runs."""
+    if expected.name != "piecewise":
+        value = expected.constant_value()
+        if value is None:
+            raise CannotSpell(f"no spelling for {expected.text}")
+        return [(value, blocks)]
+    runs = []
+    for _, start, end, piece in expected.pieces:
+        value = piece.constant_value()
+        if value is None:
+            raise CannotSpell(f"no spelling for {expected.text}")
+        runs.append((value, round((end - start) * blocks)))
+    return runs
+
+
+def _total_size(site: FixSite) -> str:
+    dims = X.dims(site.shape) if site.shape else None
+    if not dims or len(dims) != 1:
+        raise CannotSpell("cannot read the bias's length where it is created")
+    return dims[0]
+
+
+def _constant_tensor(value: float, size: str, module: str, dtype: str) -> str:
+    if value == 0.0:
+        return f"{module}.zeros([{size}]{dtype})"
+    if value == 1.0:
+        return f"{module}.ones([{size}]{dtype})"
+    return f"{module}.fill([{size}], {module}.constant({value!r}{dtype}))"
+
+
+def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str) -> str:
+    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``."""
+    parts = [_constant_tensor(value, X.multiply(width, count), module, dtype) for value, count in runs]
+    return parts[0] if len(parts) == 1 else f"{module}.concat([{', '.join(parts)}], 0)"
+
+
+# --- tf.Variable(<value>) ---------------------------------------------------------
+
+
+def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, match: str, reference: str) -> str:
+    """A tensor with the reference's initial values at the weight's shape."""
+    site = weight.fix_site
+    module = _module(site, dialect)
+    dtype = _dtype(site, module)
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        if match == "exact" and _per_gate(weight):
+            shape, index = _exact_slice(expected, weight, reference)
+            return f"{_initializer_object(expected.name, site, dialect)}({shape}{dtype}){index}"
+        if match == "exact" and weight.role is Role.FUSED_KERNEL and reference == "keras":
+            return _exact_fused(weight, site, dialect, dtype)
+        return f"{_initializer_object(expected.name, site, dialect)}({site.shape}{dtype})"
+    if weight.role in (Role.BIAS, Role.FORGET_BIAS):
+        blocks = max(1, len(weight.gates))
+        total = _total_size(site)
+        return _vector(bias_runs(expected, blocks), X.divide(total, blocks), module, dtype)
+    raise CannotSpell(f"no spelling for {expected.text}")
+
+
+# --- initializer= of get_variable / add_weight / keras.Variable -----------------------
+
+
+def initializer_code(expected: Initializer, weight: CellWeight, dialect: Dialect, match: str, reference: str) -> str:
+    site = weight.fix_site
+    layer = site.namespace in ("layer", "keras")
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        if match == "exact" and _per_gate(weight):
+            return _exact_lambda(expected, weight, site, dialect, reference)
+        if match == "exact" and weight.role is Role.FUSED_KERNEL and reference == "keras":
+            return _exact_fused_lambda(weight, site, dialect)
+        if layer:
+            return f'"{expected.name}"'
+        return _initializer_object(expected.name, site, dialect)
+    if weight.role not in (Role.BIAS, Role.FORGET_BIAS):
+        raise CannotSpell(f"no spelling for {expected.text}")
+    blocks = max(1, len(weight.gates))
+    runs = bias_runs(expected, blocks)
+    if len(runs) == 1:
+        value = runs[0][0]
+        if layer:
+            return {0.0: '"zeros"', 1.0: '"ones"'}.get(value) or f"{_keras_initializers(site, dialect)}.Constant({value!r})"
+        if value in (0.0, 1.0):
+            return _initializer_object_v1("zeros" if value == 0.0 else "ones", site, dialect)
+        return f"{_module(site, dialect)}.constant_initializer({value!r})"
+    width = X.divide(_total_size(site), blocks)
+    if layer and dialect.keras and not dialect.tf:
+        ops = dialect.ops or f"{dialect.keras}.ops"
+        parts = [f"{ops}.{_ops_name(v)}(({X.multiply(width, n)},), dtype)" for v, n in runs]
+        return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
+    module = _module(site, dialect)
+    if layer:
+        return f'lambda shape, dtype="float32": {_vector_with_dtype(runs, width, module)}'
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module)}"
+
+
+def _ops_name(value: float) -> str:
+    if value not in (0.0, 1.0):
+        raise CannotSpell(f"no Keras ops spelling for a constant {value}")
+    return "zeros" if value == 0.0 else "ones"
+
+
+def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str) -> str:
+    parts = []
+    for value, count in runs:
+        size = X.multiply(width, count)
+        if value not in (0.0, 1.0):
+            raise CannotSpell(f"no spelling for a constant {value}")
+        parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}([{size}], dtype)")
+    return parts[0] if len(parts) == 1 else f"{module}.concat([{', '.join(parts)}], 0)"
+
+
+def _initializer_object_v1(name: str, site: FixSite, dialect: Dialect) -> str:
+    return f"{_module(site, dialect)}.{_TF1_FUNCTIONS[name]}()"
+
+
+# --- --match exact ------------------------------------------------------------------
+
+
+def _gate_count(weight: CellWeight) -> int:
+    return 4 if weight.cell is CellKind.LSTM else 3
+
+
+def _per_gate(weight: CellWeight) -> bool:
+    return len(weight.gates) <= 1 and weight.role in (Role.INPUT_KERNEL, Role.RECURRENT_KERNEL)
+
+
+def _exact_slice(expected: Initializer, weight: CellWeight, reference: str) -> tuple[str, str]:
+    """A per-gate matrix drawn as its slice of the reference's fused matrix:
+    ``Orthogonal()([u, 4 * u])[:, :u]`` (Keras), or a row block of TF1's one
+    glorot kernel over ``[x, h]``: ``glorot([n_in + u, 4 * u])[:n_in, :u]``."""
+    dims = X.dims(weight.fix_site.shape) if weight.fix_site.shape else None
+    if not dims or len(dims) != 2:
+        raise CannotSpell("cannot read the matrix's shape where it is created")
+    rows, width = dims
+    fused_width = X.multiply(width, _gate_count(weight))
+    if reference == "keras":
+        return f"[{rows}, {fused_width}]", f"[:, :{width}]"
+    if weight.role is Role.INPUT_KERNEL:
+        return f"[{rows} + {width}, {fused_width}]", f"[:{rows}, :{width}]"
+    n_in = weight.fix_site.input_size
+    if n_in is None:
+        raise CannotSpell("under --match exact, a TF1 recurrent block needs the cell's input size, which is not written where this weight is created")
+    return f"[{n_in} + {width}, {fused_width}]", f"[{n_in}:, :{width}]"
+
+
+def _exact_fused(weight: CellWeight, site: FixSite, dialect: Dialect, dtype: str) -> str:
+    """Keras keeps a fused [x; h] kernel as glorot input rows over orthogonal
+    recurrent rows."""
+    dims = X.dims(site.shape) if site.shape else None
+    if not dims or len(dims) != 2:
+        raise CannotSpell("cannot read the fused kernel's shape where it is created")
+    rows, columns = dims
+    width = X.divide(columns, max(1, len(weight.gates)))
+    n_in = X.split_sum(rows, width)
+    if n_in is None:
+        raise CannotSpell(f"cannot split the fused kernel's rows `{rows}` into input and hidden sizes")
+    module = _module(site, dialect)
+    glorot = _initializer_object("glorot_uniform", site, dialect)
+    orthogonal = _initializer_object("orthogonal", site, dialect)
+    return f"{module}.concat([{glorot}([{n_in}, {columns}]{dtype}), {orthogonal}([{width}, {columns}]{dtype})], 0)"
+
+
+def _exact_fused_lambda(weight: CellWeight, site: FixSite, dialect: Dialect) -> str:
+    """Keras' split of a fused [x; h] kernel, for an ``initializer=``: glorot
+    rows for the input, orthogonal rows for the hidden state."""
+    dims = X.dims(site.shape) if site.shape else None
+    if not dims or len(dims) != 2:
+        raise CannotSpell("cannot read the fused kernel's shape where it is created")
+    width = X.divide(dims[1], max(1, len(weight.gates)))
+    if site.namespace in ("layer", "keras"):
+        init = _keras_initializers(site, dialect)
+        if dialect.keras and not dialect.tf:
+            ops = dialect.ops or f"{dialect.keras}.ops"
+            join = f"{ops}.concatenate([{{}}, {{}}], axis=0)"
+        else:
+            join = f"{_module(site, dialect)}.concat([{{}}, {{}}], 0)"
+        rows = join.format(f"{init}.GlorotUniform()((shape[0] - {width}, shape[1]), dtype)", f"{init}.Orthogonal()(({width}, shape[1]), dtype)")
+        return f'lambda shape, dtype="float32": {rows}'
+    module = _module(site, dialect)
+    glorot = _initializer_object("glorot_uniform", site, dialect)
+    orthogonal = _initializer_object("orthogonal", site, dialect)
+    rows = f"{module}.concat([{glorot}([shape[0] - {width}, shape[1]], dtype), {orthogonal}([{width}, shape[1]], dtype)], 0)"
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {rows}"
+
+
+def _exact_lambda(expected: Initializer, weight: CellWeight, site: FixSite, dialect: Dialect, reference: str) -> str:
+    """The exact slice for an ``initializer=`` argument: a callable of shape."""
+    k = _gate_count(weight)
+    layer = site.namespace in ("layer", "keras")
+    obj = f"{_keras_initializers(site, dialect)}.{_TF2_CLASSES[expected.name]}()" if layer else _initializer_object(expected.name, site, dialect)
+    if reference == "keras":
+        fused, index = f"shape[0], {k} * shape[1]", "[:, : shape[1]]"
+    elif weight.role is Role.INPUT_KERNEL:
+        fused, index = f"shape[0] + shape[1], {k} * shape[1]", "[: shape[0], : shape[1]]"
+    else:
+        raise CannotSpell("under --match exact, a TF1 recurrent block needs the cell's input size, which an initializer= callable does not get")
+    if layer:
+        return f"lambda shape, dtype=\"float32\": {obj}(({fused}), dtype){index}"
+    module = _module(site, dialect)
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {obj}([{fused}], dtype){index}"

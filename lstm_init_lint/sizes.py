@@ -1,0 +1,116 @@
+"""Arithmetic on sizes as the code writes them.
+
+Messages and ``--fix`` speak in the sizes the file already uses: the bias of
+``tf.zeros([4 * units])`` gets ``tf.ones([units])`` for its forget slice, not
+``tf.ones([128])``. These helpers read a size expression's text as a linear
+combination of atoms (``units``, ``self.hidden_dim``, ``input_shape[-1]``) and
+write results back in the same terms.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+Linear = tuple[dict[str, int], int]  # atom text -> coefficient, constant
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
+def linear(text: str) -> Linear | None:
+    try:
+        node = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None
+    return _linear(node)
+
+
+def _linear(node: cst.BaseExpression) -> Linear | None:
+    if isinstance(node, cst.Integer):
+        return {}, int(node.evaluated_value)
+    if isinstance(node, cst.BinaryOperation):
+        left, right = _linear(node.left), _linear(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.operator, (cst.Add, cst.Subtract)):
+            sign = 1 if isinstance(node.operator, cst.Add) else -1
+            terms = dict(left[0])
+            for atom, coef in right[0].items():
+                terms[atom] = terms.get(atom, 0) + sign * coef
+            return {a: c for a, c in terms.items() if c}, left[1] + sign * right[1]
+        if isinstance(node.operator, cst.Multiply):
+            for scalar, other in ((left, right), (right, left)):
+                if not scalar[0]:
+                    k = scalar[1]
+                    return {a: c * k for a, c in other[0].items()}, other[1] * k
+        return None
+    if isinstance(node, (cst.Name, cst.Attribute, cst.Subscript, cst.Call)):
+        bare = node.with_changes(lpar=[], rpar=[]) if node.lpar else node
+        return {" ".join(_code(bare).split()): 1}, 0
+    return None
+
+
+def render(value: Linear) -> str:
+    terms, constant = value
+    parts = []
+    for atom, coef in terms.items():
+        if coef == 1:
+            parts.append(atom)
+        elif coef == -1:
+            parts.append(f"-{atom}")
+        else:
+            parts.append(f"{coef} * {atom}")
+    if constant or not parts:
+        parts.append(str(constant))
+    text = " + ".join(parts)
+    return text.replace("+ -", "- ")
+
+
+def dims(shape: str) -> list[str] | None:
+    """``[a, 4 * b]`` / ``(a, b)`` / ``4 * b`` -> the dims' texts."""
+    try:
+        node = cst.parse_expression(shape)
+    except cst.ParserSyntaxError:
+        return None
+    if isinstance(node, (cst.List, cst.Tuple)):
+        return [" ".join(_code(element.value).split()) for element in node.elements]
+    if linear(shape) is not None and not isinstance(node, (cst.Name, cst.Attribute)):
+        return [shape]
+    return None
+
+
+def divide(text: str, count: int) -> str:
+    """``4 * units`` / 4 -> ``units``; what does not divide evenly -> ``(x) // n``."""
+    if count == 1:
+        return text
+    value = linear(text)
+    if value is not None:
+        terms, constant = value
+        if all(c % count == 0 for c in terms.values()) and constant % count == 0:
+            return render(({a: c // count for a, c in terms.items()}, constant // count))
+    return f"({text}) // {count}"
+
+
+def multiply(text: str, count: int) -> str:
+    if count == 1:
+        return text
+    value = linear(text)
+    if value is not None:
+        terms, constant = value
+        return render(({a: c * count for a, c in terms.items()}, constant * count))
+    return f"{count} * ({text})"
+
+
+def split_sum(text: str, part: str) -> str | None:
+    """``n_in + units`` minus ``units`` -> ``n_in`` (None when it does not split)."""
+    whole, piece = linear(text), linear(part)
+    if whole is None or piece is None:
+        return None
+    terms = dict(whole[0])
+    for atom, coef in piece[0].items():
+        if terms.get(atom, 0) < coef:
+            return None
+        terms[atom] -= coef
+    rest = ({a: c for a, c in terms.items() if c}, whole[1] - piece[1])
+    return render(rest) if rest[0] or rest[1] else None

@@ -1,0 +1,165 @@
+"""--fix on every fixture: the exact text it writes, that it is stable, and
+that it keeps what it must keep. (test_fix_weights.py runs the results.)"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fixture_format import FIXTURES
+
+from lstm_init_lint.api import lint_source
+from lstm_init_lint.fix import checked_edit, fix_source
+from lstm_init_lint.model import Edit, Settings, Span
+
+FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
+QUIET = [p for p in FIXTURE_FILES if not p.with_name(p.name + ".fixed").exists()]
+
+
+@pytest.mark.parametrize("path", QUIET, ids=[p.stem for p in QUIET])
+def test_nothing_to_fix_leaves_the_file_alone(path):
+    """Correct and non-recurrent fixtures come back byte for byte."""
+    outcome = fix_source(path.read_bytes(), str(path))
+    assert outcome.error is None
+    assert outcome.fixed == path.read_bytes()
+    assert outcome.applied == ()
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
+def test_fixed_text_is_exactly_the_expected_one(path):
+    expected_path = path.with_name(path.name + ".fixed")
+    outcome = fix_source(path.read_bytes(), str(path))
+    assert outcome.error is None
+    expected = expected_path.read_bytes() if expected_path.exists() else path.read_bytes()
+    assert outcome.fixed.decode() == expected.decode()
+
+
+@pytest.mark.parametrize("path", FIXTURE_FILES, ids=[p.stem for p in FIXTURE_FILES])
+def test_fixing_twice_changes_nothing(path):
+    once = fix_source(path.read_bytes(), str(path))
+    twice = fix_source(once.fixed, str(path))
+    assert twice.fixed == once.fixed
+    assert twice.applied == ()
+    # What is left is exactly what could not be fixed the first time.
+    assert [f.code for f in twice.remaining] == [f.code for f in once.remaining]
+    assert all(f.no_fix_reason for f in twice.remaining)
+
+
+def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
+    path = FIXTURES / "tuple_helper_unpacking.py"
+    findings = [f.to_json() for f in lint_source(path.read_bytes(), str(path)).findings]
+    fixable = [f for f in findings if f["fixable"]]
+    assert {f["weight"] for f in fixable} == {"W_xi", "W_hi", "W_xf", "W_hf", "W_xo", "W_ho", "W_xc", "W_hc"}
+    assert fixable[0]["fix"]["replacement"] == "tf.keras.initializers.GlorotUniform()([n_in, units])"
+    (forget,) = [f for f in findings if not f["fixable"]]
+    assert forget["weight"] == "b_f"
+    assert forget["fix"] is None
+    assert "also creates b_c, b_i, b_o" in forget["no_fix_reason"]
+    json.dumps(findings)
+
+
+def test_a_shared_helper_keeps_its_meaning_for_embeddings_and_outputs():
+    """init_matrix serves the embedding and the output layer too: the fix
+    rewrites the recurrent call sites and leaves the helper alone."""
+    path = FIXTURES / "tf1_seqgan_init_matrix.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert "return tf.random_normal(shape, stddev=0.1)" in fixed
+    assert "self.g_embeddings = tf.Variable(self.init_matrix([self.num_emb, self.emb_dim]))" in fixed
+    assert "self.Wo = tf.Variable(self.init_matrix([self.hidden_dim, self.num_emb]))" in fixed
+    assert "self.Ui = tf.Variable(tf.orthogonal_initializer()([self.hidden_dim, self.hidden_dim]))" in fixed
+
+
+def test_a_loop_over_gates_gets_ones_for_the_forget_gate_only():
+    path = FIXTURES / "dict_params_string_keys.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert 'p["b_" + gate] = tf.Variable(tf.ones([units]) if gate == "f" else tf.zeros([units]))' in fixed
+
+
+def test_reference_tf1_keeps_a_zero_bias_when_the_cell_adds_forget_bias():
+    source = (FIXTURES / "tf1_lstmcell_equivalent.py").read_bytes()
+    assert fix_source(source, "cell.py", Settings(reference="tf1")).fixed == source
+
+
+def test_tf1_reference_fix_on_a_gru_stores_the_gate_bias_as_one():
+    path = FIXTURES / "gru_keras_correct.py"
+    fixed = fix_source(path.read_bytes(), str(path), Settings(reference="tf1")).fixed.decode()
+    assert 'initializer=lambda shape, dtype="float32": tf.concat([tf.ones([2 * self.units], dtype), tf.zeros([self.units], dtype)], 0)' in fixed
+
+
+def test_comments_and_formatting_survive():
+    source = (
+        "import tensorflow as tf  # the usual alias\n"
+        "\n"
+        "\n"
+        "class Cell(tf.Module):\n"
+        "    def __init__(self, n_in, units):\n"
+        "        # hand-initialised, as in the paper\n"
+        "        self.W = tf.Variable(tf.random.normal([n_in, 4 * units], stddev=0.1))   # input\n"
+        "        self.U = tf.Variable(\n"
+        "            tf.random.normal([units, 4 * units], stddev=0.1)  # recurrent\n"
+        "        )\n"
+        "        self.b = tf.Variable(tf.concat([tf.zeros([units]), tf.ones([units]), tf.zeros([2 * units])], 0))\n"
+        "\n"
+        "    def __call__(self, x, state):\n"
+        "        h, c = state\n"
+        "        i, f, g, o = tf.split(x @ self.W + h @ self.U + self.b, 4, axis=1)\n"
+        "        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)\n"
+        "        h = tf.sigmoid(o) * tf.tanh(c)\n"
+        "        return h, (h, c)\n"
+    )
+    fixed = fix_source(source.encode(), "cell.py").fixed.decode()
+    expected = source.replace("tf.random.normal([n_in, 4 * units], stddev=0.1)", "tf.keras.initializers.GlorotUniform()([n_in, 4 * units])").replace(
+        "tf.random.normal([units, 4 * units], stddev=0.1)", "tf.keras.initializers.Orthogonal()([units, 4 * units])"
+    )
+    assert fixed == expected
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_newlines_and_encoding_are_kept(newline):
+    source = "# -*- coding: latin-1 -*-\n# Modèle écrit à la main\n" + _cells_lstm_with_bad_u()
+    data = source.replace("\n", newline).encode("latin-1")
+    fixed = fix_source(data, "cell.py").fixed
+    assert fixed != data
+    text = fixed.decode("latin-1")
+    assert "Modèle écrit à la main" in text
+    assert text.count(newline) == source.count("\n")
+    if newline == "\n":
+        assert "\r" not in text
+
+
+def test_a_utf8_bom_is_kept():
+    data = b"\xef\xbb\xbf" + _cells_lstm_with_bad_u().encode()
+    fixed = fix_source(data, "cell.py").fixed
+    assert fixed.startswith(b"\xef\xbb\xbf") and fixed != data
+
+
+def test_adds_the_import_the_new_code_needs():
+    source = (
+        "from tensorflow import Variable, random, sigmoid, tanh, split\n"
+        "\n"
+        "W = Variable(random.normal([3, 32], stddev=0.1))\n"
+        "U = Variable(random.normal([8, 32], stddev=0.1))\n"
+        "\n"
+        "\n"
+        "def step(x, h, c):\n"
+        "    i, f, g, o = split(x @ W + h @ U, 4, axis=1)\n"
+        "    c = sigmoid(f) * c + sigmoid(i) * tanh(g)\n"
+        "    return sigmoid(o) * tanh(c), c\n"
+    )
+    fixed = fix_source(source.encode(), "cell.py").fixed.decode()
+    assert fixed.startswith("from tensorflow import Variable, random, sigmoid, tanh, split\nimport tensorflow as tf\n")
+    assert "W = Variable(tf.keras.initializers.GlorotUniform()([3, 32]))" in fixed
+
+
+def test_edits_that_would_not_parse_or_encode_are_refused():
+    """The check --fix runs before writing anything."""
+    code = "x = f(1)\n"
+    assert checked_edit(code, [Edit(Span(1, 7, 1, 8), "2")], [], "utf-8") == "x = f(2)\n"
+    assert checked_edit(code, [Edit(Span(1, 7, 1, 8), "1,,")], [], "utf-8") is None
+    assert checked_edit(code, [Edit(Span(1, 7, 1, 8), "'é'")], [], "ascii") is None
+
+
+def _cells_lstm_with_bad_u() -> str:
+    from lstm_init_lint.rules import _cells
+
+    return _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")

@@ -1,0 +1,196 @@
+"""The fixed fixtures run under TensorFlow 2.21, and their freshly created
+weights start like the reference: Glorot bound and variance for kernels,
+orthogonality for recurrent kernels, exact zeros and forget-slice ones for
+biases. Every weight no finding was about (embeddings, output layers,
+already-correct weights) keeps its original distribution.
+
+Each module runs twice (as written, and fixed) under tests/weight_probe.py,
+which records every variable TensorFlow creates with the fixture lines on the
+call stack at that moment.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fixture_format import FIXTURES
+
+from lstm_init_lint.api import lint_source
+from lstm_init_lint.fix import fix_source
+from lstm_init_lint.model import Role, Settings
+
+PROBE = Path(__file__).with_name("weight_probe.py")
+CHANGED = sorted(p for p in FIXTURES.glob("*.py") if p.with_name(p.name + ".fixed").exists())
+
+
+def _probe(path: Path) -> list[dict]:
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+    result = subprocess.run([sys.executable, str(PROBE), str(path)], capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, f"{path.name} failed to run:\n{result.stderr[-3000:]}"
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(original records, fixed records, findings) per changed fixture."""
+    directory = tmp_path_factory.mktemp("fixed")
+    jobs = []
+    for path in CHANGED:
+        fixed = directory / path.name
+        fixed.write_bytes(fix_source(path.read_bytes(), str(path)).fixed)
+        jobs += [path, fixed]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        records = dict(zip(jobs, pool.map(_probe, jobs)))
+    out = {}
+    for path in CHANGED:
+        findings = lint_source(path.read_bytes(), str(path), Settings()).findings
+        out[path] = (records[path], records[directory / path.name], findings)
+    return out
+
+
+def _glorot_bound(shape: list[int]) -> float:
+    fan_in, fan_out = (shape[0], shape[0]) if len(shape) == 1 else (shape[-2], shape[-1])
+    return math.sqrt(6.0 / (fan_in + fan_out))
+
+
+def assert_glorot_uniform(values: np.ndarray, shape: list[int], where: str) -> None:
+    bound = _glorot_bound(shape)
+    assert np.max(np.abs(values)) <= bound * (1 + 1e-5), f"{where}: |w| exceeds the glorot bound {bound:.4g}"
+    if values.size >= 200:
+        assert np.max(np.abs(values)) >= 0.8 * bound, f"{where}: far inside the glorot bound, not glorot_uniform"
+        assert abs(values.var() / (bound**2 / 3) - 1) < 0.2, f"{where}: variance {values.var():.3g}, glorot's is {bound ** 2 / 3:.3g}"
+
+
+def assert_orthogonal(values: np.ndarray, shape: list[int], where: str) -> None:
+    matrix = values.reshape(shape)
+    gram = matrix @ matrix.T if shape[0] <= shape[1] else matrix.T @ matrix
+    assert np.allclose(gram, np.eye(gram.shape[0]), atol=1e-4), f"{where}: not orthogonal (max |W W^T - I| = {np.max(np.abs(gram - np.eye(gram.shape[0]))):.2g})"
+
+
+def assert_bias(values: np.ndarray, expected, where: str, alone: bool) -> None:
+    """Exactly the expected constant per slice (alone: the only weight made at
+    this line); for weights made together in a loop, each is a constant 0 or 1."""
+    if not alone:
+        assert set(np.unique(values)) <= {0.0, 1.0}, f"{where}: a loop-made bias is not zeros or ones"
+        return
+    pieces = expected.pieces or ((None, 0.0, 1.0, expected),)
+    n = values.size
+    for _, start, end, piece in pieces:
+        block = values[round(start * n) : round(end * n)]
+        assert np.all(block == piece.constant_value()), f"{where}: slice [{start}, {end}) is not {piece.constant_value()}"
+
+
+@pytest.mark.parametrize("path", CHANGED, ids=[p.stem for p in CHANGED])
+def test_fixed_weights_start_like_the_reference(runs, path):
+    original, fixed, findings = runs[path]
+    fixed_lines = {f.span.line for f in findings if f.fixable}
+    checked = 0
+    for record in fixed:
+        lines = set(record["lines"]) & fixed_lines
+        if not lines:
+            continue
+        line = min(lines)
+        mine = [f for f in findings if f.fixable and f.span.line == line]
+        roles = {f.role for f in mine}
+        values = np.asarray(record["values"])
+        shape = record["shape"]
+        where = f"{path.name}:{line} {shape}"
+        alone = sum(1 for r in fixed if line in r["lines"]) == 1
+        checks = []
+        if roles & {Role.INPUT_KERNEL, Role.FUSED_KERNEL, Role.PEEPHOLE, Role.PROJECTION}:
+            checks.append(lambda: assert_glorot_uniform(values, shape, where))
+        if Role.RECURRENT_KERNEL in roles:
+            checks.append(lambda: assert_orthogonal(values, shape, where))
+        if roles & {Role.BIAS, Role.FORGET_BIAS}:
+            checks.append(lambda: assert_bias(values, mine[0].expected, where, alone))
+        # Weights made on one line (W_xi, W_hi, b_i = three()) come from one
+        # call: each must pass the check of one of the line's roles.
+        failures = []
+        for check in checks:
+            try:
+                check()
+                break
+            except AssertionError as failure:
+                failures.append(str(failure))
+        else:
+            pytest.fail("; ".join(failures) or f"{where}: no check for {roles}")
+        checked += 1
+    assert checked, f"{path.name}: no fixed weight was created when the module ran"
+
+
+@pytest.mark.parametrize("path", CHANGED, ids=[p.stem for p in CHANGED])
+def test_weights_nobody_reported_keep_their_distribution(runs, path):
+    original, fixed, findings = runs[path]
+    reported = {f.span.line for f in findings}
+    assert len(original) == len(fixed), "the fix changed how many variables the module creates"
+    for before, after in zip(original, fixed):
+        if set(before["lines"]) & reported:
+            continue
+        assert before["shape"] == after["shape"]
+        old, new = np.asarray(before["values"]), np.asarray(after["values"])
+        if old.std() == 0:
+            assert np.array_equal(old, new), f"{path.name}:{before['lines']} changed"
+        else:
+            # Fresh draws, so compare distributions with a tolerance that
+            # shrinks with the number of entries (5 standard errors).
+            n = old.size
+            assert abs(new.std() / old.std() - 1) < 5 / math.sqrt(2 * n) + 0.05, f"{path.name}:{before['lines']}: std {old.std():.3g} -> {new.std():.3g}"
+            assert abs(new.mean() - old.mean()) < 5 * old.std() * math.sqrt(2 / n), f"{path.name}:{before['lines']}: mean {old.mean():.3g} -> {new.mean():.3g}"
+
+
+PER_GATE_CELL = '''import tensorflow as tf
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in, units):
+        self.W_f = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_f = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+        self.W_c = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_c = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+
+    def __call__(self, x, state):
+        h, c = state
+        f = tf.sigmoid(x @ self.W_f + h @ self.U_f)
+        c = f * c + (1 - f) * tf.tanh(x @ self.W_c + h @ self.U_c)
+        return tf.sigmoid(c) * tf.tanh(c), (h, c)
+
+
+if __name__ == "__main__":
+    cell = Cell(96, 128)
+    cell(tf.ones([2, 96]), (tf.zeros([2, 128]), tf.zeros([2, 128])))
+'''
+
+
+@pytest.mark.parametrize("reference", ["keras", "tf1"])
+def test_match_exact_draws_each_gate_as_its_slice_of_the_fused_reference(tmp_path, reference):
+    """--match exact: a per-gate [in, u] kernel gets the per-entry bound of
+    glorot over the reference's fused matrix ([in, 4u] for Keras, [in + u,
+    4u] for TF1), and a per-gate recurrent block is a slice of one
+    orthogonal [u, 4u] draw (Keras): rows of norm at most 1, entries of std
+    1/sqrt(4u)."""
+    path = tmp_path / "cell.py"
+    outcome = fix_source(PER_GATE_CELL.encode(), "cell.py", Settings(reference=reference, match="exact"))
+    assert outcome.remaining == ()
+    path.write_bytes(outcome.fixed)
+    assert fix_source(outcome.fixed, "cell.py", Settings(reference=reference, match="exact")).fixed == outcome.fixed
+    n_in, units = 96, 128
+    records = {tuple(r["lines"])[0]: r for r in _probe(path)}
+    for line in (6, 8):  # input kernels
+        values = np.asarray(records[line]["values"])
+        fused = [n_in, 4 * units] if reference == "keras" else [n_in + units, 4 * units]
+        assert_glorot_uniform(values, fused, f"W at line {line}")
+    for line in (7, 9):  # recurrent kernels
+        block = np.asarray(records[line]["values"]).reshape(units, units)
+        if reference == "keras":
+            assert np.linalg.norm(block, axis=1).max() <= 1 + 1e-5
+            assert abs(block.std() * math.sqrt(4 * units) - 1) < 0.1
+        else:
+            assert_glorot_uniform(block.ravel(), [n_in + units, 4 * units], f"U at line {line}")

@@ -1,0 +1,77 @@
+"""Run a module as a script and record every variable TensorFlow creates.
+
+    python tests/weight_probe.py MODULE.py  ->  JSON on stdout
+
+For each variable, in creation order: the lines of MODULE.py on the call stack
+when it was created (so a weight made by a helper is found at the line that
+called the helper, where lstm-init-lint reports it), its shape, and its
+initial values. TensorFlow's own ``variable_creator_scope`` hooks (v1 and v2)
+see every variable, whether made by tf.Variable, tf.compat.v1.get_variable or
+a Keras layer's add_weight. Graph-mode initial values are evaluated in a
+session on the variable's graph after the module has run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import runpy
+import sys
+import traceback
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+
+def main(path: str) -> None:
+    path = os.path.realpath(path)
+    records: list[dict] = []
+    created: list = []
+    active = [0]  # the v1 and v2 hooks nest: record each variable once
+
+    def creator(next_creator, **kwargs):
+        if active[0]:
+            return next_creator(**kwargs)
+        active[0] += 1
+        try:
+            lines = sorted({frame.lineno for frame in traceback.extract_stack() if os.path.realpath(frame.filename) == path})
+            variable = next_creator(**kwargs)
+        finally:
+            active[0] -= 1
+        records.append({"lines": lines})
+        created.append(variable)
+        return variable
+
+    tf.random.set_seed(0)
+    np.random.seed(0)
+    with tf.variable_creator_scope(creator), tf.compat.v1.variable_creator_scope(creator):
+        runpy.run_path(path, run_name="__main__")
+
+    for record, variable in zip(records, created):
+        value = _initial_value(variable)
+        record["shape"] = list(value.shape)
+        record["values"] = np.asarray(value, dtype=np.float64).ravel().tolist()
+        record["dtype"] = str(variable.dtype.name if hasattr(variable.dtype, "name") else variable.dtype)
+    json.dump(records, sys.stdout)
+
+
+def _initial_value(variable):
+    if tf.executing_eagerly() and not _in_graph(variable):
+        return variable.numpy()
+    graph = variable.graph
+    with graph.as_default(), tf.compat.v1.Session(graph=graph) as session:
+        return session.run(variable.initial_value)
+
+
+def _in_graph(variable) -> bool:
+    try:
+        variable.numpy()
+        return False
+    except Exception:  # noqa: BLE001 - graph-mode variables have no eager value
+        return True
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
