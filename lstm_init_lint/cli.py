@@ -79,6 +79,10 @@ def check(
     fix: bool = typer.Option(False, "--fix", help="Rewrite each reported initialiser to the reference's, in the file's own TensorFlow/Keras dialect; print what changed and what was left (and why)."),
     diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff, and write nothing."),
     match: MatchMode = typer.Option(MatchMode.per_matrix, "--match", help="How --fix matches a per-gate matrix. per-matrix: the reference initialiser at the matrix's own shape. exact: the distribution the reference gives that slice of its fused matrix (see docs/rules)."),
+    verify: bool = typer.Option(False, "--verify", help="With --fix (or --diff): check with TensorFlow that each fixed file compiles, that the names the fix wrote exist, and that each rewritten initialiser now draws like the reference; a file that fails is restored. Runs the file's initialisers: see README."),
+    verify_cmd: Optional[str] = typer.Option(None, "--verify-cmd", help="With --fix: a shell command (your smoke test, e.g. 'pytest tests/test_model.py') run before and after fixing; a fixed file that makes it fail is restored to its original bytes."),
+    dims: Optional[str] = typer.Option(None, "--dims", help="Values for named dimensions when verifying, e.g. 'units=512,input_dim=300' (default: small integers)."),
+    verify_timeout: float = typer.Option(600.0, "--verify-timeout", help="Seconds allowed for the verification process and for each --verify-cmd run."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
@@ -88,8 +92,13 @@ def check(
 
     settings = Settings(reference=reference.value, match=match.value)
     targets = [str(p) for p in (paths or [Path(".")])]
+    if (verify or verify_cmd) and not (fix or diff):
+        _usage("--verify and --verify-cmd go with --fix; to check files as they are, run: lstm-init-lint verify PATHS")
+    if verify_cmd and not fix:
+        _usage("--verify-cmd needs --fix: it runs your command on the fixed files")
     if fix or diff:
-        raise typer.Exit(_fix(targets, settings, output_format, write=not diff))
+        checking = _Verification(verify or bool(verify_cmd), verify_cmd, _dims(dims), verify_timeout) if (verify or verify_cmd) else None
+        raise typer.Exit(_fix(targets, settings, output_format, write=not diff, verification=checking))
     result = lint_paths(targets, settings)
     if output_format is OutputFormat.json:
         typer.echo(json_report(result))
@@ -101,11 +110,43 @@ def check(
     raise typer.Exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
 
 
-def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool) -> int:
+class _Verification:
+    def __init__(self, statistics: bool, command: Optional[str], dims: dict, timeout: float) -> None:
+        self.statistics = statistics
+        self.command = command
+        self.dims = dims
+        self.timeout = timeout
+
+
+def _usage(message: str) -> None:
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _dims(text: Optional[str]) -> dict:
+    from .verify import parse_dims
+
+    try:
+        return parse_dims(text)
+    except ValueError as error:
+        _usage(str(error))
+        return {}
+
+
+def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None) -> int:
     from .api import fix_paths
     from .files import unified_diff
     from .report import fix_json, fix_text
 
+    passed_before = None
+    if verification is not None:
+        from .verify import INSTALL_HINT, tensorflow_available
+        from .verify.command import run_command
+
+        if verification.statistics and not tensorflow_available():
+            _usage(INSTALL_HINT)
+        if verification.command:
+            passed_before = run_command(verification.command, verification.timeout).ok
     outcomes = fix_paths(targets, settings, write=write)
     if not write and output_format is OutputFormat.text:
         for outcome in outcomes:
@@ -113,13 +154,91 @@ def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool)
                 typer.echo(unified_diff(outcome.path, outcome.original, outcome.fixed, outcome.encoding), nl=False)
     typer.echo(fix_json(outcomes) if output_format is OutputFormat.json else fix_text(outcomes, written=write))
     failed = [o.error for o in outcomes if o.error is not None]
+    problems = False
+    if verification is not None:
+        problems = _verify_fixes(outcomes, settings, verification, write, passed_before)
     if failed:
         typer.echo("\n".join(error.render() for error in failed), err=True)
         return EXIT_ERROR
     remaining = any(o.remaining for o in outcomes)
     if not write:
-        return EXIT_FINDINGS if remaining or any(o.changed for o in outcomes) else EXIT_CLEAN
-    return EXIT_FINDINGS if remaining else EXIT_CLEAN
+        return EXIT_FINDINGS if remaining or problems or any(o.changed for o in outcomes) else EXIT_CLEAN
+    return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+
+
+def _verify_fixes(outcomes: list, settings, verification: _Verification, written: bool, passed_before: Optional[bool]) -> bool:
+    """Verify the fixed files; restore those that fail. True when anything failed."""
+    from .files import write_atomically
+    from .verify import verify_sources
+    from .verify.command import guard
+    from .verify.table import render, summary
+
+    changed = [o for o in outcomes if o.changed and o.error is None]
+    problems = False
+    kept = {o.path: (o.original, o.fixed) for o in changed}
+    if verification.statistics and changed:
+        items = [(o.path, o.fixed, {f.instance or f.weight: f.current.text for f in o.applied}, [f.fix.replacement for f in o.applied]) for o in changed]
+        checks = verify_sources(items, settings, verification.dims, verification.timeout)
+        typer.echo("")
+        typer.echo(render(checks, fixing=True))
+        typer.echo(summary(checks))
+        for check in checks:
+            if not check.ok:
+                problems = True
+                if written:
+                    write_atomically(check.path, kept.pop(check.path)[0])
+                    typer.echo(f"{check.path}: restored to its original bytes (verification failed)")
+    if verification.command and written:
+        messages, restored = guard(verification.command, kept, bool(passed_before), verification.timeout)
+        for message in messages:
+            typer.echo(message)
+        problems = problems or bool(restored)
+    return problems
+
+
+@app.command("verify")
+def verify_command(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories to check (default: the current directory).", show_default=False),
+    reference: ReferenceName = typer.Option(ReferenceName.keras, "--reference", help="The reference to compare with: keras or tf1."),
+    match: MatchMode = typer.Option(MatchMode.per_matrix, "--match", help="What a per-gate matrix should draw like: per-matrix (the reference at its own shape) or exact (its slice of the reference's fused matrix)."),
+    dims: Optional[str] = typer.Option(None, "--dims", help="Values for named dimensions, e.g. 'units=512,input_dim=300' (default: small integers)."),
+    timeout: float = typer.Option(600.0, "--timeout", help="Seconds allowed for the verification process."),
+) -> None:
+    """Check with TensorFlow that each recurrent weight in PATHS starts like the reference.
+
+    Evaluates each weight's initialiser expression (only that expression, with
+    the file's imports; the module itself is not imported) several times at
+    its shape and compares the draws with the reference and with the same
+    slice of a real keras.layers.LSTM / GRU. Needs TensorFlow
+    (pip install 'lstm-init-lint[verify]').
+    """
+    from .api import read_source
+    from .discover import discover
+    from .model import FileError, Settings
+    from .verify import INSTALL_HINT, tensorflow_available, verify_sources
+    from .verify.table import render, summary
+
+    if not tensorflow_available():
+        _usage(INSTALL_HINT)
+    settings = Settings(reference=reference.value, match=match.value)
+    files, errors = discover([str(p) for p in (paths or [Path(".")])])
+    items = []
+    for path in files:
+        source = read_source(path)
+        if isinstance(source, FileError):
+            errors.append(source)
+        else:
+            items.append((path, source, {}, []))
+    checks = verify_sources(items, settings, _dims(dims), timeout)
+    checks = [c for c in checks if c.weights or c.error]
+    if checks:
+        typer.echo(render(checks, fixing=False))
+    typer.echo(summary(checks))
+    if errors:
+        typer.echo("\n".join(error.render() for error in errors), err=True)
+    if errors or any(c.error for c in checks):
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_CLEAN if all(c.ok for c in checks) else EXIT_FINDINGS)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

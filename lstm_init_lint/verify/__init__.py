@@ -1,0 +1,167 @@
+"""Verification with TensorFlow: do rewritten modules still run, and do
+their weights now start like the reference?
+
+    jobs      what to check in each file (parent side: no TensorFlow)
+    worker    evaluates initialisers with TensorFlow, in a subprocess
+    command   the user's own smoke test before and after (--verify-cmd)
+    table     the per-weight report
+
+TensorFlow is optional (``pip install 'lstm-init-lint[verify]'``) and is
+imported only by the worker process, never on the lint path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+from ..model import Settings
+
+INSTALL_HINT = "verification needs TensorFlow, which is not installed: pip install 'lstm-init-lint[verify]'"
+
+
+@dataclass(frozen=True)
+class WeightCheck:
+    label: str
+    line: int
+    role: str
+    before: str | None
+    current: str
+    expected: str
+    verdict: str  # ok, fail, skipped
+    detail: str
+    reference: str = ""
+    shape: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    path: str
+    compiles: bool = True
+    compile_error: str | None = None
+    missing_names: tuple[str, ...] = ()
+    resolved_names: tuple[str, ...] = ()
+    weights: tuple[WeightCheck, ...] = ()
+    dims: dict = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.compiles and not self.missing_names and all(w.verdict != "fail" for w in self.weights)
+
+
+def tensorflow_available() -> bool:
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+def parse_dims(text: str | None) -> dict[str, int]:
+    """``units=512,input_dim=300`` -> {"units": 512, "input_dim": 300}."""
+    dims: dict[str, int] = {}
+    for part in (text or "").split(","):
+        if not part.strip():
+            continue
+        name, _, value = part.partition("=")
+        if not name.strip() or not value.strip().isdigit():
+            raise ValueError(f"--dims takes name=integer pairs separated by commas, not {part.strip()!r}")
+        dims[name.strip()] = int(value)
+    return dims
+
+
+def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None) -> dict | str:
+    """The worker's job for one file, or a reason it cannot be checked."""
+    import libcst as cst
+
+    from ..analysis import analyse
+    from .jobs import file_job
+
+    try:
+        module = cst.parse_module(source)
+    except Exception as error:  # noqa: BLE001 - reported per file
+        return f"cannot parse: {error}"
+    analysis = analyse(module)
+    introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
+    return file_job(path, module.code, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+
+
+def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "lstm_init_lint.verify.worker"],
+            input=json.dumps(jobs),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return f"verification timed out after {timeout:g} s"
+    if result.returncode != 0:
+        tail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+        return f"the verification process failed: {tail[0]}"
+    return json.loads(result.stdout)
+
+
+def verify_sources(items: list[tuple[str, bytes, dict, list]], settings: Settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
+    """Check each (path, source, initialiser before the fix by weight, the
+    code the fix wrote)."""
+    checks: dict[str, FileCheck] = {}
+    jobs = []
+    for path, source, before, introduced in items:
+        job = build_job(path, source, settings, dims, before, introduced)
+        if isinstance(job, str):
+            checks[path] = FileCheck(path, error=job)
+        else:
+            jobs.append(job)
+    if jobs:
+        results = run_worker(jobs, timeout)
+        if isinstance(results, str):
+            for job in jobs:
+                checks[job["path"]] = FileCheck(job["path"], error=results)
+        else:
+            for result in results:
+                checks[result["path"]] = _file_check(result)
+    return [checks[path] for path, *_ in items if path in checks]
+
+
+def _file_check(result: dict) -> FileCheck:
+    if "error" in result:
+        return FileCheck(result["path"], error=result["error"])
+    weights = tuple(
+        WeightCheck(
+            label=w["label"],
+            line=w["line"],
+            role=w["role"],
+            before=w.get("before"),
+            current=w["current"],
+            expected=w["expected"],
+            verdict=w["verdict"],
+            detail=w["detail"],
+            reference=w.get("reference", ""),
+            shape=tuple(w.get("shape", ())),
+        )
+        for w in result["weights"]
+    )
+    return FileCheck(
+        path=result["path"],
+        compiles=result["compiles"],
+        compile_error=result.get("compile_error"),
+        missing_names=tuple(n["error"] for n in result["names"] if not n["ok"]),
+        resolved_names=tuple(n["name"] for n in result["names"] if n["ok"]),
+        weights=weights,
+        dims=result.get("dims", {}),
+    )
+
+
+def introduced_names(replacements: list[str], aliases: set[str]) -> list[str]:
+    """The module names a fix wrote (``tf.orthogonal_initializer``...)."""
+    from .jobs import free_names
+
+    names: set[str] = set()
+    for code in replacements:
+        for name in free_names(code) or set():
+            if name.split(".")[0] in aliases and "." in name:
+                names.add(name)
+    # Keep the longest chains only: tf.keras.initializers.Orthogonal, not tf.keras.
+    return sorted(n for n in names if not any(other.startswith(n + ".") for other in names))

@@ -1,0 +1,100 @@
+"""Verification with the real TensorFlow: fixed fixtures pass, a wrong
+initialiser fails with a useful message, and --verify-cmd puts back a file
+whose fix breaks the user's own smoke test."""
+
+from __future__ import annotations
+
+import pytest
+from fixture_format import FIXTURES
+
+from lstm_init_lint.api import lint_source
+from lstm_init_lint.cli import main
+from lstm_init_lint.model import Settings
+from lstm_init_lint.rules import _cells
+from lstm_init_lint.verify import verify_sources
+
+FIXED = sorted(FIXTURES.glob("*.py.fixed"))
+
+
+@pytest.fixture(scope="module")
+def fixed_checks():
+    items = [(str(p), p.read_bytes(), {}, []) for p in FIXED]
+    return {check.path: check for check in verify_sources(items, Settings(), {})}
+
+
+@pytest.mark.parametrize("path", FIXED, ids=[p.name for p in FIXED])
+def test_every_fixed_fixture_verifies(fixed_checks, path):
+    """Every weight the fix wrote passes; only weights still reported (no
+    automatic fix: a loop's forget bias) may fail."""
+    check = fixed_checks[str(path)]
+    assert check.error is None and check.compiles and not check.missing_names
+    still_reported = {f.instance or f.weight for f in lint_source(path.read_bytes(), str(path)).findings}
+    failures = [f"{w.label}: {w.detail}" for w in check.weights if w.verdict == "fail" and w.label not in still_reported]
+    assert failures == []
+    # What the fix wrote was evaluated, not skipped: every weight it changed
+    # is written inline at its creation site.
+    assert any(w.verdict == "ok" for w in check.weights)
+
+
+def test_a_wrong_initialiser_fails_verification_with_the_reason():
+    path = FIXTURES / "tf2_module_per_matrix.py"
+    (check,) = verify_sources([(str(path), path.read_bytes(), {}, [])], Settings(), {"units": 64, "n_in": 32})
+    verdicts = {w.label: w for w in check.weights}
+    assert not check.ok
+    assert verdicts["self.U"].verdict == "fail" and "not orthogonal" in verdicts["self.U"].detail
+    assert verdicts["self.W"].verdict == "fail" and "beyond the glorot bound" in verdicts["self.W"].detail
+    assert verdicts["self.b"].verdict == "fail" and "are not all 1.0" in verdicts["self.b"].detail
+    assert check.dims == {"n_in": 32, "units": 64}
+    assert verdicts["self.W"].shape == (32, 256)
+
+
+def test_fix_verify_prints_the_table_and_keeps_verified_fixes(tmp_path, capsys):
+    path = tmp_path / "seqgan.py"
+    path.write_bytes((FIXTURES / "tf1_seqgan_init_matrix.py").read_bytes())
+    assert main(["--fix", "--verify", "--dims", "hidden_dim=64,emb_dim=32", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "weight    role              before                     after           reference" in out
+    assert "self.Ui   recurrent_kernel  random_normal(stddev=0.1)  orthogonal      keras recurrent slice [64, 64]" in out
+    assert "Verified 1 file: 12 weights start like the reference, 0 do not, 0 not evaluated." in out
+    assert path.read_bytes() == (FIXTURES / "tf1_seqgan_init_matrix.py.fixed").read_bytes()
+
+
+def test_verify_cmd_restores_a_file_whose_fix_breaks_the_command(tmp_path, monkeypatch, capsys):
+    cell = tmp_path / "cell.py"
+    original = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
+    cell.write_text(original)
+    other = tmp_path / "other.py"
+    other.write_bytes((FIXTURES / "tf2_module_per_matrix.py").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    # A smoke test that passes on the original and fails once cell.py's
+    # recurrent kernel is orthogonal.
+    command = "python -c \"import sys; sys.exit('Orthogonal' in open('cell.py').read())\""
+    assert main(["--fix", "--verify-cmd", command, "."]) == 1
+    out = capsys.readouterr().out
+    assert "--verify-cmd passed before the fix and fails after it" in out
+    assert "cell.py: restored to its original bytes" in out
+    assert "other.py: fix kept" in out
+    assert cell.read_text() == original
+    assert "Orthogonal" in other.read_text()
+
+
+def test_verify_command_on_files_as_they_are(capsys):
+    assert main(["verify", str(FIXTURES / "tf2_module_correct.py")]) == 0
+    assert "3 weights start like the reference, 0 do not" in capsys.readouterr().out
+    assert main(["verify", str(FIXTURES / "tf2_module_per_matrix.py")]) == 1
+
+
+def test_a_clear_message_when_tensorflow_is_missing(monkeypatch, capsys):
+    import lstm_init_lint.verify as verify
+
+    monkeypatch.setattr(verify, "tensorflow_available", lambda: False)
+    assert main(["verify", str(FIXTURES)]) == 2
+    err = capsys.readouterr().err
+    assert "pip install 'lstm-init-lint[verify]'" in err and "Traceback" not in err
+
+
+def test_verify_needs_fix_and_dims_must_be_well_formed(capsys):
+    assert main(["--verify", str(FIXTURES)]) == 2
+    assert "--verify and --verify-cmd go with --fix" in capsys.readouterr().err
+    assert main(["--fix", "--verify", "--dims", "units=big", str(FIXTURES / "tf2_module_correct.py")]) == 2
+    assert "--dims takes name=integer pairs" in capsys.readouterr().err
