@@ -1,20 +1,31 @@
-"""Findings to text or JSON. The JSON shape is a public contract (README)."""
+"""Findings to text or JSON. The JSON shape is a public contract (README).
+SARIF and GitHub annotations are in ``sarif.py`` and ``github.py``."""
 
 from __future__ import annotations
 
 import json
 
-from .model import RunResult
+from .model import Finding, RunResult
 
 
-def text(result: RunResult) -> str:
+def text(result: RunResult, colour: bool = False) -> str:
+    """One ``path:line:col: CODE message`` line per finding (``path:cell
+    N:line:col`` in a notebook), then the summary; ANSI colour if asked."""
+    from .colour import paint
+
     lines = []
     for file in result.files:
         for finding in file.findings:
-            span = finding.span
-            lines.append(f"{finding.path}:{span.line}:{span.column}: {finding.code} {finding.message}")
+            where = paint(location(finding), "bold", on=colour)
+            lines.append(f"{where}: {paint(finding.code, 'bold', 'red', on=colour)} {finding.message}")
     lines.append(summary(result))
     return "\n".join(lines)
+
+
+def location(finding: Finding) -> str:
+    span = finding.span
+    cell = f":cell {finding.notebook_cell}" if finding.notebook_cell is not None else ""
+    return f"{finding.path}{cell}:{span.line}:{span.column}"
 
 
 def summary(result: RunResult) -> str:
