@@ -1,18 +1,44 @@
 """The pure core: source in, findings out. No printing, no exit codes.
 
 ``lint_source`` never opens a file and ``lint_paths`` only reads them, so
-the command line, the tests and (later) other front ends share one path.
+the command line, the tests and the other front ends (the flake8 plugin,
+standard input, notebooks) share one path.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from .model import CellWeight, FileError, FileResult, Finding, RunResult, Settings
 
 
 def lint_source(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
-    """Lint one file's bytes. ``path`` is only used in the results."""
+    """Lint one file's bytes: the findings to report (and to fix), after
+    ``select`` / ``ignore``, ``per-file-ignores`` and ``# noqa``. ``path``
+    names the file in the results, matches ``per-file-ignores``, and says
+    whether the bytes are a notebook (``.ipynb``)."""
+    settings = settings or Settings()
+    if path.endswith(".ipynb"):
+        from .notebooks.lint import lint_notebook
+
+        return lint_notebook(source, path, settings)
+    return lint_python(source, path, settings)
+
+
+def lint_python(source: bytes, path: str, settings: Settings) -> FileResult:
+    """``lint_source`` for Python source (a ``.py`` file, or a notebook's
+    cells as one module): ``detect``, then the one filter (``selection.keep``)."""
+    from .selection import keep
+
+    result = detect(source, path, settings)
+    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error)
+
+
+def detect(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
+    """Every finding in one Python file's bytes, nothing filtered: the one
+    detector behind the command line and the flake8 plugin (flake8 applies
+    its own ``--select`` and ``# noqa``)."""
     from .analysis import analyse
     from .parse import parse
 
@@ -81,22 +107,35 @@ def read_source(path: str) -> bytes | FileError:
         return FileError(path, f"cannot read: {error.strerror or error}")
 
 
-def fix_paths(paths: list[str], settings: Settings | None = None, write: bool = True) -> list:
-    """Fix every file under ``paths``; write the changed ones when ``write``.
-    Returns one ``fix.FixOutcome`` per file, sorted by path."""
+def fix_paths(
+    paths: list[str],
+    settings: Settings | None = None,
+    write: bool = True,
+    *,
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+) -> list:
+    """Fix every file under ``paths`` (notebooks included); write the changed
+    ones when ``write``. Returns one ``fix.FixOutcome`` per file, by path."""
     from .discover import discover
     from .files import write_atomically
     from .fix import FixOutcome, fix_source
 
     settings = settings or Settings()
-    files, errors = discover(paths)
+    settings_for = settings_for or (lambda _path: settings)
+    files, errors = discover(paths, settings_for, force_exclude)
     outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
     for path in files:
         source = read_source(path)
         if isinstance(source, FileError):
             outcomes.append(FixOutcome(path, b"", b"", (), (), source))
             continue
-        outcome = fix_source(source, path, settings)
+        if path.endswith(".ipynb"):
+            from .notebooks.fix import fix_notebook
+
+            outcome = fix_notebook(source, path, settings_for(path))
+        else:
+            outcome = fix_source(source, path, settings_for(path))
         if write and outcome.changed and outcome.error is None:
             try:
                 write_atomically(path, outcome.fixed)
@@ -107,17 +146,34 @@ def fix_paths(paths: list[str], settings: Settings | None = None, write: bool = 
     return outcomes
 
 
-def lint_paths(paths: list[str], settings: Settings | None = None) -> RunResult:
+def lint_paths(
+    paths: list[str],
+    settings: Settings | None = None,
+    *,
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
+    """Lint files and directories. ``settings_for(path)`` gives each file
+    its own settings (its nearest configuration file); without it every file
+    gets ``settings``. ``force_exclude`` applies the excludes to files named
+    explicitly. ``progress(done, total)`` is told before the first file and
+    after each one."""
     from .discover import discover
 
     settings = settings or Settings()
-    files, errors = discover(paths)
+    settings_for = settings_for or (lambda _path: settings)
+    files, errors = discover(paths, settings_for, force_exclude)
     results = [FileResult(error.path, (), error) for error in errors]
-    for path in files:
+    if progress:
+        progress(0, len(files))
+    for done, path in enumerate(files, 1):
         source = read_source(path)
         if isinstance(source, FileError):
             results.append(FileResult(path, (), source))
-            continue
-        results.append(lint_source(source, path, settings))
+        else:
+            results.append(lint_source(source, path, settings_for(path)))
+        if progress:
+            progress(done, len(files))
     results.sort(key=lambda r: r.path)
     return RunResult(tuple(results))

@@ -1,9 +1,10 @@
 """The command line: a thin shell around ``api``.
 
-``lstm-init-lint [PATHS]`` runs the ``check`` command, so later commands can
-sit beside it (``lstm-init-lint rules``) without changing how a plain run is
-spelled. ``main(argv)`` runs in-process and returns the exit code:
-0 clean, 1 findings, 2 usage error or a file that could not be analysed.
+``lstm-init-lint [PATHS]`` runs the ``check`` command, so other commands
+sit beside it (``lstm-init-lint rules``, ``lstm-init-lint explain LST001``)
+without changing how a plain run is spelled. ``main(argv)`` runs in-process
+and returns the exit code: 0 clean, 1 findings, 2 usage error, bad
+configuration or a file that could not be analysed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 class OutputFormat(str, enum.Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class ReferenceName(str, enum.Enum):
@@ -68,17 +71,28 @@ def _version(value: bool) -> None:
 
 @app.command(
     "check",
-    epilog="Exit status: 0 no findings, 1 findings, 2 usage error or a file that could not be analysed. "
+    epilog="Exit status: 0 no findings, 1 findings (0 with --exit-zero), 2 usage error, bad configuration or a file that could not be analysed. "
     "Rules: LST001 recurrent kernel, LST002 input kernel, LST003 fused kernel, LST004 forget-gate bias, "
-    "LST005 gate bias, LST006 peephole, LST007 projection (docs/rules/).",
+    "LST005 gate bias, LST006 peephole, LST007 projection (docs/rules/). "
+    "Other commands: 'lstm-init-lint rules' lists the rules; 'lstm-init-lint explain LST001' prints a rule's page. "
+    "Configuration: [tool.lstm-init-lint] in the nearest pyproject.toml (see README).",
 )
 def check(
-    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories to lint (directories are searched for *.py). Default: the current directory.", show_default=False),
-    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text: one 'path:line:col: CODE message' line per finding and a summary; json: a JSON array (see README)."),
-    reference: ReferenceName = typer.Option(ReferenceName.keras, "--reference", help="What 'right' means. keras: keras.layers.LSTM/GRU (glorot_uniform, orthogonal, zero bias with the forget slice at 1). tf1: tf.nn.rnn_cell.LSTMCell/GRUCell (glorot_uniform fused kernel, forget_bias=1.0 at run time, GRU gate bias 1)."),
+    paths: Optional[List[Path]] = typer.Argument(None, help="Files or directories to lint (directories are searched for *.py and *.ipynb, skipping the excludes and .gitignore). '-' reads standard input. Default: the current directory.", show_default=False),
+    output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text: 'path:line:col: CODE message' per finding (path:cell N:line:col in notebooks) and a summary, coloured on a terminal; json: a JSON array (see README); sarif: SARIF 2.1.0; github: GitHub Actions annotations."),
+    reference: Optional[ReferenceName] = typer.Option(None, "--reference", help="What 'right' means (default: the configuration's, else keras). keras: keras.layers.LSTM/GRU (glorot_uniform, orthogonal, zero bias with the forget slice at 1). tf1: tf.nn.rnn_cell.LSTMCell/GRUCell (glorot_uniform fused kernel, forget_bias=1.0 at run time, GRU gate bias 1).", show_default=False),
+    match: Optional[MatchMode] = typer.Option(None, "--match", help="How fixes match the reference (default: the configuration's, else per-matrix): per-matrix, the reference initialiser at each weight's own shape; exact, the distribution the reference gives that slice of its fused matrix.", show_default=False),
     fix: bool = typer.Option(False, "--fix", help="Rewrite each reported initialiser to the reference's, in the file's own TensorFlow/Keras dialect; print what changed and what was left (and why)."),
     diff: bool = typer.Option(False, "--diff", help="Print the changes --fix would make as a unified diff, and write nothing."),
-    match: MatchMode = typer.Option(MatchMode.per_matrix, "--match", help="How --fix matches a per-gate matrix. per-matrix: the reference initialiser at the matrix's own shape. exact: the distribution the reference gives that slice of its fused matrix (see docs/rules)."),
+    select: Optional[List[str]] = typer.Option(None, "--select", metavar="CODES", help="Rule codes or prefixes to report, comma-separated (LST001,LST004 or LST00); replaces the configuration's select and ignore.", show_default=False),
+    ignore: Optional[List[str]] = typer.Option(None, "--ignore", metavar="CODES", help="Rule codes or prefixes not to report, comma-separated; a longer code or prefix in --select wins.", show_default=False),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings (errors still exit 2)."),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="PATH", help="Read [tool.lstm-init-lint] from this file for every path, instead of each path's nearest pyproject.toml.", show_default=False),
+    show_settings: bool = typer.Option(False, "--show-settings", help="Print the settings in force for the first path (and the configuration file they come from), then exit."),
+    exclude: Optional[List[str]] = typer.Option(None, "--exclude", metavar="PATTERNS", help="Gitignore-style patterns a directory walk skips, comma-separated; replaces the configuration's exclude and the default list.", show_default=False),
+    extend_exclude: Optional[List[str]] = typer.Option(None, "--extend-exclude", metavar="PATTERNS", help="Patterns to skip as well as the excludes, comma-separated.", show_default=False),
+    force_exclude: bool = typer.Option(False, "--force-exclude", help="Apply the excludes to files and directories named on the command line too (as pre-commit passes them)."),
+    stdin_filename: Optional[str] = typer.Option(None, "--stdin-filename", metavar="PATH", help="Read the source from standard input and report it under this name (its configuration and per-file-ignores apply; .ipynb reads a notebook).", show_default=False),
     verify: bool = typer.Option(False, "--verify", help="With --fix (or --diff): check with TensorFlow that each fixed file compiles, that the names the fix wrote exist, and that each rewritten initialiser now draws like the reference; a file that fails is restored. Runs the file's initialisers: see README."),
     verify_cmd: Optional[str] = typer.Option(None, "--verify-cmd", help="With --fix: a shell command (your smoke test, e.g. 'pytest tests/test_model.py') run before and after fixing; a fixed file that makes it fail is restored to its original bytes."),
     dims: Optional[str] = typer.Option(None, "--dims", help="Values for named dimensions when verifying, e.g. 'units=512,input_dim=300' (default: small integers)."),
@@ -87,27 +101,110 @@ def check(
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
     from .api import lint_paths
-    from .model import Settings
-    from .report import errors, json_report, text
+    from .config import ConfigError, Overrides, SettingsResolver, describe
 
-    settings = Settings(reference=reference.value, match=match.value)
-    targets = [str(p) for p in (paths or [Path(".")])]
+    overrides = Overrides(
+        select=_codes(select, "--select"),
+        ignore=_codes(ignore, "--ignore"),
+        reference=reference.value if reference else None,
+        match=match.value if match else None,
+        exclude=_comma_list(exclude),
+        extend_exclude=_comma_list(extend_exclude),
+    )
+    names = [str(p) for p in (paths or [])]
+    from_stdin = names == ["-"] or (stdin_filename is not None and not names)
+    if "-" in names and not from_stdin:
+        raise typer.BadParameter("'-' (standard input) cannot be combined with other paths", param_hint="PATHS")
     if (verify or verify_cmd) and not (fix or diff):
         _usage("--verify and --verify-cmd go with --fix; to check files as they are, run: lstm-init-lint verify PATHS")
     if verify_cmd and not fix:
         _usage("--verify-cmd needs --fix: it runs your command on the fixed files")
-    if fix or diff:
-        checking = _Verification(verify or bool(verify_cmd), verify_cmd, _dims(dims), verify_timeout) if (verify or verify_cmd) else None
-        raise typer.Exit(_fix(targets, settings, output_format, write=not diff, verification=checking))
-    result = lint_paths(targets, settings)
-    if output_format is OutputFormat.json:
-        typer.echo(json_report(result))
-    else:
-        typer.echo(text(result))
+    if from_stdin and (verify or verify_cmd):
+        _usage("--verify and --verify-cmd need files on disk, not standard input")
+    try:
+        resolver = SettingsResolver(overrides, str(config) if config else None)
+        if show_settings:
+            first = stdin_filename if from_stdin else (names or ["."])[0]
+            settings = resolver.for_directory(first) if Path(first).is_dir() else resolver(first)
+            typer.echo(describe(settings, first))
+            raise typer.Exit(EXIT_CLEAN)
+        if fix or diff:
+            if from_stdin:
+                from .stdin import fix_stdin
+
+                raise typer.Exit(fix_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, force_exclude, diff, exit_zero))
+            checking = _Verification(verify or bool(verify_cmd), verify_cmd, _dims(dims), verify_timeout) if (verify or verify_cmd) else None
+            code = _fix(names or ["."], resolver, output_format, not diff, checking, force_exclude)
+            raise typer.Exit(EXIT_CLEAN if code == EXIT_FINDINGS and exit_zero else code)
+        if from_stdin:
+            from .stdin import lint_stdin
+
+            result = lint_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, force_exclude)
+        else:
+            from .progress import ProgressBar
+
+            with ProgressBar() as progress:
+                result = lint_paths(names or ["."], settings_for=resolver, force_exclude=force_exclude, progress=progress)
+    except ConfigError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+    _print(result, output_format)
+    if result.errors:
+        raise typer.Exit(EXIT_ERROR)
+    raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+
+
+def _comma_list(values: Optional[List[str]]) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    return tuple(item.strip() for value in values for item in value.split(",") if item.strip())
+
+
+def _codes(values: Optional[List[str]], flag: str) -> tuple[str, ...] | None:
+    from .selection import all_codes, unknown_codes
+
+    codes = _comma_list(values)
+    if codes is None:
+        return None
+    codes = tuple(code.upper() for code in codes)
+    bad = unknown_codes(codes)
+    if bad:
+        raise typer.BadParameter(f"unknown rule code or prefix {bad[0]!r} (codes: {', '.join(all_codes())})", param_hint=flag)
+    return codes
+
+
+def _print(result, output_format: OutputFormat) -> None:
+    from .colour import wanted
+    from .formats import render
+    from .report import errors
+
+    colour = output_format is OutputFormat.text and wanted(sys.stdout)
+    report = render(result, output_format.value, colour=colour)
+    if report:
+        typer.echo(report, color=colour)
     if result.errors:
         typer.echo(errors(result), err=True)
+
+
+@app.command("rules")
+def rules_command() -> None:
+    """List the rules: code, name and summary."""
+    from .docs import rules_table
+
+    typer.echo(rules_table())
+
+
+@app.command("explain")
+def explain_command(code: str = typer.Argument(..., help="A rule code, such as LST001.")) -> None:
+    """Print a rule's page: what it does, why it matters, examples, fix safety."""
+    from .docs import find_rule, render
+    from .selection import all_codes
+
+    rule = find_rule(code)
+    if rule is None:
+        typer.echo(f"error: unknown rule {code!r} (codes: {', '.join(all_codes())})", err=True)
         raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if result.findings else EXIT_CLEAN)
+    typer.echo(render(rule), nl=False)
 
 
 class _Verification:
@@ -133,7 +230,7 @@ def _dims(text: Optional[str]) -> dict:
         return {}
 
 
-def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None) -> int:
+def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None, force_exclude: bool = False) -> int:
     from .api import fix_paths
     from .files import unified_diff
     from .report import fix_json, fix_text
@@ -147,7 +244,7 @@ def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool,
             _usage(INSTALL_HINT)
         if verification.command:
             passed_before = run_command(verification.command, verification.timeout).ok
-    outcomes = fix_paths(targets, settings, write=write)
+    outcomes = fix_paths(targets, write=write, settings_for=settings_for, force_exclude=force_exclude)
     if not write and output_format is OutputFormat.text:
         for outcome in outcomes:
             if outcome.changed:
@@ -156,7 +253,7 @@ def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool,
     failed = [o.error for o in outcomes if o.error is not None]
     problems = False
     if verification is not None:
-        problems = _verify_fixes(outcomes, settings, verification, write, passed_before)
+        problems = _verify_fixes(outcomes, settings_for, verification, write, passed_before)
     if failed:
         typer.echo("\n".join(error.render() for error in failed), err=True)
         return EXIT_ERROR
@@ -166,7 +263,7 @@ def _fix(targets: list[str], settings, output_format: OutputFormat, write: bool,
     return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
 
 
-def _verify_fixes(outcomes: list, settings, verification: _Verification, written: bool, passed_before: Optional[bool]) -> bool:
+def _verify_fixes(outcomes: list, settings_for, verification: _Verification, written: bool, passed_before: Optional[bool]) -> bool:
     """Verify the fixed files; restore those that fail. True when anything failed."""
     from .files import write_atomically
     from .verify import verify_sources
@@ -178,7 +275,7 @@ def _verify_fixes(outcomes: list, settings, verification: _Verification, written
     kept = {o.path: (o.original, o.fixed) for o in changed}
     if verification.statistics and changed:
         items = [(o.path, o.fixed, {f.instance or f.weight: f.current.text for f in o.applied}, [f.fix.replacement for f in o.applied]) for o in changed]
-        checks = verify_sources(items, settings, verification.dims, verification.timeout)
+        checks = verify_sources(items, settings_for, verification.dims, verification.timeout)
         typer.echo("")
         typer.echo(render(checks, fixing=True))
         typer.echo(summary(checks))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
-from .model import FileError
+from .model import FileError, Settings
 
-# The directories a walk never enters (ruff's defaults, plus our cache).
+# The directories a walk skips unless the configuration replaces `exclude`
+# (ruff's defaults, plus our cache).
 DEFAULT_EXCLUDES = frozenset(
     {
         ".bzr",
@@ -42,19 +44,28 @@ DEFAULT_EXCLUDES = frozenset(
 )
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[FileError]]:
-    """Files named explicitly are always linted; directories are walked for
-    ``*.py`` files, skipping ``DEFAULT_EXCLUDES`` and not following
-    symbolic links to directories (so a link loop cannot trap the walk)."""
+def discover(
+    paths: list[str],
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+) -> tuple[list[str], list[FileError]]:
+    """Files named explicitly are linted (unless ``force_exclude`` and the
+    excludes match them); directories are walked for ``*.py`` and ``*.ipynb``
+    files, skipping what ``exclusion.Exclusion`` says (the excludes of each
+    path's settings and ``.gitignore``), and not following symbolic links to
+    directories (so a link loop cannot trap the walk)."""
+    from .exclusion import Exclusion
+
+    exclusion = Exclusion(settings_for or (lambda _path: Settings()))
     files: list[str] = []
     errors: list[FileError] = []
     seen: set[str] = set()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = list(_walk(path))
+            found = [] if force_exclude and exclusion.excluded(str(path), is_dir=True) else list(_walk(path, exclusion))
         elif path.is_file():
-            found = [str(path)]
+            found = [] if force_exclude and exclusion.excluded(str(path)) else [str(path)]
         elif path.is_symlink():
             errors.append(FileError(str(path), "broken symbolic link"))
             continue
@@ -68,11 +79,18 @@ def discover(paths: list[str]) -> tuple[list[str], list[FileError]]:
     return files, errors
 
 
-def _walk(root: Path):
+LINTED_SUFFIXES = (".py", ".ipynb")
+
+
+def _walk(root: Path, exclusion):
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in DEFAULT_EXCLUDES and not os.path.islink(os.path.join(directory, d)))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not os.path.islink(os.path.join(directory, d)) and not exclusion.skipped_in_walk(os.path.join(directory, d), True, str(root))
+        )
         for filename in sorted(filenames):
-            if filename.endswith(".py"):
+            if filename.endswith(LINTED_SUFFIXES):
                 full = os.path.join(directory, filename)
-                if os.path.isfile(full):
+                if os.path.isfile(full) and not exclusion.skipped_in_walk(full, False, str(root)):
                     yield full

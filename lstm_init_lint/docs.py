@@ -50,6 +50,25 @@ def render(rule: Rule) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+# Where the pages below are published (the repository's docs/rules/), for
+# SARIF's helpUri. The one place to change when the repository moves.
+RULE_PAGES_URL = "https://github.com/lstm-init-lint/lstm-init-lint/blob/main/docs/rules/"
+
+
+def rule_page_url(code: str) -> str:
+    return f"{RULE_PAGES_URL}{code}.md"
+
+
+def rules_table() -> str:
+    """``lstm-init-lint rules``: code, name and summary, one rule a line."""
+    width = max(len(rule.name) for rule in RULES)
+    return "\n".join(f"{rule.code}  {rule.name:<{width}}  {rule.summary()}" for rule in RULES)
+
+
+def find_rule(code: str) -> Rule | None:
+    return next((rule for rule in RULES if rule.code == code.strip().upper()), None)
+
+
 def page_path(root: Path, rule: Rule) -> Path:
     return root / f"{rule.code}.md"
 

@@ -255,6 +255,10 @@ class Finding:
     fixable: bool = False
     fix: Fix | None = None
     no_fix_reason: str | None = None
+    # For a notebook: the 1-based index of the cell among all of the
+    # notebook's cells, and ``span`` is then within that cell. Named
+    # ``notebook_cell`` because ``cell`` already says lstm or gru.
+    notebook_cell: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -277,6 +281,7 @@ class Finding:
             "fixable": self.fixable,
             "fix": self.fix.to_json() if self.fix is not None else None,
             "no_fix_reason": self.no_fix_reason,
+            "notebook_cell": self.notebook_cell,
         }
 
 
@@ -288,9 +293,12 @@ class FileError:
     message: str
     line: int | None = None
     column: int | None = None
+    notebook_cell: int | None = None  # as in Finding; ``line`` is then within that cell
 
     def render(self) -> str:
         where = self.path
+        if self.notebook_cell is not None:
+            where += f":cell {self.notebook_cell}"
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
@@ -306,13 +314,27 @@ class Settings:
     reference initialiser at each weight's own shape) or ``exact`` (the
     distribution the reference gives that slice of its fused matrix); used by
     ``--fix``. ``select`` / ``ignore``: rule codes or prefixes; an empty
-    ``select`` means every rule.
+    ``select`` means every rule; where both match a code, the longer prefix
+    wins, and ``ignore`` on a tie (ruff's rule).
+
+    The rest come from a configuration file (``config.py``) and are
+    gitignore-style patterns, relative to ``root`` (the directory of
+    ``config_file``, or the working directory when there is none).
+    ``exclude``: what a directory walk skips; ``None`` means the default
+    list (``discover.DEFAULT_EXCLUDES``). ``extend_exclude``: skipped as
+    well. ``per_file_ignores``: ``(pattern, codes)`` pairs, the codes
+    ignored in files the pattern matches.
     """
 
     reference: str = "keras"
     match: str = "per-matrix"
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    root: str | None = None
+    config_file: str | None = None
 
 
 @dataclass(frozen=True)

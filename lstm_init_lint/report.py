@@ -1,4 +1,5 @@
-"""Findings to text or JSON. The JSON shape is a public contract (README)."""
+"""Findings to text or JSON. The JSON shape is a public contract (README).
+SARIF and GitHub annotations are in ``sarif.py`` and ``github.py``."""
 
 from __future__ import annotations
 
@@ -7,14 +8,24 @@ import json
 from .model import Finding, RunResult
 
 
-def text(result: RunResult) -> str:
+def text(result: RunResult, colour: bool = False) -> str:
+    """One ``path:line:col: CODE message`` line per finding (``path:cell
+    N:line:col`` in a notebook), then the summary; ANSI colour if asked."""
+    from .colour import paint
+
     lines = []
     for file in result.files:
         for finding in file.findings:
-            span = finding.span
-            lines.append(f"{finding.path}:{span.line}:{span.column}: {finding.code} {finding.message}")
+            where = paint(location(finding), "bold", on=colour)
+            lines.append(f"{where}: {paint(finding.code, 'bold', 'red', on=colour)} {finding.message}")
     lines.append(summary(result))
     return "\n".join(lines)
+
+
+def location(finding: Finding) -> str:
+    span = finding.span
+    cell = f":cell {finding.notebook_cell}" if finding.notebook_cell is not None else ""
+    return f"{finding.path}{cell}:{span.line}:{span.column}"
 
 
 def summary(result: RunResult) -> str:
@@ -38,19 +49,15 @@ def json_report(result: RunResult) -> str:
     return json.dumps([finding.to_json() for finding in result.findings], indent=2)
 
 
-def _place(finding: Finding) -> str:
-    return f"{finding.path}:{finding.span.line}:{finding.span.column}"
-
-
 def fix_text(outcomes: list, written: bool) -> str:
     """What --fix changed, what it left and why, and a summary line."""
     lines = []
     for outcome in outcomes:
         for finding in outcome.applied:
-            lines.append(f"{_place(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
+            lines.append(f"{location(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
         for finding in outcome.remaining:
             reason = finding.no_fix_reason or "no automatic fix"
-            lines.append(f"{_place(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
+            lines.append(f"{location(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
     fixed = sum(len(o.applied) for o in outcomes)
     remaining = sum(len(o.remaining) for o in outcomes)
     changed = sum(1 for o in outcomes if o.changed)

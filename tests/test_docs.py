@@ -25,3 +25,36 @@ def test_readme_test_command_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     assert ci in readme
+
+
+def check_options() -> list[str]:
+    import typer
+
+    from lstm_init_lint.cli import app
+
+    command = typer.main.get_command(app).commands["check"]
+    return [name for param in command.params for name in param.opts if name.startswith("--")]
+
+
+def test_readme_and_help_document_every_flag_and_command(capsys):
+    from lstm_init_lint.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert main(["--help"]) == 0
+    help_text = capsys.readouterr().out
+    options = check_options()
+    assert {"--select", "--ignore", "--exit-zero", "--config", "--show-settings", "--force-exclude", "--stdin-filename", "--match"} <= set(options)
+    for option in options:
+        assert f"`{option}" in readme, f"{option} is not in the README"
+        assert option in help_text, f"{option} is not in --help"
+    for command in ("lstm-init-lint rules", "lstm-init-lint explain"):
+        assert command in readme and command in help_text
+    for fmt in ("text", "json", "sarif", "github"):
+        assert fmt in help_text
+
+
+def test_readme_documents_pre_commit_and_configuration():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "# .pre-commit-config.yaml" in readme and "id: lstm-init-lint" in readme
+    assert "[tool.lstm-init-lint.per-file-ignores]" in readme and "select = [" in readme
+    assert "flake8 --select LST" in readme and "notebook_cell" in readme

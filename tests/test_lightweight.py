@@ -35,3 +35,26 @@ def test_linting_runs_none_of_the_code(tmp_path):
 
     assert main([str(tmp_path)]) == 0
     assert not marker.exists()
+
+
+def test_the_ecosystem_libraries_are_imported_only_when_used(tmp_path):
+    """nbformat for notebooks, rich for a progress bar on a terminal, jsonschema
+    and flake8 never: a run over Python files does not pay for them."""
+    (tmp_path / "cell.py").write_text("import tensorflow as tf\n")
+    code = (
+        "import sys\n"
+        "from lstm_init_lint.cli import main\n"
+        "def loaded():\n"
+        "    return sorted({m.split('.')[0] for m in sys.modules} & {'nbformat', 'rich', 'jsonschema', 'flake8', 'pathspec'})\n"
+        "print(loaded())\n"
+        f"main([{str(tmp_path / 'cell.py')!r}])\n"
+        "print(loaded())\n"
+        f"main([{str(FIXTURES)!r}])\n"
+        "print(loaded())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    after_import, after_file, after_walk = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert after_import == "[]"
+    assert after_file == "[]"
+    assert after_walk == "['pathspec']"  # the excludes and .gitignore of a directory walk

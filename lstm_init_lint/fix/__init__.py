@@ -52,7 +52,9 @@ def apply_edits(code: str, edits: list[Edit]) -> str:
 
 
 def fix_source(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
-    from ..api import lint_source
+    """Fix Python source (a notebook's cells arrive here as one module, from
+    ``notebooks.fix``): lint, edit, re-parse, re-lint until nothing changes."""
+    from ..api import lint_python as lint_source
 
     settings = settings or Settings()
     first = lint_source(source, path, settings)

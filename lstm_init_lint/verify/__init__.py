@@ -77,6 +77,14 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
     from ..analysis import analyse
     from .jobs import file_job
 
+    if path.endswith(".ipynb"):
+        from ..model import FileError
+        from ..notebooks.read import module_text, read_notebook
+
+        notebook = read_notebook(source, path)
+        if isinstance(notebook, FileError):
+            return notebook.message
+        source = module_text(notebook.cells).encode("utf-8")
     try:
         module = cst.parse_module(source)
     except Exception as error:  # noqa: BLE001 - reported per file
@@ -103,13 +111,15 @@ def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:
     return json.loads(result.stdout)
 
 
-def verify_sources(items: list[tuple[str, bytes, dict, list]], settings: Settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
+def verify_sources(items: list[tuple[str, bytes, dict, list]], settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
     """Check each (path, source, initialiser before the fix by weight, the
-    code the fix wrote)."""
+    code the fix wrote). ``settings``: one ``Settings``, or a function of the
+    path giving each file its own."""
+    settings_for = settings if callable(settings) else (lambda _path: settings)
     checks: dict[str, FileCheck] = {}
     jobs = []
     for path, source, before, introduced in items:
-        job = build_job(path, source, settings, dims, before, introduced)
+        job = build_job(path, source, settings_for(path), dims, before, introduced)
         if isinstance(job, str):
             checks[path] = FileCheck(path, error=job)
         else:
