@@ -38,5 +38,6 @@ def unified_diff(path: str, before: bytes, after: bytes, encoding: str = "utf-8"
     """A unified diff of two versions of a file, as ``diff -u`` prints it."""
     old = before.decode(encoding, errors="replace").splitlines(keepends=True)
     new = after.decode(encoding, errors="replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, fromfile=f"a/{path}", tofile=f"b/{path}")
+    before_name, after_name = (path, path) if os.path.isabs(path) else (f"a/{path}", f"b/{path}")
+    lines = difflib.unified_diff(old, new, fromfile=before_name, tofile=after_name)
     return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)

@@ -159,7 +159,7 @@ def test_diff_prints_a_unified_diff_and_writes_nothing(tmp_path, capsys):
     before = path.read_bytes()
     assert main(["--diff", str(path)]) == 1
     out = capsys.readouterr().out
-    assert f"--- a/{path}" in out and f"+++ b/{path}" in out
+    assert f"--- {path}" in out and f"+++ {path}" in out
     assert "-        self.U = tf.Variable(tf.random.normal([units, 4 * units], stddev=0.1))" in out
     assert "+        self.U = tf.Variable(tf.keras.initializers.Orthogonal()([units, 4 * units]))" in out
     assert path.read_bytes() == before

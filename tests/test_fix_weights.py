@@ -56,6 +56,10 @@ def runs(tmp_path_factory):
     return out
 
 
+def _floats(records: list[dict]) -> list[dict]:
+    return [r for r in records if r["dtype"].startswith(("float", "bfloat", "half", "double"))]
+
+
 def _glorot_bound(shape: list[int]) -> float:
     fan_in, fan_out = (shape[0], shape[0]) if len(shape) == 1 else (shape[-2], shape[-1])
     return math.sqrt(6.0 / (fan_in + fan_out))
@@ -130,7 +134,9 @@ def test_fixed_weights_start_like_the_reference(runs, path):
 def test_weights_nobody_reported_keep_their_distribution(runs, path):
     original, fixed, findings = runs[path]
     reported = {f.span.line for f in findings}
-    assert len(original) == len(fixed), "the fix changed how many variables the module creates"
+    # Weights only: Keras 3's random ops keep an int64 seed state variable.
+    original, fixed = _floats(original), _floats(fixed)
+    assert len(original) == len(fixed), "the fix changed how many weights the module creates"
     for before, after in zip(original, fixed):
         if set(before["lines"]) & reported:
             continue

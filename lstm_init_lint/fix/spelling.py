@@ -143,8 +143,20 @@ def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
     if weight.role in (Role.BIAS, Role.FORGET_BIAS):
         blocks = max(1, len(weight.gates))
         total = _total_size(site)
-        return _vector(bias_runs(expected, blocks), X.divide(total, blocks), module, dtype)
+        runs = bias_runs(expected, blocks)
+        width = X.divide(total, blocks)
+        if site.namespace == "keras" and dialect.keras:
+            return _ops_vector(runs, width, dialect, site)
+        return _vector(runs, width, module, dtype)
     raise CannotSpell(f"no spelling for {expected.text}")
+
+
+def _ops_vector(runs: list[tuple[float, int]], width: str, dialect: Dialect, site: FixSite) -> str:
+    """The same vector in Keras 3 ops, for ``keras.Variable``."""
+    ops = dialect.ops or f"{dialect.keras}.ops"
+    dtype = f', dtype="{site.dtype}"' if site.dtype else ""
+    parts = [f"{ops}.{_ops_name(value)}(({X.multiply(width, count)},){dtype})" for value, count in runs]
+    return parts[0] if len(parts) == 1 else f"{ops}.concatenate([{', '.join(parts)}])"
 
 
 # --- initializer= of get_variable / add_weight / keras.Variable -----------------------
