@@ -28,6 +28,17 @@ class Role(str, Enum):
         return self.value.replace("_", " ")
 
 
+GATE_LABELS = {
+    ("lstm", "i"): "input gate",
+    ("lstm", "f"): "forget gate",
+    ("lstm", "c"): "candidate",
+    ("lstm", "o"): "output gate",
+    ("gru", "z"): "update gate",
+    ("gru", "r"): "reset gate",
+    ("gru", "h"): "candidate",
+}
+
+
 class CellKind(str, Enum):
     LSTM = "lstm"
     GRU = "gru"

@@ -243,6 +243,9 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
+    gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
+    if site.initializer.pieces and gate_width and len(gates) > 1:
+        site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
     return CellWeight(
         site=site,
         role=role,
@@ -256,9 +259,21 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
         evidence=tuple(evidence[:4]),
         peepholes=any(c.cell.kind == "lstm" and any(u.kind == "peephole" for u in c.usages) for _, c in entries if id(c.cell) in cells),
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
-        gate_width=_gate_width(site_fix.shape, shape, role, len(gates)),
+        gate_width=gate_width,
         fix_site=site_fix,
     )
+
+
+def _pieces_in_gate_widths(initializer: Initializer, width: str, blocks: int) -> Initializer:
+    """Name a per-gate vector's piece sizes in gate widths as the code writes
+    them (``zeros[units], ones[units]``), not in the sizes one run evaluated."""
+    pieces = []
+    for _, start, end, piece in initializer.pieces:
+        count = (end - start) * blocks
+        if abs(count - round(count)) > 1e-6 or round(count) < 1:
+            return initializer
+        pieces.append((sizes.multiply(width, round(count)), start, end, piece))
+    return replace(initializer, pieces=tuple(pieces))
 
 
 def _gate_width(written: str | None, shape, role: Role, gates: int) -> str | None:

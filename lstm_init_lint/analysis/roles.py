@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..model import GATE_LABELS
 from . import symbolic as S
 from .cells import Cell, Gate, additive_terms, gate_of, is_raw, product, strip
 from .numbers import label, to_expr
@@ -590,21 +591,10 @@ def block_of(instance: WeightInstance, keys: list[tuple]) -> tuple[float, float]
     return (round(start, 6), round(end, 6)) if selected else None
 
 
-_GATE_LABELS = {
-    ("lstm", "i"): "input gate",
-    ("lstm", "f"): "forget gate",
-    ("lstm", "c"): "candidate",
-    ("lstm", "o"): "output gate",
-    ("gru", "z"): "update gate",
-    ("gru", "r"): "reset gate",
-    ("gru", "h"): "candidate",
-}
-
-
 def gate_label(cell: Cell, gate: str | None) -> str:
     if gate is None:
         return "cell"
-    return _GATE_LABELS.get((cell.kind, gate), gate)
+    return GATE_LABELS.get((cell.kind, gate), gate)
 
 
 def analyse_cells(cells: list[Cell], describe: Describe) -> list[CellUsage]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..model import CellWeight, Initializer, Role
+from ..model import GATE_LABELS, CellWeight, Initializer, Role
 from ..reference import Reference
 
 ILLUSTRATIVE_UNITS = 512
@@ -91,12 +91,10 @@ def weight_label(weight: CellWeight) -> str:
 
 def gate_words(weight: CellWeight, reference: Reference) -> str:
     """``forget gate`` / ``gates i, f, c, o``."""
-    from ..analysis.roles import _GATE_LABELS  # the one table of gate names
-
     cell = reference.cell(weight.cell.value)
     gates = weight.gates
     if len(gates) == 1:
-        return _GATE_LABELS.get((weight.cell.value, gates[0]), gates[0])
+        return GATE_LABELS.get((weight.cell.value, gates[0]), gates[0])
     if not gates:
         return ""
     return "gates " + ", ".join(cell.spell(g) for g in gates)
