@@ -121,6 +121,11 @@ def entry_std(init: Initializer, fan_in: float, fan_out: float) -> float | None:
     return None
 
 
+def reference_name(weight: CellWeight, reference: Reference) -> str:
+    """``Keras`` or the TF1 class itself: ``tf.nn.rnn_cell.GRUCell``."""
+    return reference.label if reference.name == "keras" else reference.cell(weight.cell.value).class_name
+
+
 def head(weight: CellWeight, role_words: str, reference: Reference) -> str:
     gates = gate_words(weight, reference)
     where = f" ({gates})" if gates else ""

@@ -5,7 +5,7 @@ import math
 from ..model import CellWeight, Role
 from ..reference import Reference
 from . import _cells
-from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
+from .base import Rule, Verdict, entry_std, fmt, head, reference_name, units_phrase
 
 
 class RecurrentKernelInit(Rule):
@@ -96,5 +96,5 @@ class RecurrentKernelInit(Rule):
             else:
                 consequence = "random rather than orthogonal, so the state's norm is not kept"
             why = f"{at} that is a spectral radius of about {fmt(radius)} (reference: about {fmt(ref_radius)}), {consequence}"
-        message = f"{head(weight, 'recurrent kernel', reference)}; {reference.label} uses {expected.text}: {why}"
+        message = f"{head(weight, 'recurrent kernel', reference)}; {reference_name(weight, reference)} uses {expected.text}: {why}"
         return Verdict(expected, message)

@@ -5,7 +5,7 @@ import math
 from ..model import CellWeight, Role
 from ..reference import Reference
 from . import _cells
-from .base import ILLUSTRATIVE_UNITS, Rule, Verdict, entry_std, fmt, head
+from .base import ILLUSTRATIVE_UNITS, Rule, Verdict, entry_std, fmt, head, reference_name
 
 
 class InputKernelInit(Rule):
@@ -88,5 +88,5 @@ class InputKernelInit(Rule):
             else:
                 effect = "a scale that only matches Glorot at this width"
             why = f"{at}, unit-variance inputs give pre-activations with std of about {fmt(spread)} (reference: about {fmt(reference_std)}), {effect}"
-        message = f"{head(weight, 'input kernel', reference)}; {reference.label} uses {expected.text}: {why}"
+        message = f"{head(weight, 'input kernel', reference)}; {reference_name(weight, reference)} uses {expected.text}: {why}"
         return Verdict(expected, message)

@@ -4,7 +4,7 @@ from ..model import CellKind, CellWeight, Role
 from ..reference import Reference
 from . import _cells
 from ._bias import as_initializer, current_blocks, expected_blocks, same
-from .base import Rule, Verdict, describe_current, gate_words, weight_label
+from .base import Rule, Verdict, describe_current, gate_words, reference_name, weight_label
 
 
 class BiasInit(Rule):
@@ -77,5 +77,5 @@ class BiasInit(Rule):
             noun = "gate" if len(wrong) == 1 else "gates"
             now = "random" if current[wrong[0]] is None else f"{current[wrong[0]]:g}"
             effect = f"{noun} {spelled} {verb} at {now} instead of {expected[wrong[0]]:g}"
-        message = f"{weight.cell.label} bias {weight_label(weight)} ({gates}) starts as {describe_current(weight)}: {effect}; {reference.label} starts it as {wanted.text}"
+        message = f"{weight.cell.label} bias {weight_label(weight)} ({gates}) starts as {describe_current(weight)}: {effect}; {reference_name(weight, reference)} starts it as {wanted.text}"
         return Verdict(wanted, message)
