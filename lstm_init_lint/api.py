@@ -72,17 +72,8 @@ def read_source(path: str) -> bytes | FileError:
         return FileError(path, f"cannot read: {error.strerror or error}")
 
 
-def lint_paths(paths: list[str], settings: Settings | None = None) -> RunResult:
-    from .discover import discover
+def lint_paths(paths: list[str], settings: Settings | None = None, *, jobs: int = 1, cache_directory: Path | None = None) -> RunResult:
+    """Lint files and directories: see ``runner`` (pre-filter, cache, jobs)."""
+    from .runner import lint_paths as run
 
-    settings = settings or Settings()
-    files, errors = discover(paths)
-    results = [FileResult(error.path, (), error) for error in errors]
-    for path in files:
-        source = read_source(path)
-        if isinstance(source, FileError):
-            results.append(FileResult(path, (), source))
-            continue
-        results.append(lint_source(source, path, settings))
-    results.sort(key=lambda r: r.path)
-    return RunResult(tuple(results))
+    return run(paths, settings, jobs=jobs, cache_directory=cache_directory)

@@ -72,14 +72,24 @@ def check(
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f", help="text: one 'path:line:col: CODE message' line per finding and a summary; json: a JSON array (see README)."),
     reference: ReferenceName = typer.Option(ReferenceName.keras, "--reference", help="What 'right' means. keras: keras.layers.LSTM/GRU (glorot_uniform, orthogonal, zero bias with the forget slice at 1). tf1: tf.nn.rnn_cell.LSTMCell/GRUCell (glorot_uniform fused kernel, forget_bias=1.0 at run time, GRU gate bias 1)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False, help="Check files in N processes. Default: the machine's cores. Used only when more than a handful of files need checking; the output is the same as with --jobs 1."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache (.lstm_init_lint_cache/ in the current directory, or $LSTM_INIT_LINT_CACHE_DIR), which otherwise serves files unchanged since a run with the same settings."),
+    statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
     from .api import lint_paths
+    from .cache import default_directory
     from .model import Settings
     from .report import errors, json_report, text
+    from .runner import default_jobs
 
-    result = lint_paths([str(p) for p in (paths or [Path(".")])], Settings(reference=reference.value))
-    if output_format is OutputFormat.json:
+    settings = Settings(reference=reference.value)
+    result = lint_paths([str(p) for p in (paths or [Path(".")])], settings, jobs=jobs or default_jobs(), cache_directory=None if no_cache else default_directory())
+    if statistics:
+        from . import statistics as stats
+
+        typer.echo(stats.json_statistics(result) if output_format is OutputFormat.json else stats.text(result))
+    elif output_format is OutputFormat.json:
         typer.echo(json_report(result))
     else:
         typer.echo(text(result))
