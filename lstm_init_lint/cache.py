@@ -27,7 +27,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,6 +187,8 @@ def _read_entries(file: Path, header: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_atomically(file: Path, text: str) -> None:
+    import tempfile  # only when writing: a run served from the cache does not
+
     file.parent.mkdir(parents=True, exist_ok=True)
     _mark_cache_directory(file.parent.parent)
     handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")

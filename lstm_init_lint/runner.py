@@ -13,12 +13,9 @@ needs it, so a run the pre-filter or the cache settles never loads it.
 from __future__ import annotations
 
 import functools
-import multiprocessing
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,10 +75,14 @@ def lint_paths(paths: list[str], settings: Settings | None = None, *, jobs: int 
             entries[path] = entry
         tasks.append(Task(path, stamp.size if stamp is not None else 0, entry.digest if entry is not None else None))
     for task, checked in zip(tasks, check_files(tasks, settings, jobs)):
-        result = checked.result if checked.result is not None else entries[task.path].result
+        if checked.result is None:  # the content is the cached one: its result, under the new stamp
+            kept = entries[task.path].result
+            results.append(served(entries[task.path], task.path))
+        else:
+            kept = checked.result
+            results.append(kept)
         if cache is not None and checked.stamp is not None and checked.digest is not None:
-            cache.store(task.path, Entry(checked.stamp, checked.digest, checked.checked_at_ns, result))
-        results.append(result if checked.result is not None else served(entries[task.path], task.path))
+            cache.store(task.path, Entry(checked.stamp, checked.digest, checked.checked_at_ns, kept))
     if cache is not None:
         cache.save()
     results.sort(key=lambda r: r.path)
@@ -111,6 +112,10 @@ def check_files(tasks: list[Task], settings: Settings, jobs: int) -> list[Checke
     """``check_file`` for each task, in the tasks' order."""
     if not uses_a_pool(len(tasks), jobs):
         return [check_file(task, settings) for task in tasks]
+    # Imported here: a run of a few files (a pre-commit hook) never pays for them.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     groups = chunks(tasks)
     done: dict[int, Checked] = {}
     check_chunk = functools.partial(_check_chunk, settings=settings)
@@ -148,6 +153,8 @@ def chunks(tasks: list[Task]) -> list[list[int]]:
 def _context():
     """Fork where it is safe and cheap (Linux): workers start with this
     process's imports instead of repeating them."""
+    import multiprocessing
+
     if sys.platform.startswith("linux"):
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context()
