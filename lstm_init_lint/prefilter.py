@@ -24,7 +24,8 @@ carry the state.
 "In its code" means outside comments and string literals: library code
 names ``tf.Variable`` and ``matmul`` in docstrings all the time. Three
 exceptions keep the check sound: where the code calls ``getattr`` (which the
-interpreter follows with a constant string) the words count anywhere;
+interpreter follows with a constant string) the words count in string
+literals too, except those that stand alone as a statement (docstrings);
 f-strings count as code (their braces hold expressions); and a decorator
 (``@tf_export(...)`` on its own lines before ``def`` or ``class``) is not a
 product.
@@ -99,10 +100,13 @@ def may_hold_cell(source: bytes) -> bool:
         return False
     if not (_creates_weight(source, source) and (_has_word(source, _PRODUCTS) or b"@" in source)):
         return False
-    code = _code_of(source)
+    pieces = _STRINGS_AND_COMMENTS.split(source)
+    code = _code_of(pieces)
     if code is None:
         return True
-    words = source if _has_word(code, _GETATTR) else code
+    words = code
+    if _has_word(code, _GETATTR):
+        words = b"\n".join([code, *_strings_that_may_flow(pieces)])
     if not _creates_weight(words, code):
         return False
     return _has_word(words, _PRODUCTS) or _has_matmul_operator(code)
@@ -123,10 +127,10 @@ def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
     return any(pattern.search(text) for pattern in _PATTERNS[words])
 
 
-def _code_of(source: bytes) -> bytes | None:
-    """The source without comments and string literals, followed by the
-    text of its f-strings; None if an f-string cannot be delimited."""
-    pieces = _STRINGS_AND_COMMENTS.split(source)
+def _code_of(pieces: list[bytes]) -> bytes | None:
+    """The source (split by ``_STRINGS_AND_COMMENTS``) without comments and
+    string literals, followed by the text of its f-strings; None if an
+    f-string cannot be delimited."""
     f_strings = []
     for index in range(1, len(pieces), 2):
         before = pieces[index - 1]
@@ -136,6 +140,36 @@ def _code_of(source: bytes) -> bytes | None:
                 return None  # a brace closed after a nested quote: Python 3.12 syntax
             f_strings.append(text)
     return b"\n".join([b"".join(pieces[0::2]), *f_strings])
+
+
+def _strings_that_may_flow(pieces: list[bytes]) -> list[bytes]:
+    """The string literals whose value the code may use (so ``getattr`` may
+    read): all but comments and strings that stand alone as a statement, as
+    docstrings do (first on their line, outside brackets, nothing after)."""
+    flowing = []
+    depth = 0
+    for index in range(1, len(pieces), 2):
+        before, text = pieces[index - 1], pieces[index]
+        depth += sum(before.count(b) for b in b"([{") - sum(before.count(b) for b in b")]}")
+        if text.startswith(b"#"):
+            continue
+        after = pieces[index + 1] if index + 1 < len(pieces) else b""
+        alone = depth == 0 and _starts_a_line(before, first=index == 1) and not after.split(b"\n", 1)[0].strip()
+        if not alone:
+            flowing.append(text)
+    return flowing
+
+
+def _starts_a_line(code_before: bytes, first: bool) -> bool:
+    """Whether the string after ``code_before`` is first on its logical line
+    (``code_before`` ends with the string's prefix letters, if any)."""
+    code_before = code_before.rstrip(b"rRbBuU")
+    if first and not code_before.strip():
+        return True
+    if b"\n" not in code_before:
+        return False
+    earlier, line = code_before.rsplit(b"\n", 1)
+    return not line.strip() and not earlier.rstrip(b"\r").endswith(b"\\")  # not after a backslash continuation
 
 
 def _has_matmul_operator(code: bytes) -> bool:

@@ -68,6 +68,13 @@ KEPT = {
     ).replace("x @ self.W + h @ self.U", "self.project(x, self.W) + self.project(h, self.U)"),
     "tf.matmul, no @": BAD_CELL.replace("x @ self.W + h @ self.U", "tf.matmul(x, self.W) + tf.matmul(h, self.U)"),
     "getattr with a string": BAD_CELL.replace("tf.Variable(", 'getattr(tf, "Variable")('),
+    "getattr with the name on a line of its own": BAD_CELL.replace("tf.Variable(", 'getattr(\n            tf,\n            "Variable"\n        )('),
+    "getattr with a name continued onto its own line": BAD_CELL.replace("import tensorflow as tf", 'import tensorflow as tf\n\nCREATE = \\\n"Variable"').replace(
+        "tf.Variable(", "getattr(tf, CREATE)("
+    ),
+    "getattr with a name held in a variable": BAD_CELL.replace("import tensorflow as tf", 'import tensorflow as tf\n\nCREATE = "Variable"').replace(
+        "tf.Variable(", "getattr(tf, CREATE)("
+    ),
     "products only on lines in brackets that start with @": BAD_CELL.replace(
         "z = x @ self.W + h @ self.U + self.b", "z = tf.add(tf.add((x\n@ self.W\n), (h\n@ self.U\n)), self.b)"
     ),
@@ -111,6 +118,7 @@ PASSED_OVER = {
     "words only in a docstring and a comment": '"""Wraps tf.Variable and tf.matmul."""\nimport tensorflow as tf\n# W = tf.Variable(x) @ U\nx = tf.constant(1)\n',
     "words only in strings": 'import tensorflow as tf\nNAMES = ["Variable", "matmul"]\nMESSAGE = "call add_weight then dot"\n',
     "decorators are not products": "import tensorflow as tf\n\n\n@tf_export('v1.Variable', v1=[])\n@deprecated(None, 'x')\ndef make(shape):\n    return tf.Variable(tf.zeros(shape))\n",
+    "getattr, and the words only in docstrings and comments": '"""Wraps tf.Variable."""\nimport tensorflow as tf\n\n\ndef f(x):\n    """Calls tf.matmul."""\n    # tf.Variable(x) @ w\n    return getattr(x, "shape")\n',
     "a Variable without a tensorflow import": "from mylib import Variable\n\n\ndef f(x):\n    return x @ Variable(3)\n",
     "longer identifiers that contain the words": "import tensorflow as tf\nfrom tensorflow.python.ops import resource_variable_ops\nv = resource_variable_ops.is_resource_variable(x)\ny = v @ x\n",
 }
