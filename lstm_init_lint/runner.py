@@ -151,10 +151,16 @@ def chunks(tasks: list[Task]) -> list[list[int]]:
 
 
 def _context():
-    """Fork where it is safe and cheap (Linux): workers start with this
-    process's imports instead of repeating them."""
+    """Fork where it is cheap and safe: on Linux, from a process with a
+    single thread (workers start with this process's imports). A process
+    with other threads (an embedding program, TensorFlow loaded) could fork
+    a held lock, so its workers come from a fork server instead."""
     import multiprocessing
 
     if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
+        try:
+            single_threaded = len(os.listdir("/proc/self/task")) == 1
+        except OSError:
+            single_threaded = False
+        return multiprocessing.get_context("fork" if single_threaded else "forkserver")
     return multiprocessing.get_context()

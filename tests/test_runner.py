@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import threading
 
+import pytest
 from fixture_format import FIXTURES
 
 from lstm_init_lint import runner
@@ -28,6 +31,19 @@ def test_parallel_and_serial_runs_agree_exactly(tmp_path):
     assert parallel == serial
     assert [r.path for r in serial.files] == sorted(r.path for r in serial.files)
     assert {r.how for r in serial.files} == {HowChecked.ANALYSED, HowChecked.PASSED_OVER, HowChecked.NOT_READ}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork and fork servers are chosen on Linux")
+def test_a_process_with_threads_gets_the_same_result_from_a_fork_server():
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait)
+    waiter.start()
+    try:
+        assert runner._context().get_start_method() == "forkserver"
+        assert lint_paths([str(FIXTURES)], jobs=2) == lint_paths([str(FIXTURES)], jobs=1)
+    finally:
+        stop.set()
+        waiter.join()
 
 
 def test_the_command_line_prints_the_same_with_any_number_of_jobs(capsys):
