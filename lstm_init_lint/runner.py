@@ -99,7 +99,8 @@ def check_file(task: Task, settings: Settings) -> Checked:
     if content == task.cached_digest:
         return Checked(None, stamp, content, checked_at_ns)
     try:
-        if may_hold_cell(source):
+        # The pre-filter reads Python source; anything else named explicitly goes to the parser.
+        if not task.path.endswith(".py") or may_hold_cell(source):
             result = lint_source(source, task.path, settings)
         else:
             result = FileResult(task.path, (), None, HowChecked.PASSED_OVER)

@@ -139,3 +139,11 @@ def test_passed_over_files_are_counted_not_dropped(tmp_path):
     how = {r.path.rsplit("/", 1)[-1]: r.how for r in result.files}
     assert how == {"broken.py": HowChecked.PASSED_OVER, "cell.py": HowChecked.ANALYSED, "util.py": HowChecked.PASSED_OVER}
     assert len(result.findings) == 1
+
+
+def test_only_python_files_are_pre_filtered(tmp_path):
+    """A file named explicitly that is not ``*.py`` (a notebook keeps its
+    code inside JSON strings) is always handed to the parser."""
+    (tmp_path / "script").write_text(PASSED_OVER["no tensorflow at all"])
+    (result,) = lint_paths([str(tmp_path / "script")]).files
+    assert result.how == HowChecked.ANALYSED
