@@ -153,27 +153,15 @@ def lint_paths(
     settings_for: Callable[[str], Settings] | None = None,
     force_exclude: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
+    cache_directory: Path | None = None,
 ) -> RunResult:
     """Lint files and directories. ``settings_for(path)`` gives each file
     its own settings (its nearest configuration file); without it every file
     gets ``settings``. ``force_exclude`` applies the excludes to files named
     explicitly. ``progress(done, total)`` is told before the first file and
-    after each one."""
-    from .discover import discover
+    after each one. ``jobs`` and ``cache_directory``: see ``runner``
+    (pre-filter, cache, processes)."""
+    from .runner import lint_paths as run
 
-    settings = settings or Settings()
-    settings_for = settings_for or (lambda _path: settings)
-    files, errors = discover(paths, settings_for, force_exclude)
-    results = [FileResult(error.path, (), error) for error in errors]
-    if progress:
-        progress(0, len(files))
-    for done, path in enumerate(files, 1):
-        source = read_source(path)
-        if isinstance(source, FileError):
-            results.append(FileResult(path, (), source))
-        else:
-            results.append(lint_source(source, path, settings_for(path)))
-        if progress:
-            progress(done, len(files))
-    results.sort(key=lambda r: r.path)
-    return RunResult(tuple(results))
+    return run(paths, settings, settings_for=settings_for, force_exclude=force_exclude, progress=progress, jobs=jobs, cache_directory=cache_directory)

@@ -98,6 +98,9 @@ def check(
     dims: Optional[str] = typer.Option(None, "--dims", help="Values for named dimensions when verifying, e.g. 'units=512,input_dim=300' (default: small integers)."),
     verify_timeout: float = typer.Option(600.0, "--verify-timeout", help="Seconds allowed for the verification process and for each --verify-cmd run."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False, help="Check files in N processes. Default: the machine's cores. Used only when more than a handful of files need checking; the output is the same as with --jobs 1."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache (.lstm_init_lint_cache/ in the current directory, or $LSTM_INIT_LINT_CACHE_DIR), which otherwise serves files unchanged since a run with the same settings."),
+    statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
     from .api import lint_paths
@@ -143,12 +146,31 @@ def check(
         else:
             from .progress import ProgressBar
 
+            from .cache import default_directory
+            from .runner import default_jobs
+
             with ProgressBar() as progress:
-                result = lint_paths(names or ["."], settings_for=resolver, force_exclude=force_exclude, progress=progress)
+                result = lint_paths(
+                    names or ["."],
+                    settings_for=resolver,
+                    force_exclude=force_exclude,
+                    progress=progress,
+                    jobs=jobs or default_jobs(),
+                    cache_directory=None if no_cache else default_directory(),
+                )
     except ConfigError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    _print(result, output_format)
+    if statistics:
+        from . import statistics as stats
+
+        typer.echo(stats.json_statistics(result) if output_format is OutputFormat.json else stats.text(result))
+        if result.errors:
+            from .report import errors
+
+            typer.echo(errors(result), err=True)
+    else:
+        _print(result, output_format)
     if result.errors:
         raise typer.Exit(EXIT_ERROR)
     raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)

@@ -348,11 +348,21 @@ class Settings:
     config_file: str | None = None
 
 
+class HowChecked(str, Enum):
+    """How a file's result was reached (``--statistics`` counts each)."""
+
+    ANALYSED = "analysed"  # parsed and analysed in this run
+    PASSED_OVER = "passed over"  # the pre-filter showed it cannot hold a cell
+    CACHED = "cached"  # unchanged since a run with the same settings
+    NOT_READ = "not read"  # missing or unreadable
+
+
 @dataclass(frozen=True)
 class FileResult:
     path: str
     findings: tuple[Finding, ...] = ()
     error: FileError | None = None
+    how: HowChecked = HowChecked.ANALYSED
 
 
 @dataclass(frozen=True)

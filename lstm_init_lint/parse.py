@@ -11,6 +11,7 @@ import ast
 import libcst as cst
 
 from .model import FileError
+from .syntax import syntax_error
 
 
 def parse(source: bytes, path: str) -> cst.Module | FileError:
@@ -33,12 +34,9 @@ def parse(source: bytes, path: str) -> cst.Module | FileError:
 def _syntax_error(source: bytes, path: str, error: cst.ParserSyntaxError) -> FileError:
     """Python's own message and place where it has one (``Missing
     parentheses in call to 'print'`` for Python 2 code), else libcst's."""
-    try:
-        compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
-    except SyntaxError as python_error:
-        return FileError(path, f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset)
-    except (ValueError, RecursionError, MemoryError):
-        pass
+    python = syntax_error(source, path)
+    if python is not None:
+        return python
     reason = str(error.message).split("\n")[0].removeprefix("parser error: ")
     if reason.startswith("error at "):
         reason = reason.split(": ", 1)[-1]

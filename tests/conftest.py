@@ -27,3 +27,9 @@ def summary(source: str, reference: str = "keras") -> list[tuple[str, str, str]]
 @pytest.fixture
 def lint_snippet():
     return lint
+
+
+@pytest.fixture(autouse=True)
+def _cache_in_a_temporary_directory(tmp_path_factory, monkeypatch):
+    """Each test starts with an empty cache of its own, outside the repository."""
+    monkeypatch.setenv("LSTM_INIT_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -52,12 +52,23 @@ def test_default_path_is_the_current_directory(tree, monkeypatch, capsys):
 
 
 def test_a_file_that_cannot_be_parsed_is_named_and_the_others_still_run(tree, capsys):
-    (tree / "broken.py").write_text("def f(:\n    pass\n")
+    # It names a weight and a product, so the pre-filter hands it to the parser.
+    (tree / "broken.py").write_text("import tensorflow as tf\nW = tf.Variable(w0)\ndef f(:\n    return x @ W\n")
     assert main([str(tree)]) == 2
     captured = capsys.readouterr()
-    assert f"{tree / 'broken.py'}:1:7: error: syntax error" in captured.err
+    assert f"{tree / 'broken.py'}:3:7: error: syntax error" in captured.err
     assert "bad.py:7:9: LST001" in captured.out
     assert "1 file could not be analysed" in captured.out
+
+
+def test_a_broken_file_the_prefilter_passes_over_is_still_reported(tree, capsys):
+    """No weight, no product: never parsed by libcst, but Python's own
+    syntax check still names what is wrong with it."""
+    (tree / "script.py").write_text("print 'hello'\n")
+    assert main([str(tree)]) == 2
+    captured = capsys.readouterr()
+    assert f"{tree / 'script.py'}:1:1: error: syntax error: Missing parentheses in call to 'print'" in captured.err
+    assert "bad.py:7:9: LST001" in captured.out
 
 
 def test_missing_path_is_an_error_but_other_paths_run(tree, capsys):
@@ -112,7 +123,7 @@ def test_reference_tf1_accepts_glorot_recurrent_kernels(tmp_path, capsys):
 def test_help_lists_every_flag(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for flag in ("--format", "--reference", "--fix", "--diff", "--match", "--version", "--help"):
+    for flag in ("--format", "--reference", "--fix", "--diff", "--match", "--version", "--help", "--jobs", "--no-cache", "--statistics"):
         assert flag in out
 
 

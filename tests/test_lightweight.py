@@ -58,3 +58,41 @@ def test_the_ecosystem_libraries_are_imported_only_when_used(tmp_path):
     assert after_import == "[]"
     assert after_file == "[]"
     assert after_walk == "['pathspec']"  # the excludes and .gitignore of a directory walk
+
+
+# --- nothing heavy until a file needs it ----------------------------------------
+
+HEAVY = ("libcst", "rich", "tensorflow", "keras", "tf_keras", "numpy", "torch")
+
+
+def heavy_modules_after(code: str) -> list[str]:
+    """The heavy top-level modules a fresh interpreter holds after ``code``."""
+    script = f"import io, contextlib, sys\n{code}\nprint(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r}))\n"
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return eval(result.stdout.strip().splitlines()[-1])  # a printed list of names
+
+
+def quietly(argv: list[str]) -> str:
+    return f"from lstm_init_lint.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main({argv!r})"
+
+
+def test_importing_the_command_line_loads_no_parser_rich_or_tensorflow():
+    assert heavy_modules_after("import lstm_init_lint.cli") == []
+
+
+def test_help_and_version_load_no_parser():
+    assert heavy_modules_after(quietly(["--help"])) == []
+    assert heavy_modules_after(quietly(["--version"])) == []
+
+
+def test_a_run_the_prefilter_settles_loads_no_parser(tmp_path):
+    (tmp_path / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    (tmp_path / "docs.py").write_text('"""Mentions tf.Variable and tf.matmul only here."""\nimport tensorflow as tf\n')
+    assert heavy_modules_after(quietly([str(tmp_path)])) == []
+
+
+def test_a_run_served_from_the_cache_loads_no_parser():
+    argv = ["--jobs", "1", str(FIXTURES)]  # in this process, where we can see it
+    assert heavy_modules_after(quietly(argv)) == ["libcst"]
+    assert heavy_modules_after(quietly(argv)) == []

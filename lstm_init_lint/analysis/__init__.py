@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .. import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
@@ -21,6 +20,7 @@ from .cells import find_cells
 from .initializers import to_model
 from .interpreter import Interpreter
 from .numbers import render_shape
+from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
 from .fixsite import fix_site
 from .values import InitVal, ModuleRef, WeightInstance
@@ -48,6 +48,7 @@ def analyse(module: cst.Module) -> Analysis:
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
         return Analysis((), interpreter.incomplete, dialect, aliases)
+    describer.expect(_nodes_to_place(cell_usages))
     sharing = _Sharing(interpreter.weights, cell_usages, describer)
     weights = _cell_weights(cell_usages, describer, dialect, sharing, interpreter.passed_as)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
@@ -95,19 +96,43 @@ class _Describer:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
         self._positions = None
+        self._code: dict[int, tuple[object, str]] = {}  # speed: a node is described several times
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
 
     def text(self, node: object, limit: int = 60) -> str:
-        code = " ".join(self.module.code_for_node(node).split())
+        known = self._code.get(id(node))
+        if known is None:
+            known = self._code[id(node)] = (node, " ".join(self.module.code_for_node(node).split()))
+        code = known[1]
         return code if len(code) <= limit else code[: limit - 1] + "…"
 
+    def expect(self, nodes: list[cst.CSTNode]) -> None:
+        """Speed: find the places of ``nodes`` in one pass (``positions``)."""
+        self._positions = positions_of(self.module, nodes)
+
     def span(self, node: cst.CSTNode) -> Span:
-        if self._positions is None:
-            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        if self._positions is None or node not in self._positions:
+            self._positions = all_positions(self.module)
         where = self._positions[node]
         return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+
+def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:
+    """Every node ``_site`` and ``fix_site`` may ask the place of (a superset)."""
+    nodes = []
+    for cell_usage in cell_usages:
+        for usage in cell_usage.usages:
+            weight = usage.weight
+            nodes.append(weight.creation_node)
+            if weight.binding is not None:
+                nodes.append(weight.binding[0])
+            if weight.init is not None:
+                nodes.append(weight.init.node)
+            if weight.init_node is not None:
+                nodes.append(weight.init_node)
+    return nodes
 
 
 def _identity(weight: WeightInstance) -> tuple[int, str | None]:

@@ -9,6 +9,8 @@ drive a recurrence. Initialiser spellings live in ``initializers.py``.
 
 from __future__ import annotations
 
+import functools
+
 # Namespaces: "tf" (plain tensorflow: TF1 or TF2 defaults depending on the
 # file), "tf1" (tensorflow.compat.v1 and TF1-only internals), "tf2"
 # (tensorflow.compat.v2), "keras" (keras, tf.keras, tf_keras), "np", "math".
@@ -34,6 +36,7 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 _TF_PYTHON_OPS_TF1 = {"init_ops", "variable_scope", "rnn_cell_impl", "rnn"}
 
 
+@functools.lru_cache(maxsize=4096)  # speed: the same few names are resolved again and again
 def canonical(qualname: str) -> tuple[str, str] | None:
     if qualname.startswith("tensorflow.python.ops."):
         rest = qualname[len("tensorflow.python.ops.") :]

@@ -193,6 +193,8 @@ class Interpreter:
         # list reaches tf.random.normal through helper parameters; --fix needs
         # the node that holds it at the weight's creation site.
         self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
+        # Speed: what each loop body assigns, by the body's id (see assigned_names).
+        self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
 
     # --- driving -------------------------------------------------------------
 
@@ -378,8 +380,7 @@ class Interpreter:
 
         Returns (label, store, key, opaque): ``store`` is None for a variable
         (``key`` is its name), else the dict or list holding the value."""
-        collector = _AssignedNames()
-        body.visit(collector)
+        collector = self.assigned_names(body)
         found: list[tuple] = []
         seen: set[str] = set()
         for name in collector.names:
@@ -414,6 +415,18 @@ class Interpreter:
             record.carried[label] = opaque
             out.append((label, store, key, opaque))
         return out
+
+    def assigned_names(self, body: cst.BaseSuite) -> _AssignedNames:
+        """What ``body`` assigns, collected once per loop: a loop is met each
+        time its function is evaluated, and libcst's ``visit`` rebuilds every
+        node it walks, which made this most of the analysis' time. (The
+        body is kept in the memo so that its id cannot be reused.)"""
+        found = self.assigned_in.get(id(body))
+        if found is None:
+            collector = _AssignedNames()
+            body.visit(collector)
+            found = self.assigned_in[id(body)] = (body, collector)
+        return found[1]
 
     def start_iteration(self, carried: list[tuple], frame: Frame) -> None:
         for _, store, key, opaque in carried:

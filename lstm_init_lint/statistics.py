@@ -1,0 +1,54 @@
+"""``--statistics``: findings counted per rule, and how each file was
+checked, so that no file is passed over without it showing."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from .model import HowChecked, RunResult
+from .report import summary
+
+_FILE_COUNTS = (
+    ("passed_over", HowChecked.PASSED_OVER, "passed over by the pre-filter"),
+    ("cached", HowChecked.CACHED, "served from the cache"),
+    ("analysed", HowChecked.ANALYSED, "analysed"),
+    ("not_read", HowChecked.NOT_READ, "not read"),
+)
+
+
+def rule_counts(result: RunResult) -> list[tuple[str, str, int]]:
+    """(code, name, count) for each rule with findings, in code order."""
+    from .rules import RULES_BY_CODE
+
+    counts = Counter(finding.code for finding in result.findings)
+    return [(code, RULES_BY_CODE[code].name if code in RULES_BY_CODE else "", counts[code]) for code in sorted(counts)]
+
+
+def file_counts(result: RunResult) -> dict[str, int]:
+    how = Counter(file.how for file in result.files)
+    counts = {"checked": len(result.files)}
+    counts.update({key: how[kind] for key, kind, _ in _FILE_COUNTS})
+    counts["errors"] = len(result.errors)
+    return counts
+
+
+def text(result: RunResult) -> str:
+    rules = rule_counts(result)
+    width = max((len(str(count)) for _, _, count in rules), default=1)
+    lines = [f"{count:>{width}}  {code}  {name}" for code, name, count in rules]
+    files = file_counts(result)
+    parts = ", ".join(f"{files[key]} {words}" for key, _, words in _FILE_COUNTS)
+    lines.append(f"Files: {files['checked']} checked: {parts}.")
+    lines.append(summary(result))
+    return "\n".join(lines)
+
+
+def json_statistics(result: RunResult) -> str:
+    return json.dumps(
+        {
+            "rules": [{"code": code, "name": name, "count": count} for code, name, count in rule_counts(result)],
+            "files": file_counts(result),
+        },
+        indent=2,
+    )

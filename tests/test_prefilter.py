@@ -1,0 +1,149 @@
+"""The pre-filter never passes over a file with findings, and passes over
+the files that plainly cannot hold a cell.
+
+Every case that must be kept is first shown to have findings with the real
+analysis (``lint_source`` does not use the pre-filter), so these tests fail
+if the analysis learns a spelling the pre-filter does not know.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fixture_format import FIXTURES, read_expected
+
+from lstm_init_lint.api import lint_paths, lint_source
+from lstm_init_lint.model import HowChecked, Settings
+from lstm_init_lint.prefilter import may_hold_cell
+from lstm_init_lint.rules import RULES, _cells
+
+BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
+
+
+def findings(source: str | bytes, reference: str = "keras") -> list:
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    result = lint_source(data, "case.py", Settings(reference=reference))
+    assert result.error is None, result.error
+    return list(result.findings)
+
+
+def _fixtures_with_findings():
+    for path in sorted(FIXTURES.glob("*.py")):
+        expected = [path.with_name(path.stem + suffix) for suffix in (".expected", ".tf1.expected")]
+        if any(read_expected(e) for e in expected if e.exists()):
+            yield pytest.param(path, id=path.stem)
+
+
+@pytest.mark.parametrize("path", list(_fixtures_with_findings()))
+def test_every_fixture_with_findings_is_kept(path):
+    assert may_hold_cell(path.read_bytes())
+
+
+def _rule_examples():
+    for rule in RULES:
+        for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
+            for index, example in enumerate(examples):
+                yield pytest.param(example, id=f"{rule.code}-{kind}-{index}")
+
+
+@pytest.mark.parametrize("example", list(_rule_examples()))
+def test_every_rule_example_with_findings_is_kept(example):
+    if findings(example) or findings(example, "tf1"):
+        assert may_hold_cell(example.encode("utf-8"))
+
+
+def test_a_run_over_the_fixtures_finds_what_each_file_alone_finds():
+    """End to end: the pre-filter in the run loses nothing on fixtures/."""
+    run = lint_paths([str(FIXTURES)])
+    alone = [f for path in sorted(FIXTURES.glob("*.py")) for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
+    assert run.findings == alone
+    assert run.findings
+
+
+# --- spellings that must be kept: each has findings ------------------------------
+
+KEPT = {
+    "aliased imports": BAD_CELL.replace("import tensorflow as tf", "import tensorflow as tf\nfrom tensorflow import Variable as V").replace("tf.Variable(", "V("),
+    "matmul only as @, split over helpers": BAD_CELL.replace(
+        "    def __call__(self, x, state):", "    def project(self, a, w):\n        return a @ w\n\n    def __call__(self, x, state):"
+    ).replace("x @ self.W + h @ self.U", "self.project(x, self.W) + self.project(h, self.U)"),
+    "tf.matmul, no @": BAD_CELL.replace("x @ self.W + h @ self.U", "tf.matmul(x, self.W) + tf.matmul(h, self.U)"),
+    "getattr with a string": BAD_CELL.replace("tf.Variable(", 'getattr(tf, "Variable")('),
+    "getattr with the name on a line of its own": BAD_CELL.replace("tf.Variable(", 'getattr(\n            tf,\n            "Variable"\n        )('),
+    "getattr with a name continued onto its own line": BAD_CELL.replace("import tensorflow as tf", 'import tensorflow as tf\n\nCREATE = \\\n"Variable"').replace(
+        "tf.Variable(", "getattr(tf, CREATE)("
+    ),
+    "getattr with a name held in a variable": BAD_CELL.replace("import tensorflow as tf", 'import tensorflow as tf\n\nCREATE = "Variable"').replace(
+        "tf.Variable(", "getattr(tf, CREATE)("
+    ),
+    "products only on lines in brackets that start with @": BAD_CELL.replace(
+        "z = x @ self.W + h @ self.U + self.b", "z = tf.add(tf.add((x\n@ self.W\n), (h\n@ self.U\n)), self.b)"
+    ),
+    "products only on continuation lines before a def, like decorators": BAD_CELL.replace(
+        "    def __call__(self, x, state):",
+        "    def inp(self, x):\n        return x \\\n@ self.W\n    def rec(self, h):\n        return h \\\n@ self.U\n    def __call__(self, x, state):",
+    ).replace("x @ self.W + h @ self.U", "self.inp(x) + self.rec(h)"),
+    "decorated methods and a decorator-like continuation": BAD_CELL.replace("    def __call__", "    @tf.function\n    def __call__"),
+    "the products only inside an f-string": BAD_CELL.replace("        z = x @ self.W + h @ self.U + self.b", '        print(f"{(z := x @ self.W + h @ self.U + self.b)}")'),
+    "comments and docstrings quoting everything": '"""Uses tf.Variable and tf.matmul."""\n# add_weight @ matmul\n' + BAD_CELL,
+    "CRLF line ends": BAD_CELL.replace("\n", "\r\n"),
+}
+
+
+@pytest.mark.parametrize("name", list(KEPT))
+def test_a_cell_however_spelled_is_kept(name):
+    source = KEPT[name]
+    assert findings(source), "the case must have findings for this test to mean anything"
+    assert may_hold_cell(source.encode("utf-8"))
+
+
+def test_bytes_it_cannot_read_as_ascii_are_kept_for_the_parser():
+    utf16 = "# -*- coding: utf-16 -*-\n".encode("ascii") + "x = 1\n".encode("utf-16")
+    assert may_hold_cell(utf16)
+    assert may_hold_cell(b"\xff\xfe" + "x = 1\n".encode("utf-16-le"))
+    assert may_hold_cell(b"x = 1\x00\n")
+    assert may_hold_cell(b"# coding: no-such-codec\nx = 1\n")
+
+
+def test_an_f_string_nested_the_python_3_12_way_is_kept():
+    # Read as Python 3.11 strings, the product would sit inside a literal.
+    assert may_hold_cell(b'import tensorflow as tf\nW = tf.Variable(w)\ns = f"{d["k"]} {tf.matmul(h, W)}"\n')
+
+
+# --- files it passes over ----------------------------------------------------------
+
+PASSED_OVER = {
+    "no tensorflow at all": "def add(a, b):\n    return a @ b + 1\n",
+    "weights but no product": "import tensorflow as tf\nW = tf.Variable(tf.zeros([3]))\nprint(W * 2)\n",
+    "products but no weights": "import numpy as np\n\n\ndef f(a, b):\n    return np.tanh(np.dot(a, b))\n",
+    "words only in a docstring and a comment": '"""Wraps tf.Variable and tf.matmul."""\nimport tensorflow as tf\n# W = tf.Variable(x) @ U\nx = tf.constant(1)\n',
+    "words only in strings": 'import tensorflow as tf\nNAMES = ["Variable", "matmul"]\nMESSAGE = "call add_weight then dot"\n',
+    "decorators are not products": "import tensorflow as tf\n\n\n@tf_export('v1.Variable', v1=[])\n@deprecated(None, 'x')\ndef make(shape):\n    return tf.Variable(tf.zeros(shape))\n",
+    "getattr, and the words only in docstrings and comments": '"""Wraps tf.Variable."""\nimport tensorflow as tf\n\n\ndef f(x):\n    """Calls tf.matmul."""\n    # tf.Variable(x) @ w\n    return getattr(x, "shape")\n',
+    "a Variable without a tensorflow import": "from mylib import Variable\n\n\ndef f(x):\n    return x @ Variable(3)\n",
+    "longer identifiers that contain the words": "import tensorflow as tf\nfrom tensorflow.python.ops import resource_variable_ops\nv = resource_variable_ops.is_resource_variable(x)\ny = v @ x\n",
+}
+
+
+@pytest.mark.parametrize("name", list(PASSED_OVER))
+def test_a_file_that_cannot_hold_a_cell_is_passed_over(name):
+    source = PASSED_OVER[name]
+    assert not findings(source)
+    assert not may_hold_cell(source.encode("utf-8"))
+
+
+def test_passed_over_files_are_counted_not_dropped(tmp_path):
+    (tmp_path / "cell.py").write_text(BAD_CELL)
+    (tmp_path / "util.py").write_text(PASSED_OVER["no tensorflow at all"])
+    (tmp_path / "broken.py").write_text("def f(:\n")  # not parsed: it cannot hold a cell
+    result = lint_paths([str(tmp_path)])
+    how = {r.path.rsplit("/", 1)[-1]: r.how for r in result.files}
+    assert how == {"broken.py": HowChecked.PASSED_OVER, "cell.py": HowChecked.ANALYSED, "util.py": HowChecked.PASSED_OVER}
+    assert len(result.findings) == 1
+
+
+def test_only_python_files_are_pre_filtered(tmp_path):
+    """A file named explicitly that is not ``*.py`` (a notebook keeps its
+    code inside JSON strings) is always handed to the parser."""
+    (tmp_path / "script").write_text(PASSED_OVER["no tensorflow at all"])
+    (result,) = lint_paths([str(tmp_path / "script")]).files
+    assert result.how == HowChecked.ANALYSED
