@@ -7,6 +7,7 @@ standard input, notebooks) share one path.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -55,6 +56,8 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
             findings = attach_fixes(pairs, Text(module.code), analysis.aliases, analysis.dialect, settings)
         else:
             findings = []
+    except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit
+        return FileResult(path, (), FileError(path, "the code is nested too deeply to analyse"))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
     return FileResult(path, tuple(findings))
@@ -100,6 +103,12 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
 
 def read_source(path: str) -> bytes | FileError:
     try:
+        if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
+            from .limits import too_large
+
+            large = too_large(path, os.stat(path).st_size)
+            if large is not None:
+                return large
         return Path(path).read_bytes()
     except IsADirectoryError:
         return FileError(path, "is a directory")

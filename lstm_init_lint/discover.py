@@ -66,11 +66,8 @@ def discover(
             found = [] if force_exclude and exclusion.excluded(str(path), is_dir=True) else list(_walk(path, exclusion))
         elif path.is_file():
             found = [] if force_exclude and exclusion.excluded(str(path)) else [str(path)]
-        elif path.is_symlink():
-            errors.append(FileError(str(path), "broken symbolic link"))
-            continue
         else:
-            errors.append(FileError(str(path), "no such file or directory"))
+            errors.append(FileError(str(path), _why_not_a_file(path)))
             continue
         for name in found:
             if name not in seen:
@@ -94,3 +91,18 @@ def _walk(root: Path, exclusion):
                 full = os.path.join(directory, filename)
                 if os.path.isfile(full) and not exclusion.skipped_in_walk(full, False, str(root)):
                     yield full
+
+
+def _why_not_a_file(path: Path) -> str:
+    """For a named path that is neither a file nor a directory."""
+    import errno
+
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if os.path.islink(path):
+            return f"broken symbolic link (to {os.readlink(path)})"
+        return "no such file or directory" if error.errno == errno.ENOENT else f"cannot read: {error.strerror or error}"
+    return "not a regular file or directory"

@@ -12,10 +12,11 @@ the walked directories.
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from typing import Callable
 
 from .model import Settings
-from .patterns import check, matches
+from .patterns import check, matches, relative_to
 
 
 def default_exclude() -> tuple[str, ...]:
@@ -42,7 +43,14 @@ class Exclusion:
         return matches(exclude_patterns(settings), path, settings.root, is_dir)
 
     def skipped_in_walk(self, path: str, is_dir: bool, walk_root: str) -> bool:
-        return self.excluded(path, is_dir) or self.gitignores.ignored(path, is_dir, walk_root)
+        """Skipped by the excludes or ``.gitignore``. A directory named on
+        the command line is walked even when they exclude it: a pattern that
+        matches the named directory itself (``.venv/``, ``site-packages/``
+        for ``.venv/lib/python3.11/site-packages/tensorflow``) does not apply
+        inside it; every other pattern does."""
+        settings = self.settings_for(path)
+        patterns = _not_matching(exclude_patterns(settings), walk_root, settings.root)
+        return matches(patterns, path, settings.root, is_dir) or self.gitignores.ignored(path, is_dir, walk_root)
 
 
 class GitIgnores:
@@ -60,6 +68,8 @@ class GitIgnores:
         suffix = "/" if is_dir else ""
         while True:
             patterns = self._read(os.path.join(directory, ".gitignore"))
+            if patterns and _inside(walk_root, directory):
+                patterns = _not_matching(patterns, walk_root, directory)
             if patterns:
                 verdict = check(patterns, _posix(os.path.relpath(path, directory)) + suffix)
                 if verdict is not None:
@@ -69,7 +79,7 @@ class GitIgnores:
                 break
             directory = parent
         if git_root:
-            patterns = self._read(os.path.join(git_root, ".git", "info", "exclude"))
+            patterns = _not_matching(self._read(os.path.join(git_root, ".git", "info", "exclude")), walk_root, git_root) if _inside(walk_root, git_root) else ()
             if patterns:
                 return bool(check(patterns, _posix(os.path.relpath(path, git_root)) + suffix))
         return False
@@ -93,6 +103,28 @@ class GitIgnores:
             else:
                 self._git_roots[directory] = self._git_root(parent)
         return self._git_roots[directory]
+
+
+def _not_matching(patterns: tuple[str, ...], walk_root: str, base: str | None) -> tuple[str, ...]:
+    """``patterns`` (relative to ``base``, default the working directory)
+    without those that exclude the walk's root directory or a directory
+    above it; re-including ones kept."""
+    if not patterns:
+        return patterns
+    return _without_matching(patterns, os.path.abspath(walk_root), os.path.abspath(base) if base else os.getcwd())
+
+
+@lru_cache(maxsize=1024)
+def _without_matching(patterns: tuple[str, ...], walk_root: str, base: str) -> tuple[str, ...]:
+    if relative_to(walk_root, base) == "." or not matches(patterns, walk_root, base, is_dir=True):
+        return patterns
+    return tuple(p for p in patterns if p.lstrip().startswith("!") or not matches((p,), walk_root, base, is_dir=True))
+
+
+def _inside(path: str, directory: str) -> bool:
+    """Whether ``path`` is ``directory`` or below it."""
+    path, directory = os.path.abspath(path), os.path.abspath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _posix(path: str) -> str:

@@ -2,22 +2,27 @@
 
 Source is read as bytes and decoded the way Python does (PEP 263 coding
 cookie, UTF-8 BOM, UTF-8 by default), never in the locale's encoding.
+``limits.check`` runs Python's own parser first, so that nothing libcst
+cannot survive (deep nesting, a huge file) ever reaches it.
 """
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
 from .model import FileError
-from .syntax import syntax_error
+from .syntax import unreadable
 
 
 def parse(source: bytes, path: str) -> cst.Module | FileError:
-    if b"\x00" in source:
-        line = source[: source.index(b"\x00")].count(b"\n") + 1
-        return FileError(path, "source contains a NUL byte", line)
+    from .limits import check
+
+    bad_bytes = unreadable(source, path)
+    if bad_bytes is not None:
+        return bad_bytes
+    refused = check(source, path)
+    if refused is not None:
+        return refused
     try:
         return cst.parse_module(source)
     except cst.ParserSyntaxError as error:
@@ -34,10 +39,19 @@ def parse(source: bytes, path: str) -> cst.Module | FileError:
 def _syntax_error(source: bytes, path: str, error: cst.ParserSyntaxError) -> FileError:
     """Python's own message and place where it has one (``Missing
     parentheses in call to 'print'`` for Python 2 code), else libcst's."""
-    python = syntax_error(source, path)
-    if python is not None:
-        return python
+    from .limits import python_parse
+
+    python_accepts = False
+    try:
+        python_parse(source, path)
+        python_accepts = True
+    except SyntaxError as python_error:
+        return FileError(path, f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset)
+    except (ValueError, RecursionError, MemoryError):
+        pass
     reason = str(error.message).split("\n")[0].removeprefix("parser error: ")
     if reason.startswith("error at "):
         reason = reason.split(": ", 1)[-1]
+    if python_accepts:
+        return FileError(path, f"libcst cannot parse this file, although Python can: {reason}", error.raw_line, error.raw_column + 1)
     return FileError(path, f"syntax error: {reason}", error.raw_line, error.raw_column + 1)

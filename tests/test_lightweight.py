@@ -96,3 +96,55 @@ def test_a_run_served_from_the_cache_loads_no_parser():
     argv = ["--jobs", "1", str(FIXTURES)]  # in this process, where we can see it
     assert heavy_modules_after(quietly(argv)) == ["libcst"]
     assert heavy_modules_after(quietly(argv)) == []
+
+
+def _side_effecting_tree(root, marker_dir):
+    """Modules that would each leave a trace (or end the process) if any of
+    them were imported or run, each with a fixable cell after the effect."""
+    from sample_cells import THREE_FINDINGS
+
+    def marker(name):
+        return repr(str(marker_dir / name))
+
+    effects = {
+        "writes_a_file.py": f"open({marker('writes_a_file')}, 'w').write('ran')\n",
+        "exits.py": f"import sys\nopen({marker('exits')}, 'w').write('ran')\nsys.exit(3)\n",
+        "hard_exit.py": f"import os\nopen({marker('hard_exit')}, 'w').write('ran')\nos._exit(4)\n",
+        "imports_a_sibling.py": "import writes_a_file  # noqa: F401\nimport exits  # noqa: F401\n",
+        "sitecustomize.py": f"open({marker('sitecustomize')}, 'w').write('ran')\n",
+        "setup.py": f"open({marker('setup')}, 'w').write('ran')\nraise SystemExit(5)\n",
+        "pkg/__init__.py": f"open({marker('package')}, 'w').write('ran')\n",
+        "pkg/model.py": f"from . import helpers  # noqa: F401\nopen({marker('pkg_model')}, 'w').write('ran')\n",
+        "pkg/helpers.py": f"import os\nos._exit(6)\n",
+    }
+    for name, effect in effects.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(effect + "\n" + THREE_FINDINGS)
+    return sorted(effects)
+
+
+def test_lint_fix_and_diff_run_none_of_a_trees_side_effects(tmp_path):
+    """Linting, --diff and --fix over a tree of modules that write files,
+    call sys.exit and os._exit at import: none of it runs (the exit status
+    and the output are the tool's own, and no trace is left), yet every
+    module is read, reported and fixed. The tool runs from inside the tree,
+    so an import of any of them would find it."""
+    from sample_cells import run_tool
+
+    tree, traces = tmp_path / "tree", tmp_path / "traces"
+    tree.mkdir()
+    traces.mkdir()
+    names = _side_effecting_tree(tree, traces)
+    lint = run_tool([str(tree)], cwd=tree)
+    assert lint.returncode == 1, lint.stderr
+    assert lint.stdout.strip().splitlines()[-1] == f"Found {3 * len(names)} findings in {len(names)} files ({len(names)} files checked)."
+    diff = run_tool(["--diff", str(tree)], cwd=tree)
+    assert diff.returncode == 1, diff.stderr
+    assert diff.stdout.count("\n+++ ") == len(names)
+    fix = run_tool(["--fix", str(tree)], cwd=tree)
+    assert fix.returncode == 0, fix.stderr
+    assert fix.stdout.strip().splitlines()[-1] == f"Fixed {3 * len(names)} findings in {len(names)} files ({len(names)} files checked)."
+    assert sorted(p.name for p in traces.iterdir()) == []
+    for name in names:
+        assert "Orthogonal" in (tree / name).read_text()

@@ -38,6 +38,9 @@ from .values import (
 if TYPE_CHECKING:
     from .interpreter import Frame, Interpreter
 
+# As for range(): a split or unstack into more pieces than this is not unrolled.
+MAX_PARTS = 64
+
 
 class ScopeCtx(Value):
     """``tf.variable_scope(...)`` and ``tf.get_variable_scope()``."""
@@ -548,7 +551,7 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
         if isinstance(value, Seq):
             return Seq(list(value.items), "tuple")
         num = arg(1, "num")
-        if isinstance(num, Const) and isinstance(num.value, int):
+        if isinstance(num, Const) and isinstance(num.value, int) and 0 <= num.value <= MAX_PARTS:
             return Seq([Component(value, ("index", k), node) for k in range(num.value)], "tuple", node)
         return Parts(value, "unstack", None, node)
     if kind == "split":
@@ -556,10 +559,12 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
         parts = arg(1, "num_or_size_splits") or arg(1, "indices_or_sections")
         axis_value = arg(2, "axis")
         axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
+        if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
+            return Parts(value, "split", axis, node)  # no count to unroll (or one too large to)
         if isinstance(value, InitVal):
-            count = parts.value if isinstance(parts, Const) and isinstance(parts.value, int) else 2
+            count = parts.value if isinstance(parts, Const) else 2
             return Seq([value] * count, "tuple", node)
-        if isinstance(parts, Const) and isinstance(parts.value, int):
+        if isinstance(parts, Const):
             return Seq([Component(value, ("split", k, parts.value, axis), node) for k in range(parts.value)], "tuple", node)
         sizes = it.known_items(parts) if parts is not None else None
         if sizes is not None:
@@ -579,7 +584,7 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
         return Op("gather", (arg(0, "params") or Opaque("params"), arg(1, "ids") or arg(1, "indices") or Opaque("ids")), node)
     if kind == "sqrt":
         x = arg(0, "x")
-        if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0:
+        if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0 and x.value < 1e300:
             return Const(x.value**0.5)
         return Op("sqrt", (x,) if x is not None else (), node)
     if kind == "xw_plus_b":

@@ -20,6 +20,7 @@ function, loop and ``tf.while_loop`` what goes in and what comes back out.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import libcst as cst
@@ -53,6 +54,9 @@ from .values import (
 MAX_CALL_DEPTH = 10
 MAX_UNROLL = 16
 DEFAULT_BUDGET = 400_000
+# A list, tuple or dict display longer than this is data (a table, embedded
+# weights), not a cell's parameters: it is not evaluated item by item.
+MAX_LITERAL_ITEMS = 1_000
 
 
 class BudgetExceeded(Exception):
@@ -155,6 +159,30 @@ _PY = {
 }
 
 
+# Folding the file's constants must stay cheap: ``10 ** 10 ** 10``, ``"x" *
+# 10 ** 9`` or ``"%0999999999d" % 1`` are left unevaluated (a result of more
+# than this many digits, bits or items).
+MAX_FOLDED_SIZE = 10_000
+_WIDE_FORMAT = re.compile(r"%[^a-zA-Z%]*\d{4,}")
+
+
+def foldable(kind: str, a: Any, b: Any) -> bool:
+    """Whether ``a <kind> b`` on two Python constants has a small result."""
+    if kind == "pow" and _is_int(a) and _is_int(b):
+        return b <= 0 or abs(a) <= 1 or b * abs(a).bit_length() <= MAX_FOLDED_SIZE
+    if kind == "mul":
+        for sequence, count in ((a, b), (b, a)):
+            if isinstance(sequence, (str, bytes, tuple, list)) and _is_int(count):
+                return len(sequence) * count <= MAX_FOLDED_SIZE
+    if kind == "mod" and isinstance(a, (str, bytes)):
+        return not _WIDE_FORMAT.search(a if isinstance(a, str) else a.decode("latin-1"))
+    return True
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def dotted(node: cst.CSTNode) -> str | None:
     """``self.W`` / ``tf.nn`` as text, without generating code."""
     if isinstance(node, cst.Name):
@@ -203,6 +231,12 @@ class Interpreter:
         try:
             self.exec_block(self.module.body, frame)
             self.finish_frame(frame)
+        except (BudgetExceeded, RecursionError):
+            self.incomplete = True
+        # The definitions met so far get a budget of their own: a huge
+        # module body must not hide the cells defined above it.
+        self.steps = 0
+        try:
             self.evaluate_standalone_definitions()
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
@@ -800,6 +834,8 @@ class Interpreter:
 
     def binop(self, kind: str, left: Value, right: Value, node: cst.CSTNode) -> Value:
         if isinstance(left, Const) and isinstance(right, Const) and kind in _PY:
+            if not foldable(kind, left.value, right.value):
+                return Opaque("const")
             try:
                 return Const(_PY[kind](left.value, right.value))
             except Exception:  # noqa: BLE001 - folding user constants may fail in any way
@@ -807,6 +843,8 @@ class Interpreter:
         if kind == "add" and isinstance(left, Seq) and isinstance(right, Seq):
             return Seq(left.items + right.items, left.kind)
         if kind == "mul" and isinstance(left, Seq) and isinstance(right, Const) and isinstance(right.value, int):
+            if len(left.items) * right.value > MAX_FOLDED_SIZE:
+                return Opaque("repeated sequence")
             return Seq(left.items * right.value, left.kind)
         if kind == "matmul":
             return Op("matmul", (left, right), node)
@@ -887,6 +925,8 @@ class Interpreter:
         return func
 
     def _ev_sequence(self, node: cst.CSTNode, frame: Frame) -> Value:
+        if len(node.elements) > MAX_LITERAL_ITEMS:
+            return Opaque("large literal")
         items: list[Value] = []
         for element in node.elements:
             if isinstance(element, cst.StarredElement):
@@ -899,6 +939,8 @@ class Interpreter:
         return Seq(items, kind, node)
 
     def _ev_dict(self, node: cst.Dict, frame: Frame) -> Value:
+        if len(node.elements) > MAX_LITERAL_ITEMS:
+            return Opaque("large literal")
         result = DictVal()
         for element in node.elements:
             if isinstance(element, cst.StarredDictElement):

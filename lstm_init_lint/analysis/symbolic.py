@@ -70,6 +70,8 @@ def _apply(op: str, x: float, y: float) -> float | None:
         if op == "//":
             return x // y
         if op == "**":
+            if isinstance(x, int) and isinstance(y, int) and y > 0 and abs(x) > 1 and y * abs(x).bit_length() > 10_000:
+                return None  # a huge integer: not worth computing
             return x**y
     except (ZeroDivisionError, OverflowError, ValueError):
         return None
@@ -78,7 +80,10 @@ def _apply(op: str, x: float, y: float) -> float | None:
 
 def sqrt(a: Expr) -> Expr:
     if a[0] == "c" and a[1] >= 0:
-        return ("c", math.sqrt(a[1]))
+        try:
+            return ("c", math.sqrt(a[1]))
+        except OverflowError:  # an integer too large for a float
+            pass
     return ("sqrt", a)
 
 

@@ -60,19 +60,30 @@ def fix_source(source: bytes, path: str, settings: Settings | None = None) -> Fi
     first = lint_source(source, path, settings)
     if first.error is not None:
         return FixOutcome(path, source, source, (), (), first.error)
+    if not any(f.fixable and f.fix is not None for f in first.findings):
+        return FixOutcome(path, source, source, (), first.findings)  # nothing to edit: no second parse
     try:
-        module = cst.parse_module(source)
-    except Exception as error:  # noqa: BLE001 - lint_source parsed it; be safe anyway
-        return FixOutcome(path, source, source, (), first.findings, FileError(path, f"cannot parse for fixing: {error}"))
+        return _fix_rounds(source, path, settings, first.findings)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the run, and is never written
+        return FixOutcome(path, source, source, (), first.findings, FileError(path, f"internal error while fixing ({type(error).__name__}: {error}), so the file was left unchanged; please report it"))
+
+
+def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...]) -> FixOutcome:
+    from ..api import lint_python as lint_source
+
+    module = cst.parse_module(source)
     encoding = module.encoding
     code = module.code
-    findings = list(first.findings)
+    python_reads = _python_reads(source)  # else libcst alone read it (syntax newer than this Python)
+    findings = list(first_findings)
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         fixable = [f for f in findings if f.fixable and f.fix is not None]
         if not fixable:
             break
         new_code = checked_edit(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
+        if new_code is not None and python_reads and not _python_reads(new_code.encode(encoding)):
+            new_code = None
         if new_code is None:
             return FixOutcome(path, source, source, (), tuple(findings), FileError(path, "the fixed code would not parse, so the file was left unchanged; please report this"))
         if new_code == code:
@@ -86,6 +97,16 @@ def fix_source(source: bytes, path: str, settings: Settings | None = None) -> Fi
         findings = list(result.findings)
     fixed = code.encode(encoding) if code != module.code else source
     return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding)
+
+
+def _python_reads(source: bytes) -> bool:
+    from ..limits import python_parse
+
+    try:
+        python_parse(source, "<fixed>")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
 
 
 def checked_edit(code: str, edits: list[Edit], fixable: list[Finding], encoding: str) -> str | None:
