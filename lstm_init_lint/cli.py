@@ -103,7 +103,6 @@ def check(
     statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
-    from .api import lint_paths
     from .config import ConfigError, Overrides, SettingsResolver, describe
 
     overrides = Overrides(
@@ -139,41 +138,29 @@ def check(
             checking = _Verification(verify or bool(verify_cmd), verify_cmd, _dims(dims), verify_timeout) if (verify or verify_cmd) else None
             code = _fix(names or ["."], resolver, output_format, not diff, checking, force_exclude)
             raise typer.Exit(EXIT_CLEAN if code == EXIT_FINDINGS and exit_zero else code)
+        from .plain import lint_files, report
+
         if from_stdin:
             from .stdin import lint_stdin
 
             result = lint_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, force_exclude)
+            code = report(result, output_format=output_format.value, statistics=statistics, exit_zero=exit_zero, echo=typer.echo)
         else:
-            from .progress import ProgressBar
-
-            from .cache import default_directory
-            from .runner import default_jobs
-
-            with ProgressBar() as progress:
-                result = lint_paths(
-                    names or ["."],
-                    settings_for=resolver,
-                    force_exclude=force_exclude,
-                    progress=progress,
-                    jobs=jobs or default_jobs(),
-                    cache_directory=None if no_cache else default_directory(),
-                )
+            code = lint_files(
+                names,
+                settings_for=resolver,
+                output_format=output_format.value,
+                force_exclude=force_exclude,
+                jobs=jobs,
+                no_cache=no_cache,
+                statistics=statistics,
+                exit_zero=exit_zero,
+                echo=typer.echo,
+            )
     except ConfigError as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(EXIT_ERROR) from None
-    if statistics:
-        from . import statistics as stats
-
-        typer.echo(stats.json_statistics(result) if output_format is OutputFormat.json else stats.text(result))
-        if result.errors:
-            from .report import errors
-
-            typer.echo(errors(result), err=True)
-    else:
-        _print(result, output_format)
-    if result.errors:
-        raise typer.Exit(EXIT_ERROR)
-    raise typer.Exit(EXIT_FINDINGS if result.findings and not exit_zero else EXIT_CLEAN)
+    raise typer.Exit(code)
 
 
 def _comma_list(values: Optional[List[str]]) -> tuple[str, ...] | None:
@@ -193,19 +180,6 @@ def _codes(values: Optional[List[str]], flag: str) -> tuple[str, ...] | None:
     if bad:
         raise typer.BadParameter(f"unknown rule code or prefix {bad[0]!r} (codes: {', '.join(all_codes())})", param_hint=flag)
     return codes
-
-
-def _print(result, output_format: OutputFormat) -> None:
-    from .colour import wanted
-    from .formats import render
-    from .report import errors
-
-    colour = output_format is OutputFormat.text and wanted(sys.stdout)
-    report = render(result, output_format.value, colour=colour)
-    if report:
-        typer.echo(report, color=colour)
-    if result.errors:
-        typer.echo(errors(result), err=True)
 
 
 @app.command("rules")
@@ -253,9 +227,10 @@ def _dims(text: Optional[str]) -> dict:
 
 
 def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None, force_exclude: bool = False) -> int:
-    from .api import fix_paths
-    from .files import unified_diff
-    from .report import fix_json, fix_text
+    from .plain import fix_files
+
+    def verify_fixes(outcomes: list) -> bool:
+        return _verify_fixes(outcomes, settings_for, verification, write, passed_before)
 
     passed_before = None
     if verification is not None:
@@ -266,23 +241,15 @@ def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: b
             _usage(INSTALL_HINT)
         if verification.command:
             passed_before = run_command(verification.command, verification.timeout).ok
-    outcomes = fix_paths(targets, write=write, settings_for=settings_for, force_exclude=force_exclude)
-    if not write and output_format is OutputFormat.text:
-        for outcome in outcomes:
-            if outcome.changed:
-                typer.echo(unified_diff(outcome.path, outcome.original, outcome.fixed, outcome.encoding), nl=False)
-    typer.echo(fix_json(outcomes) if output_format is OutputFormat.json else fix_text(outcomes, written=write))
-    failed = [o.error for o in outcomes if o.error is not None]
-    problems = False
-    if verification is not None:
-        problems = _verify_fixes(outcomes, settings_for, verification, write, passed_before)
-    if failed:
-        typer.echo("\n".join(error.render() for error in failed), err=True)
-        return EXIT_ERROR
-    remaining = any(o.remaining for o in outcomes)
-    if not write:
-        return EXIT_FINDINGS if remaining or problems or any(o.changed for o in outcomes) else EXIT_CLEAN
-    return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+    return fix_files(
+        targets,
+        settings_for=settings_for,
+        output_format=output_format.value,
+        write=write,
+        force_exclude=force_exclude,
+        echo=typer.echo,
+        verify=verify_fixes if verification is not None else None,
+    )
 
 
 def _verify_fixes(outcomes: list, settings_for, verification: _Verification, written: bool, passed_before: Optional[bool]) -> bool:
