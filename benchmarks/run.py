@@ -75,7 +75,10 @@ def main() -> None:
         print(corpus_size("tree: tensorflow + keras sources", trees))
         print(corpus_size("dense corpus: fixtures repeated", [str(dense)]))
         print(import_times(tool_bin))
-        subprocess.run([*lint, *trees], env={**os.environ, **env}, stdout=subprocess.DEVNULL)  # fill the cache
+        # Fill the cache, and make sure the tool works before timing it.
+        filled = subprocess.run([*lint, *trees], env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if filled.returncode not in (0, 1, 2) or "Traceback" in filled.stderr or "internal error" in filled.stderr:
+            sys.exit(f"lstm-init-lint failed on the tree (exit {filled.returncode}):\n{filled.stderr[-3000:]}")
         cases = {
             "tree": [
                 Timing("ruff check --select E9 --no-cache", [str(peers_bin / "ruff"), "check", "--isolated", "--select", "E9", "--no-cache", "--quiet", *trees]),
@@ -134,8 +137,11 @@ def install(venvs: Path, reinstall: bool) -> tuple[Path, Path, Path]:
             subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         if name == "tool":
-            # Always this checkout as it is now; its dependencies once.
-            subprocess.run([*pip, *([] if fresh else ["--force-reinstall", "--no-deps"]), str(REPO)], check=True)
+            # Always this checkout as it is now (a reinstall without touching
+            # its dependencies), then any dependency it has gained since.
+            if not fresh:
+                subprocess.run([*pip, "--force-reinstall", "--no-deps", str(REPO)], check=True)
+            subprocess.run([*pip, str(REPO)], check=True)
         elif fresh:
             subprocess.run([*pip, *packages], check=True)
         bins.append(venv / "bin")

@@ -41,7 +41,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
     detector behind the command line and the flake8 plugin (flake8 applies
     its own ``--select`` and ``# noqa``)."""
     from .analysis import analyse
-    from .parse import parse
+    from .parse import parse, source_text
 
     settings = settings or Settings()
     module = parse(source, path)
@@ -53,7 +53,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
         if pairs:
             from .fix.plan import Text, attach_fixes
 
-            findings = attach_fixes(pairs, Text(module.code), analysis.aliases, analysis.dialect, settings)
+            findings = attach_fixes(pairs, Text(source_text(source, module)), analysis.aliases, analysis.dialect, settings)
         else:
             findings = []
     except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit

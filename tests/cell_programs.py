@@ -432,7 +432,7 @@ class _Builder:
             lines.append("    h, c = state" if plan.kind == "lstm" else "    h = state")
         lines += ["    " + line for line in self.gate_lines(refs, sig, tanh)]
         if plan.kind == "lstm":
-            lines.append(f"    return h, [h, c]" if keras_layer else "    return h, (h, c)")
+            lines.append("    return h, [h, c]" if keras_layer else "    return h, (h, c)")
         else:
             lines.append("    return h, [h]" if keras_layer else "    return h")
         return "".join(f"    {line}\n" for line in lines)

@@ -115,7 +115,7 @@ def _side_effecting_tree(root, marker_dir):
         "setup.py": f"open({marker('setup')}, 'w').write('ran')\nraise SystemExit(5)\n",
         "pkg/__init__.py": f"open({marker('package')}, 'w').write('ran')\n",
         "pkg/model.py": f"from . import helpers  # noqa: F401\nopen({marker('pkg_model')}, 'w').write('ran')\n",
-        "pkg/helpers.py": f"import os\nos._exit(6)\n",
+        "pkg/helpers.py": "import os\nos._exit(6)\n",
     }
     for name, effect in effects.items():
         path = root / name

@@ -17,6 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import Edit, FileError, Finding, Settings, Span
+from ..parse import source_text
 from .plan import Text
 
 MAX_ROUNDS = 4
@@ -73,7 +74,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
 
     module = cst.parse_module(source)
     encoding = module.encoding
-    code = module.code
+    original = code = source_text(source, module)
     python_reads = _python_reads(source)  # else libcst alone read it (syntax newer than this Python)
     findings = list(first_findings)
     applied: list[Finding] = []
@@ -95,7 +96,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
         applied.extend(fixable)
         code = new_code
         findings = list(result.findings)
-    fixed = code.encode(encoding) if code != module.code else source
+    fixed = code.encode(encoding) if code != original else source
     return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding)
 
 

@@ -34,6 +34,7 @@ class LSTMCell(tf.Module):
 def lstm(W: str = GOOD_W, U: str = GOOD_U, b: str = GOOD_B) -> str:
     return LSTM.format(W=W, U=U, b=b)
 
+
 GOOD_FUSED = "tf.keras.initializers.GlorotUniform()([n_in + units, 4 * units])"
 GOOD_FUSED_B = "tf.zeros([4 * units])"
 

@@ -75,6 +75,7 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
     import libcst as cst
 
     from ..analysis import analyse
+    from ..parse import source_text
     from .jobs import file_job
 
     if path.endswith(".ipynb"):
@@ -91,7 +92,7 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
         return f"cannot parse: {error}"
     analysis = analyse(module)
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
-    return file_job(path, module.code, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    return file_job(path, source_text(source, module), analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
 
 
 def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:

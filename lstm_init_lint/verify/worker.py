@@ -170,8 +170,6 @@ def _as_shape(shape: Any) -> list[int]:
 
 
 def check_weight(weight: dict, job: dict, modules: dict, dims: Dims) -> dict:
-    import numpy as np
-
     result = {"label": weight["label"], "line": weight["line"], "role": weight["role"], "current": weight["current"], "before": weight["before"], "expected": weight["expected"]["text"]}
     if weight["skip"]:
         return {**result, "verdict": "skipped", "detail": f"not evaluated: {weight['skip']}"}
