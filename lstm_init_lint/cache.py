@@ -164,15 +164,25 @@ def _decode_entry(raw: Any) -> Entry:
     if not isinstance(raw, dict):
         raise ValueError("an entry is not an object")
     try:
+        findings, error = raw["findings"], raw["error"]
         result = FileResult(
-            decode(str, raw["path"]),
-            decode(tuple[Finding, ...], raw["findings"]),
-            decode(FileError | None, raw["error"]),
+            _exactly(str, raw["path"]),
+            # Most files have neither: no need for the general decoder.
+            () if findings == [] else decode(tuple[Finding, ...], findings),
+            None if error is None else decode(FileError, error),
             decode(HowChecked, raw["how"]),
         )
-        return Entry(Stamp(decode(int, raw["size"]), decode(int, raw["mtime_ns"])), decode(str, raw["digest"]), decode(int, raw["checked_at_ns"]), result)
+        stamp = Stamp(_exactly(int, raw["size"]), _exactly(int, raw["mtime_ns"]))
+        return Entry(stamp, _exactly(str, raw["digest"]), _exactly(int, raw["checked_at_ns"]), result)
     except KeyError as missing:
         raise ValueError(f"an entry lacks {missing}") from None
+
+
+def _exactly(kind: type, value: Any) -> Any:
+    """``value`` if it is a ``kind`` itself (not a bool for an int)."""
+    if type(value) is not kind:
+        raise ValueError(f"expected {kind.__name__}, got {value!r}")
+    return value
 
 
 def _read_entries(file: Path, header: dict[str, Any]) -> dict[str, Any]:

@@ -81,15 +81,12 @@ LINTED_SUFFIXES = (".py", ".ipynb")
 
 def _walk(root: Path, exclusion):
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not os.path.islink(os.path.join(directory, d)) and not exclusion.skipped_in_walk(os.path.join(directory, d), True, str(root))
-        )
+        skipped = exclusion.entries_skipped(directory, str(root), filenames)
+        dirnames[:] = sorted(d for d in dirnames if not os.path.islink(os.path.join(directory, d)) and not skipped(d, True))
         for filename in sorted(filenames):
             if filename.endswith(LINTED_SUFFIXES):
                 full = os.path.join(directory, filename)
-                if os.path.isfile(full) and not exclusion.skipped_in_walk(full, False, str(root)):
+                if os.path.isfile(full) and not skipped(filename, False):
                     yield full
 
 

@@ -13,6 +13,7 @@ import re
 import tokenize
 
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?(?![\w-])", re.IGNORECASE)
+_ANY_NOQA = re.compile(rb"noqa", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]*", re.IGNORECASE)
 
 EVERY_CODE = None  # a bare ``# noqa``
@@ -21,6 +22,8 @@ EVERY_CODE = None  # a bare ``# noqa``
 def noqa_lines(source: bytes) -> dict[int, frozenset[str] | None]:
     """Line number -> the codes its ``# noqa`` names, or ``EVERY_CODE``."""
     lines: dict[int, frozenset[str] | None] = {}
+    if _ANY_NOQA.search(source) is None:
+        return lines  # most files: no need to tokenize them
     try:
         for token in tokenize.tokenize(io.BytesIO(source).readline):
             if token.type != tokenize.COMMENT:

@@ -9,6 +9,7 @@ matches a name at any depth, as in git.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 
@@ -39,7 +40,61 @@ def matches(patterns: tuple[str, ...], path: str, root: str | None, is_dir: bool
     if not patterns:
         return False
     relative = relative_to(path, root)
-    return compile_patterns(patterns).match_file(relative + "/" if is_dir else relative)
+    return matches_relative(patterns, relative + "/" if is_dir else relative)
+
+
+def matches_relative(patterns: tuple[str, ...], relative: str) -> bool:
+    """Whether ``patterns`` exclude ``relative`` (a directory ends with ``/``)."""
+    names = _directory_names(patterns)
+    if names is not None:
+        # As pathspec normalises the path, then: some directory in it has one of the names.
+        if relative.startswith("/"):
+            relative = relative[1:]
+        elif relative.startswith("./"):
+            relative = relative[2:]
+        return not names.isdisjoint(relative.split("/")[:-1])
+    any_of = _any_of(patterns)
+    if any_of is None:
+        return compile_patterns(patterns).match_file(relative)
+    from pathspec.util import normalize_file
+
+    return any_of.search(normalize_file(relative)) is not None
+
+
+_DIRECTORY_NAME = re.compile(r"(?!\.+/)[\w.-]+/")
+
+
+@lru_cache(maxsize=512)
+def _directory_names(patterns: tuple[str, ...]) -> frozenset[str] | None:
+    """The names when every pattern is a plain directory name (``build/``,
+    ``.venv/``: the default excludes), which match a path exactly when one
+    of its directories has that name: a set lookup, with no pathspec to
+    import and no expressions to compile. None for any other patterns."""
+    if not all(_DIRECTORY_NAME.fullmatch(pattern) for pattern in patterns):
+        return None
+    return frozenset(pattern[:-1] for pattern in patterns)
+
+
+_GROUP = re.compile(r"\(\?P<\w+>")
+
+
+@lru_cache(maxsize=512)
+def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regular expression for all of ``patterns`` when none re-includes
+    (``!``): then a path is excluded exactly when some pattern matches it,
+    and one search replaces one per pattern (a walk asks for every entry).
+    None when that does not hold, and pathspec answers."""
+    spec = compile_patterns(patterns)
+    regexes = [pattern.regex for pattern in spec.patterns if pattern.include is not None]
+    if any(not pattern.include for pattern in spec.patterns if pattern.include is not None):
+        return None
+    if not regexes:
+        return re.compile(r"(?!)")
+    texts = [regex.pattern for regex in regexes]
+    if len({regex.flags for regex in regexes}) != 1 or not all(isinstance(text, str) and "(?P=" not in text for text in texts):
+        return None
+    # Group names (pathspec marks directories with one) would repeat.
+    return re.compile("|".join(f"(?:{_GROUP.sub('(?:', text)})" for text in texts), regexes[0].flags)
 
 
 def check(patterns: tuple[str, ...], relative: str) -> bool | None:

@@ -9,6 +9,8 @@ write results back in the same terms.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import libcst as cst
 
 Linear = tuple[dict[str, int], int]  # atom text -> coefficient, constant
@@ -18,12 +20,19 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module([]).code_for_node(node)
 
 
-def linear(text: str) -> Linear | None:
+@lru_cache(maxsize=4096)
+def _expression(text: str) -> cst.BaseExpression | None:
+    """The parsed size expression (libcst nodes are immutable, so one may be
+    shared; a file writes the same few sizes many times)."""
     try:
-        node = cst.parse_expression(text)
+        return cst.parse_expression(text)
     except cst.ParserSyntaxError:
         return None
-    return _linear(node)
+
+
+def linear(text: str) -> Linear | None:
+    node = _expression(text)
+    return None if node is None else _linear(node)
 
 
 def _linear(node: cst.BaseExpression) -> Linear | None:
@@ -69,9 +78,8 @@ def render(value: Linear) -> str:
 
 def dims(shape: str) -> list[str] | None:
     """``[a, 4 * b]`` / ``(a, b)`` / ``4 * b`` -> the dims' texts."""
-    try:
-        node = cst.parse_expression(shape)
-    except cst.ParserSyntaxError:
+    node = _expression(shape)
+    if node is None:
         return None
     if isinstance(node, (cst.List, cst.Tuple)):
         return [" ".join(_code(element.value).split()) for element in node.elements]
