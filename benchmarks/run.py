@@ -74,7 +74,7 @@ def main() -> None:
         print(versions(tool_bin, peers_bin, flake8_bin))
         print(corpus_size("tree: tensorflow + keras sources", trees))
         print(corpus_size("dense corpus: fixtures repeated", [str(dense)]))
-        print(import_times(tool_bin))
+        print(import_times(tool_bin, ordinary))
         # Fill the cache, and make sure the tool works before timing it.
         filled = subprocess.run([*lint, *trees], env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         if filled.returncode not in (0, 1, 2) or "Traceback" in filled.stderr or "internal error" in filled.stderr:
@@ -346,20 +346,28 @@ def corpus_size(label: str, roots: list[str]) -> str:
     return f"- {label}: {len(files)} files, {lines:,} lines"
 
 
-def import_times(tool_bin: Path) -> str:
-    """``python -X importtime``: the command line's own import cost, and the
-    largest modules in it (cumulative microseconds)."""
-    result = subprocess.run([str(tool_bin / "python"), "-X", "importtime", "-c", "import lstm_init_lint.cli"], capture_output=True, text=True)
-    rows = []
-    for line in result.stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            _, cumulative, name = (part.strip() for part in line.split(":", 1)[1].split("|"))
-            if cumulative.isdigit():
-                rows.append((int(cumulative), name))
-    total = next((us for us, name in rows if name == "lstm_init_lint.cli"), 0)
-    top = sorted((row for row in rows if not row[1].startswith("lstm_init_lint")), reverse=True)[:4]
-    detail = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in top)
-    return f"- import lstm_init_lint.cli: {total / 1000:.0f} ms (python -X importtime; largest: {detail})"
+def import_times(tool_bin: Path, ordinary: Path) -> str:
+    """``python -X importtime``: what the typer command line costs to import,
+    and what the console script imports for a plain lint of one file the
+    pre-filter passes over (the hook's path), with the largest modules."""
+    quick = f"import sys; sys.argv = ['lstm-init-lint', '--no-cache', {str(ordinary)!r}]\nfrom lstm_init_lint.plain import run\ntry:\n    run()\nexcept SystemExit:\n    pass"
+    lines = []
+    for label, code in (("import lstm_init_lint.cli", "import lstm_init_lint.cli"), ("plain lint of one passed-over file", quick)):
+        result = subprocess.run([str(tool_bin / "python"), "-X", "importtime", "-c", code], capture_output=True, text=True)
+        rows = []
+        for line in result.stderr.splitlines():
+            if line.startswith("import time:") and "|" in line:
+                _, cumulative, name = line.split(":", 1)[1].split("|")
+                depth = len(name) - len(name.lstrip())
+                if cumulative.strip().isdigit():
+                    rows.append((int(cumulative), name.strip(), depth))
+        # Top-level imports (the least indented) add up to the whole.
+        shallowest = min((depth for _, _, depth in rows), default=0)
+        total = sum(us for us, _, depth in rows if depth == shallowest)
+        top = sorted(((us, name) for us, name, _ in rows if not name.startswith("lstm_init_lint")), reverse=True)[:4]
+        detail = ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in top)
+        lines.append(f"- {label}: {total / 1000:.0f} ms of imports (python -X importtime; largest: {detail})")
+    return "\n".join(lines)
 
 
 def profile(tool_bin: Path, trees: list[str], dense: Path) -> str:
@@ -369,8 +377,10 @@ def profile(tool_bin: Path, trees: list[str], dense: Path) -> str:
         "from lstm_init_lint.runner import lint_paths\n"
         "profiler = cProfile.Profile(); profiler.enable(); lint_paths(sys.argv[1:], jobs=1); profiler.disable()\n"
         "stats = pstats.Stats(profiler).stats\n"
-        "stages = {'libcst parse': ('parse.py', 'parse'), 'analysis': ('__init__.py', 'analyse'), 'pre-filter': ('prefilter.py', 'may_hold_cell'),\n"
-        "          'reading': ('api.py', 'read_source'), 'whole run': ('runner.py', 'lint_paths')}\n"
+        "stages = {'parse (kept files)': ('parse.py', 'parse'), \"  of which Python's parser first (limits)\": ('limits.py', 'check'),\n"
+        "          'analysis': ('__init__.py', 'analyse'), 'pre-filter': ('prefilter.py', 'may_hold_cell'),\n"
+        "          'syntax check of passed-over files (compile)': ('syntax.py', 'syntax_error'), 'reading': ('api.py', 'read_source'),\n"
+        "          'walk and excludes': ('discover.py', 'discover'), 'whole run': ('runner.py', 'lint_paths')}\n"
         "for label, (file, function) in stages.items():\n"
         "    total = sum(v[3] for k, v in stats.items() if k[0].endswith(file) and k[2] == function)\n"
         "    print(f'  {label}: {total:.2f} s')\n"

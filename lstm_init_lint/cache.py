@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -46,6 +45,8 @@ def default_directory() -> Path:
 
 
 def digest(source: bytes) -> str:
+    import hashlib  # a run without the cache never needs it (OpenSSL's loading is most of its import)
+
     return hashlib.blake2b(source, digest_size=16).hexdigest()
 
 

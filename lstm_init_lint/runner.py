@@ -47,6 +47,7 @@ class Task:
     size: int
     cached_digest: str | None  # the content hash the cache holds, if any
     settings: Settings
+    cached: bool = True  # whether the result goes to a cache (which keeps the content hash)
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def lint_paths(
         if entry is not None:
             entries[path] = entry
         size = stamp.size if stamp is not None else 0
-        tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings))
+        tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
     done_before = len(results) - len(errors)
     for count, (task, checked) in enumerate(zip(tasks, check_files(tasks, jobs)), 1):
         if checked.result is None:  # the content is the cached one: its result, under the new stamp
@@ -120,8 +121,8 @@ def check_file(task: Task) -> Checked:
     source = read_source(task.path)
     if isinstance(source, FileError):
         return Checked(FileResult(task.path, (), source, HowChecked.NOT_READ), None, None, checked_at_ns)
-    content = digest(source)
-    if content == task.cached_digest:
+    content = digest(source) if task.cached else None
+    if content is not None and content == task.cached_digest:
         return Checked(None, stamp, content, checked_at_ns)
     try:
         # The pre-filter reads Python source; a notebook (code inside JSON
