@@ -259,6 +259,17 @@ def test_an_empty_file_is_clean_and_left_empty(tmp_path, capsys):
     assert empty.read_bytes() == b""
 
 
+@pytest.mark.parametrize("prefix", [b"", LOOKS_LIKE_A_CELL], ids=["passed over", "parsed"])
+def test_code_python_refuses_to_compile_is_an_error_whether_or_not_it_looks_like_a_cell(prefix, tmp_path, capsys):
+    path = tmp_path / "module.py"
+    path.write_bytes(prefix + b"def f():\n    pass\nreturn 1\n")
+    assert main([str(path)]) == 2
+    line = prefix.count(b"\n") + 3
+    assert capsys.readouterr().err == f"{path}:{line}:1: error: syntax error: 'return' outside function\n"
+    assert main(["--fix", str(path)]) == 2
+    assert path.read_bytes() == prefix + b"def f():\n    pass\nreturn 1\n"
+
+
 def test_2000_implicitly_joined_strings_beside_a_cell_are_linted_and_fixed(tmp_path, capsys):
     """libcst nests joined strings pairwise, so generating the code of such a
     module recurses 2,000 deep; the tool never regenerates it."""

@@ -123,6 +123,17 @@ def test_noqa_in_a_cell_silences_the_finding(tmp_path, capsys):
     assert main([str(path)]) == 0
 
 
+def test_top_level_await_in_a_cell_is_fine_as_ipython_allows_it(tmp_path, capsys):
+    notebook = nbformat.reads(tutorial(), as_version=4)
+    notebook.cells.append(new_code_cell("import asyncio\nawait asyncio.sleep(0)"))
+    path = tmp_path / "tutorial.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    assert main([str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines()[-1] == "Found 1 finding in 1 file (1 file checked)."
+
+
 def test_a_notebook_that_is_not_json_is_a_clear_error_and_the_run_goes_on(tmp_path, capsys):
     (tmp_path / "broken.ipynb").write_text('{\n "cells": [\n  {"cell_type": "code",,}\n ]\n}\n')
     (tmp_path / "good.ipynb").write_text(tutorial())
