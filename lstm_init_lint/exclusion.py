@@ -51,19 +51,15 @@ class Exclusion:
         settings = self.settings_for(path)
         return matches(exclude_patterns(settings), path, settings.root, is_dir)
 
-    def skipped_in_walk(self, path: str, is_dir: bool, walk_root: str) -> bool:
-        """Skipped by the excludes or ``.gitignore``. A directory named on
-        the command line is walked even when they exclude it: a pattern that
-        matches the named directory itself (``.venv/``, ``site-packages/``
-        for ``.venv/lib/python3.11/site-packages/tensorflow``) does not apply
-        inside it; every other pattern does."""
-        directory, name = os.path.split(path)
-        return self.entries_skipped(directory, walk_root)(name, is_dir)
-
     def entries_skipped(self, directory: str, walk_root: str, names: Collection[str] | None = None) -> Callable[[str, bool], bool]:
-        """``skipped(name, is_dir)`` for the entries of ``directory``, as
-        ``skipped_in_walk`` says. ``names``, the directory's entries if the
-        caller has listed them, spares looking for a ``.gitignore``."""
+        """``skipped(name, is_dir)`` for the entries of ``directory`` in a
+        walk from ``walk_root``: skipped by the excludes or ``.gitignore``. A
+        directory named on the command line is walked even when they exclude
+        it: a pattern that matches the named directory itself (``.venv/``,
+        ``site-packages/`` for ``.venv/lib/python3.11/site-packages/tensorflow``)
+        does not apply inside it; every other pattern does. ``names``, the
+        directory's entries if the caller has listed them, spares looking for
+        a ``.gitignore``."""
         absolute = os.path.abspath(directory)
         if names is not None and ".gitignore" not in names:
             self.gitignores.none_in(absolute)

@@ -84,10 +84,10 @@ def _any_of(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
     (``!``): then a path is excluded exactly when some pattern matches it,
     and one search replaces one per pattern (a walk asks for every entry).
     None when that does not hold, and pathspec answers."""
-    spec = compile_patterns(patterns)
-    regexes = [pattern.regex for pattern in spec.patterns if pattern.include is not None]
-    if any(not pattern.include for pattern in spec.patterns if pattern.include is not None):
+    used = [pattern for pattern in compile_patterns(patterns).patterns if pattern.include is not None]
+    if not all(pattern.include for pattern in used):
         return None
+    regexes = [pattern.regex for pattern in used]
     if not regexes:
         return re.compile(r"(?!)")
     texts = [regex.pattern for regex in regexes]
