@@ -18,8 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+from .plain import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 
 
 class OutputFormat(str, enum.Enum):
@@ -136,8 +135,7 @@ def check(
 
                 raise typer.Exit(fix_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, force_exclude, diff, exit_zero))
             checking = _Verification(verify or bool(verify_cmd), verify_cmd, _dims(dims), verify_timeout) if (verify or verify_cmd) else None
-            code = _fix(names or ["."], resolver, output_format, not diff, checking, force_exclude)
-            raise typer.Exit(EXIT_CLEAN if code == EXIT_FINDINGS and exit_zero else code)
+            raise typer.Exit(_fix(names or ["."], resolver, output_format, not diff, checking, force_exclude, exit_zero))
         from .plain import lint_files, report
 
         if from_stdin:
@@ -226,7 +224,7 @@ def _dims(text: Optional[str]) -> dict:
         return {}
 
 
-def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None, force_exclude: bool = False) -> int:
+def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: bool, verification: Optional[_Verification] = None, force_exclude: bool = False, exit_zero: bool = False) -> int:
     from .plain import fix_files
 
     def verify_fixes(outcomes: list) -> bool:
@@ -247,6 +245,7 @@ def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: b
         output_format=output_format.value,
         write=write,
         force_exclude=force_exclude,
+        exit_zero=exit_zero,
         echo=typer.echo,
         verify=verify_fixes if verification is not None else None,
     )

@@ -106,12 +106,14 @@ def fix_files(
     output_format: str = "text",
     write: bool = True,
     force_exclude: bool = False,
+    exit_zero: bool = False,
     echo: Echo | None = None,
     verify: Callable[[list], bool] | None = None,
 ) -> int:
     """Fix ``targets`` (or, without ``write``, print the diff), print what
-    changed and what was left, and return the exit code. ``verify(outcomes)``
-    checks the fixed files and says whether any failed."""
+    changed and what was left, and return the exit code (0 for what is
+    left with ``exit_zero``). ``verify(outcomes)`` checks the fixed files
+    and says whether any failed."""
     from .api import fix_paths
     from .files import unified_diff
     from .report import fix_json, fix_text
@@ -128,10 +130,8 @@ def fix_files(
     if failed:
         echo("\n".join(error.render() for error in failed), err=True)
         return EXIT_ERROR
-    remaining = any(o.remaining for o in outcomes)
-    if not write:
-        return EXIT_FINDINGS if remaining or problems or any(o.changed for o in outcomes) else EXIT_CLEAN
-    return EXIT_FINDINGS if remaining or problems else EXIT_CLEAN
+    left = any(o.remaining for o in outcomes) or problems or (not write and any(o.changed for o in outcomes))
+    return EXIT_FINDINGS if left and not exit_zero else EXIT_CLEAN
 
 
 def run_plain(paths: list[str], force_exclude: bool, no_cache: bool, exit_zero: bool, fix: bool, diff: bool) -> int:
@@ -146,8 +146,7 @@ def run_plain(paths: list[str], force_exclude: bool, no_cache: bool, exit_zero: 
     try:
         resolver = SettingsResolver(Overrides(), None)
         if fix or diff:
-            code = fix_files(names, settings_for=resolver, write=not diff, force_exclude=force_exclude)
-            return EXIT_CLEAN if code == EXIT_FINDINGS and exit_zero else code
+            return fix_files(names, settings_for=resolver, write=not diff, force_exclude=force_exclude, exit_zero=exit_zero)
         return lint_files(names, settings_for=resolver, force_exclude=force_exclude, no_cache=no_cache, exit_zero=exit_zero)
     except ConfigError as error:
         _echo(f"error: {error}", err=True)
