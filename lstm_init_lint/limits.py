@@ -32,7 +32,7 @@ import tokenize
 import warnings
 
 from .model import FileError
-from .syntax import TOO_DEEP_FOR_PYTHON
+from .syntax import TOO_DEEP_FOR_PYTHON, compile_error
 
 MAX_SOURCE_BYTES = 1 << 20  # 1 MiB of Python source (a notebook's code cells together)
 MAX_DEPTH = 100  # levels of syntax nesting the analysis follows (Python recursion: about 6 frames a level)
@@ -72,25 +72,12 @@ def check(source: bytes, path: str) -> FileError | None:
         line = getattr(deepest, "lineno", None)
         column = getattr(deepest, "col_offset", None)
         return FileError(path, f"the code is nested too deeply to analyse (more than {MAX_DEPTH} levels)", line, None if column is None else column + 1)
-    return _compile_error(tree, path)
-
-
-def _compile_error(tree: ast.Module, path: str) -> FileError | None:
-    """What Python's compiler refuses beyond the grammar (``'return'
-    outside function``, ``nonlocal`` at module level), as ``syntax.
-    syntax_error`` finds it in the files the pre-filter passes over: a file
-    is judged alike whether or not it looks like a cell. Notebook cells may
-    ``await`` at the top level, as IPython lets them."""
-    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if path.endswith(".ipynb") else 0
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(tree, path, "exec", flags=flags, dont_inherit=True)
-    except SyntaxError as error:
-        return FileError(path, f"syntax error: {error.msg}", error.lineno or None, error.offset or None)
-    except (MemoryError, RecursionError):
-        return FileError(path, TOO_DEEP_FOR_PYTHON)
-    return None
+    # What Python's compiler refuses beyond the grammar ('return' outside
+    # function, nonlocal at module level), as syntax.syntax_error finds it in
+    # the files the pre-filter passes over: a file is judged alike whether or
+    # not it looks like a cell. Notebook cells may await at the top level, as
+    # IPython lets them.
+    return compile_error(tree, path, ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if path.endswith(".ipynb") else 0)
 
 
 def python_parse(source: bytes, path: str) -> ast.Module:

@@ -10,6 +10,7 @@ to 'print'`` for Python 2 code).
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
@@ -23,16 +24,22 @@ def syntax_error(source: bytes, path: str) -> FileError | None:
     bad_bytes = unreadable(source, path)
     if bad_bytes is not None:
         return bad_bytes
+    # Bytecode, not an AST: the C compiler's check without building Python
+    # objects (about 3x faster).
+    return compile_error(source, path)
+
+
+def compile_error(code: bytes | ast.Module, path: str, flags: int = 0) -> FileError | None:
+    """Why Python's compiler refuses ``code`` (source, or the tree Python's
+    parser made of it), as a one-line error; nothing is executed. Its
+    warnings (``invalid escape sequence``) are about the user's code, not
+    ours to print."""
     try:
-        # Bytecode, not an AST: the C compiler's check without building
-        # Python objects (about 3x faster). Nothing is executed. Its
-        # warnings (``invalid escape sequence``) are about the user's code,
-        # not ours to print.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(source, path, "exec", dont_inherit=True)
-    except SyntaxError as python_error:
-        return FileError(path, f"syntax error: {python_error.msg}", python_error.lineno, python_error.offset)
+            compile(code, path, "exec", flags=flags, dont_inherit=True)
+    except SyntaxError as error:
+        return FileError(path, f"syntax error: {error.msg}", error.lineno or None, error.offset or None)
     except (MemoryError, RecursionError):
         return FileError(path, TOO_DEEP_FOR_PYTHON)
     except ValueError as error:
