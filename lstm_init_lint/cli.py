@@ -102,7 +102,7 @@ def check(
     statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
-    from .config import ConfigError, Overrides, SettingsResolver, describe
+    from .run.config import ConfigError, Overrides, SettingsResolver, describe
 
     overrides = Overrides(
         select=_codes(select, "--select"),
@@ -168,7 +168,7 @@ def _comma_list(values: Optional[List[str]]) -> tuple[str, ...] | None:
 
 
 def _codes(values: Optional[List[str]], flag: str) -> tuple[str, ...] | None:
-    from .selection import all_codes, unknown_codes
+    from .run.selection import all_codes, unknown_codes
 
     codes = _comma_list(values)
     if codes is None:
@@ -183,7 +183,7 @@ def _codes(values: Optional[List[str]], flag: str) -> tuple[str, ...] | None:
 @app.command("rules")
 def rules_command() -> None:
     """List the rules: code, name and summary."""
-    from .docs import rules_table
+    from .output.docs import rules_table
 
     typer.echo(rules_table())
 
@@ -191,8 +191,8 @@ def rules_command() -> None:
 @app.command("explain")
 def explain_command(code: str = typer.Argument(..., help="A rule code, such as LST001.")) -> None:
     """Print a rule's page: what it does, why it matters, examples, fix safety."""
-    from .docs import find_rule, render
-    from .selection import all_codes
+    from .output.docs import find_rule, render
+    from .run.selection import all_codes
 
     rule = find_rule(code)
     if rule is None:
@@ -253,7 +253,7 @@ def _fix(targets: list[str], settings_for, output_format: OutputFormat, write: b
 
 def _verify_fixes(outcomes: list, settings_for, verification: _Verification, written: bool, passed_before: Optional[bool]) -> bool:
     """Verify the fixed files; restore those that fail. True when anything failed."""
-    from .files import write_atomically
+    from .run.files import write_atomically
     from .verify import verify_sources
     from .verify.command import guard
     from .verify.table import render, summary
@@ -297,8 +297,8 @@ def verify_command(
     slice of a real keras.layers.LSTM / GRU. Needs TensorFlow
     (pip install 'lstm-init-lint[verify]').
     """
-    from .api import read_source
-    from .discover import discover
+    from .engine import read_source
+    from .run.discover import discover
     from .model import FileError, Settings
     from .verify import INSTALL_HINT, tensorflow_available, verify_sources
     from .verify.table import render, summary

@@ -41,7 +41,7 @@ class Plugin:
         cls.reference = options.lstm_init_reference
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from .api import detect
+        from .engine import detect
         from .model import Settings
 
         source = "".join(self.lines).encode("utf-8")

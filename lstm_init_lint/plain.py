@@ -59,10 +59,10 @@ def lint_files(
 ) -> int:
     """Lint ``names`` (the current directory if none), print the report and
     return the exit code."""
-    from .api import lint_paths
-    from .cache import default_directory
-    from .progress import ProgressBar
-    from .runner import default_jobs
+    from .engine import lint_paths
+    from .run.cache import default_directory
+    from .output.progress import ProgressBar
+    from .run.runner import default_jobs
 
     with ProgressBar() as progress:
         result = lint_paths(
@@ -81,18 +81,18 @@ def report(result, *, output_format: str = "text", statistics: bool = False, exi
     rule) and any file errors; return the exit code."""
     echo = echo or _echo
     if statistics:
-        from . import statistics as stats
+        from .output import statistics as stats
 
         echo(stats.json_statistics(result) if output_format == "json" else stats.text(result))
     else:
-        from .colour import wanted
-        from .formats import render
+        from .output.colour import wanted
+        from .output.formats import render
 
         text = render(result, output_format, colour=output_format == "text" and wanted(sys.stdout))
         if text:
             echo(text)
     if result.errors:
-        from .report import errors
+        from .output.report import errors
 
         echo(errors(result), err=True)
         return EXIT_ERROR
@@ -114,9 +114,9 @@ def fix_files(
     changed and what was left, and return the exit code (0 for what is
     left with ``exit_zero``). ``verify(outcomes)`` checks the fixed files
     and says whether any failed."""
-    from .api import fix_paths
-    from .files import unified_diff
-    from .report import fix_json, fix_text
+    from .engine import fix_paths
+    from .run.files import unified_diff
+    from .output.report import fix_json, fix_text
 
     echo = echo or _echo
     outcomes = fix_paths(targets or ["."], write=write, settings_for=settings_for, force_exclude=force_exclude)
@@ -138,7 +138,7 @@ def run_plain(paths: list[str], force_exclude: bool, no_cache: bool, exit_zero: 
     """A plain lint or fix with the settings of each path's configuration."""
     from pathlib import Path
 
-    from .config import ConfigError, Overrides, SettingsResolver
+    from .run.config import ConfigError, Overrides, SettingsResolver
 
     # As typer hands ``cli`` its paths: ``fixtures/`` and ``./fixtures`` are
     # reported as ``fixtures``.

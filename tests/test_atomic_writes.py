@@ -19,7 +19,7 @@ import time
 import pytest
 from sample_cells import THREE_FINDINGS
 
-from lstm_init_lint import files
+from lstm_init_lint.run import files
 from lstm_init_lint.fix import fix_source
 
 COUNT = 150

@@ -19,7 +19,7 @@ from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.cli import main
 from lstm_init_lint.fix import fix_source
-from lstm_init_lint.limits import MAX_SOURCE_BYTES
+from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
 
 FIXED = fix_source(THREE_FINDINGS.encode(), "cell.py").fixed
 GOOD_FINDINGS = ("cell.py:6:9: LST002", "cell.py:7:9: LST001", "cell.py:8:9: LST004")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.api import lint_paths
+from lstm_init_lint.engine import lint_paths
 from lstm_init_lint.cli import main
-from lstm_init_lint.codec import decode, encode
+from lstm_init_lint.run.codec import decode, encode
 from lstm_init_lint.model import Finding, HowChecked, Settings
 from lstm_init_lint.rules import _cells
 
@@ -153,7 +153,7 @@ def test_an_unwritable_cache_does_not_stop_the_run(tree, tmp_path, monkeypatch, 
 
 
 def test_every_fixture_finding_survives_the_codec():
-    from lstm_init_lint.api import lint_source
+    from lstm_init_lint.engine import lint_source
 
     findings = [f for path in sorted(FIXTURES.glob("*.py")) for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
     assert findings

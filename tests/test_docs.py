@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fixture_format import ROOT
 
-from lstm_init_lint.docs import main as check_rule_pages
+from lstm_init_lint.output.docs import main as check_rule_pages
 from lstm_init_lint.rules import RULES
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.api import lint_source
+from lstm_init_lint.engine import lint_source
 from lstm_init_lint.fix import fix_source
 from lstm_init_lint.model import Role, Settings
 

@@ -21,7 +21,7 @@ from cell_programs import cell_programs
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from lstm_init_lint.api import lint_source
+from lstm_init_lint.engine import lint_source
 from lstm_init_lint.fix import fix_source
 from lstm_init_lint.model import Settings
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from fixture_format import FIXTURES, read_expected
 
-from lstm_init_lint.api import lint_paths, lint_source
+from lstm_init_lint.engine import lint_paths, lint_source
 from lstm_init_lint.model import HowChecked, Settings
-from lstm_init_lint.prefilter import may_hold_cell
+from lstm_init_lint.run.prefilter import may_hold_cell
 from lstm_init_lint.rules import RULES, _cells
 
 BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from sample_cells import CLEAN, ONE_FINDING, run_in_terminal, run_tool
 
-from lstm_init_lint.progress import MIN_FILES
+from lstm_init_lint.output.progress import MIN_FILES
 
 BAR = re.compile(r"lstm-init-lint \S* *\d+/(\d+) files")  # the label, the bar, "N/M files"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.api import lint_source
+from lstm_init_lint.engine import lint_source
 from lstm_init_lint.cli import main
 from lstm_init_lint.model import Settings
 from lstm_init_lint.rules import _cells

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from .. import sizes
+from . import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
 from . import symbolic as S
 from .cells import find_cells

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from . import symbolic as S
-from .apis import activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .numbers import to_expr, to_shape
 from .values import (

@@ -26,7 +26,7 @@ from typing import Any
 import libcst as cst
 
 from . import symbolic as S
-from .apis import TF1_ONLY
+from ..knowledge.apis import TF1_ONLY
 from .initializers import Dist
 from .numbers import to_expr
 from .values import (

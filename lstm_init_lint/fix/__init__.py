@@ -17,7 +17,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..model import Edit, FileError, Finding, Settings, Span
-from ..parse import source_text
+from ..source.parse import source_text
 from .plan import Text
 
 MAX_ROUNDS = 4
@@ -55,7 +55,7 @@ def apply_edits(code: str, edits: list[Edit]) -> str:
 def fix_source(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
     """Fix Python source (a notebook's cells arrive here as one module, from
     ``notebooks.fix``): lint, edit, re-parse, re-lint until nothing changes."""
-    from ..api import lint_python as lint_source
+    from ..engine import lint_python as lint_source
 
     settings = settings or Settings()
     first = lint_source(source, path, settings)
@@ -70,7 +70,7 @@ def fix_source(source: bytes, path: str, settings: Settings | None = None) -> Fi
 
 
 def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...]) -> FixOutcome:
-    from ..api import lint_python as lint_source
+    from ..engine import lint_python as lint_source
 
     module = cst.parse_module(source)
     encoding = module.encoding
@@ -101,7 +101,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
 
 
 def _python_reads(source: bytes) -> bool:
-    from ..limits import python_parse
+    from ..source.limits import python_parse
 
     try:
         python_parse(source, "<fixed>")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import CellKind, CellWeight, FixSite, Initializer, Role
-from .. import sizes as X
+from ..analysis import sizes as X
 
 _TF2_CLASSES = {"glorot_uniform": "GlorotUniform", "orthogonal": "Orthogonal"}
 _TF1_FUNCTIONS = {"glorot_uniform": "glorot_uniform_initializer", "orthogonal": "orthogonal_initializer", "zeros": "zeros_initializer", "ones": "ones_initializer"}

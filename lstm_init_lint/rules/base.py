@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..model import GATE_LABELS, CellWeight, Initializer, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 
 ILLUSTRATIVE_UNITS = 512
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix safety")

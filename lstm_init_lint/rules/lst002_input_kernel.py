@@ -3,7 +3,7 @@ from __future__ import annotations
 import math
 
 from ..model import CellWeight, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 from . import _cells
 from .base import ILLUSTRATIVE_UNITS, Rule, Verdict, entry_std, fmt, head, reference_name
 

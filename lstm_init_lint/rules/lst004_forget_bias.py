@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import CellKind, CellWeight, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 from . import _cells
 from ._bias import as_initializer, current_blocks, expected_blocks, forget_phrase, same
 from .base import Rule, Verdict, describe_current, weight_label

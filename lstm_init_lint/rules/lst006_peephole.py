@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import CellWeight, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 from . import _cells
 from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
 

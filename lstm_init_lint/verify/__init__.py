@@ -75,12 +75,12 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
     import libcst as cst
 
     from ..analysis import analyse
-    from ..parse import source_text
+    from ..source.parse import source_text
     from .jobs import file_job
 
     if path.endswith(".ipynb"):
         from ..model import FileError
-        from ..notebooks.read import module_text, read_notebook
+        from ..source.notebooks.read import module_text, read_notebook
 
         notebook = read_notebook(source, path)
         if isinstance(notebook, FileError):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from .. import sizes
+from ..analysis import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Settings
-from ..reference import REFERENCES
+from ..knowledge.reference import REFERENCES
 from ..rules._bias import as_initializer, expected_blocks
 
 _DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform"}

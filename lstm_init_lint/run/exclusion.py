@@ -15,7 +15,7 @@ import os
 from functools import lru_cache
 from typing import Callable, Collection
 
-from .model import Settings
+from ..model import Settings
 from .patterns import check, matches, matches_relative, relative_to
 
 

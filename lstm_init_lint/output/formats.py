@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from .model import RunResult
+from ..model import RunResult
 
 FORMATS = ("text", "json", "sarif", "github")
 

@@ -11,7 +11,7 @@ import json
 import warnings
 from dataclasses import dataclass
 
-from ..model import FileError
+from ...model import FileError
 from .magics import mask
 
 

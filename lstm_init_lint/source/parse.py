@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from .model import FileError
+from ..model import FileError
 from .syntax import unreadable
 
 

@@ -18,15 +18,15 @@ import os
 from pathlib import Path
 from urllib.parse import quote
 
-from . import __version__
-from .model import FileError, Finding, RunResult
+from .. import __version__
+from ..model import FileError, Finding, RunResult
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SOURCE_ROOT = "%SRCROOT%"
 
 
 def sarif_report(result: RunResult) -> str:
-    from .rules import RULES
+    from ..rules import RULES
 
     codes = [rule.code for rule in RULES]
     errors = result.errors

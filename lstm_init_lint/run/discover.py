@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Callable
 
-from .model import FileError, Settings
+from ..model import FileError, Settings
 
 # The directories a walk skips unless the configuration replaces `exclude`
 # (ruff's defaults, plus our cache).

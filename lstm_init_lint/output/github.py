@@ -12,7 +12,7 @@ become ``::error`` annotations.
 
 from __future__ import annotations
 
-from .model import RunResult
+from ..model import RunResult
 
 
 def github_report(result: RunResult) -> str:

@@ -21,7 +21,7 @@ def lint_source(source: bytes, path: str, settings: Settings | None = None) -> F
     whether the bytes are a notebook (``.ipynb``)."""
     settings = settings or Settings()
     if path.endswith(".ipynb"):
-        from .notebooks.lint import lint_notebook
+        from .source.notebooks.lint import lint_notebook
 
         return lint_notebook(source, path, settings)
     return lint_python(source, path, settings)
@@ -30,7 +30,7 @@ def lint_source(source: bytes, path: str, settings: Settings | None = None) -> F
 def lint_python(source: bytes, path: str, settings: Settings) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
     cells as one module): ``detect``, then the one filter (``selection.keep``)."""
-    from .selection import keep
+    from .run.selection import keep
 
     result = detect(source, path, settings)
     return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error)
@@ -41,7 +41,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
     detector behind the command line and the flake8 plugin (flake8 applies
     its own ``--select`` and ``# noqa``)."""
     from .analysis import analyse
-    from .parse import parse, source_text
+    from .source.parse import parse, source_text
 
     settings = settings or Settings()
     module = parse(source, path)
@@ -65,7 +65,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
 
 def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[tuple[Finding, CellWeight]]:
     """Each rule's verdict on each weight, as (finding, weight) in report order."""
-    from .reference import REFERENCES
+    from .knowledge.reference import REFERENCES
     from .rules import RULES
 
     reference = REFERENCES[settings.reference]
@@ -104,7 +104,7 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
 def read_source(path: str) -> bytes | FileError:
     try:
         if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
-            from .limits import too_large
+            from .source.limits import too_large
 
             large = too_large(path, os.stat(path).st_size)
             if large is not None:
@@ -126,8 +126,8 @@ def fix_paths(
 ) -> list:
     """Fix every file under ``paths`` (notebooks included); write the changed
     ones when ``write``. Returns one ``fix.FixOutcome`` per file, by path."""
-    from .discover import discover
-    from .files import write_atomically
+    from .run.discover import discover
+    from .run.files import write_atomically
     from .fix import FixOutcome, fix_source
 
     settings = settings or Settings()
@@ -140,7 +140,7 @@ def fix_paths(
             outcomes.append(FixOutcome(path, b"", b"", (), (), source))
             continue
         if path.endswith(".ipynb"):
-            from .notebooks.fix import fix_notebook
+            from .source.notebooks.fix import fix_notebook
 
             outcome = fix_notebook(source, path, settings_for(path))
         else:
@@ -171,6 +171,6 @@ def lint_paths(
     explicitly. ``progress(done, total)`` is told before the first file and
     after each one. ``jobs`` and ``cache_directory``: see ``runner``
     (pre-filter, cache, processes)."""
-    from .runner import lint_paths as run
+    from .run.runner import lint_paths as run
 
     return run(paths, settings, settings_for=settings_for, force_exclude=force_exclude, progress=progress, jobs=jobs, cache_directory=cache_directory)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .api import lint_source, read_source
+from ..engine import lint_source, read_source
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
-from .model import FileError, FileResult, HowChecked, RunResult, Settings
-from .syntax import syntax_error
+from ..model import FileError, FileResult, HowChecked, RunResult, Settings
+from ..source.syntax import syntax_error
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..model import FileError, Settings
+from ...model import FileError, Settings
 from .lint import _to_cell
 from .read import module_text, read_notebook
 from .write import cell_sources, write_cells
 
 
 def fix_notebook(source: bytes, path: str, settings: Settings):
-    from ..fix import FixOutcome, fix_source
+    from ...fix import FixOutcome, fix_source
 
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):

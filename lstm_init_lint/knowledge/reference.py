@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Initializer
+from ..model import Initializer
 
 GLOROT_UNIFORM = Initializer("glorot_uniform", fan_scaling=("fan_avg", 1.0))
 ORTHOGONAL = Initializer("orthogonal", (("gain", 1.0),))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from .model import HowChecked, RunResult
+from ..model import HowChecked, RunResult
 from .report import summary
 
 _FILE_COUNTS = (
@@ -19,7 +19,7 @@ _FILE_COUNTS = (
 
 def rule_counts(result: RunResult) -> list[tuple[str, str, int]]:
     """(code, name, count) for each rule with findings, in code order."""
-    from .rules import RULES_BY_CODE
+    from ..rules import RULES_BY_CODE
 
     counts = Counter(finding.code for finding in result.findings)
     return [(code, RULES_BY_CODE[code].name if code in RULES_BY_CODE else "", counts[code]) for code in sorted(counts)]

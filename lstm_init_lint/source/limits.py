@@ -31,7 +31,7 @@ import io
 import tokenize
 import warnings
 
-from .model import FileError
+from ..model import FileError
 from .syntax import TOO_DEEP_FOR_PYTHON, compile_error
 
 MAX_SOURCE_BYTES = 1 << 20  # 1 MiB of Python source (a notebook's code cells together)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .model import Settings
+from ..model import Settings
 
 TABLE = "lstm-init-lint"
 MATCH_VALUES = ("per-matrix", "exact")
@@ -74,7 +74,7 @@ def read_table(path: Path, required: bool) -> dict[str, Any] | None:
 
 def settings_from_table(table: dict[str, Any], path: str) -> Settings:
     """Validate every key; ``path`` names the file in errors."""
-    from .reference import REFERENCES
+    from ..knowledge.reference import REFERENCES
     from .selection import unknown_codes
 
     values: dict[str, Any] = {}

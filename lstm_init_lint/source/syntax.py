@@ -16,7 +16,7 @@ import re
 import tokenize
 import warnings
 
-from .model import FileError
+from ..model import FileError
 
 
 def syntax_error(source: bytes, path: str) -> FileError | None:

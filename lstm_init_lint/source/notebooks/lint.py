@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import FileError, FileResult, Finding, Settings, Span
+from ...model import FileError, FileResult, Finding, Settings, Span
 from .read import NotebookModule, module_text, read_notebook
 
 # The helper's line in a message (rules.base.describe_current), a module line.
@@ -18,7 +18,7 @@ _HELPER_LINE = re.compile(r"\(\) \(line (\d+)\)")
 
 
 def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
-    from ..api import lint_python
+    from ...engine import lint_python
 
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 from .codec import decode, encode
-from .model import FileError, FileResult, Finding, HowChecked, Settings
+from ..model import FileError, FileResult, Finding, HowChecked, Settings
 
 DIRECTORY_NAME = ".lstm_init_lint_cache"
 DIRECTORY_VARIABLE = "LSTM_INIT_LINT_CACHE_DIR"
@@ -224,7 +224,7 @@ def _mark_cache_directory(directory: Path) -> None:
 def _code_fingerprint() -> str:
     """The names, sizes and times of this package's source files: a new
     analysis (even unreleased, in a development install) starts afresh."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the package, this module being in run/
     parts = []
     for directory, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")

@@ -1,7 +1,7 @@
 """The rule pages under docs/rules/, generated from the rules themselves.
 
-    python -m lstm_init_lint.docs            # rewrite docs/rules/*.md
-    python -m lstm_init_lint.docs --check    # exit 1 if a page is stale
+    python -m lstm_init_lint.output.docs            # rewrite docs/rules/*.md
+    python -m lstm_init_lint.output.docs --check    # exit 1 if a page is stale
 
 Each page is the rule's docstring (its fixed headings), a real message
 produced by running the rule's first INVALID example, and the examples the
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .rules import RULES
-from .rules.base import SECTIONS, Rule
+from ..rules import RULES
+from ..rules.base import SECTIONS, Rule
 
 ROLE_WORDS = {
     "input_kernel": "input kernels",
@@ -28,7 +28,7 @@ ROLE_WORDS = {
 
 
 def example_message(rule: Rule) -> str:
-    from .api import lint_source
+    from ..engine import lint_source
 
     result = lint_source(rule.INVALID[0].encode(), "cell.py")
     finding = next(f for f in result.findings if f.code == rule.code)
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
     if stale:
-        print("stale rule pages (run: python -m lstm_init_lint.docs):", *stale, sep="\n  ")
+        print("stale rule pages (run: python -m lstm_init_lint.output.docs):", *stale, sep="\n  ")
         return 1
     return 0
 

@@ -13,14 +13,14 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .model import Finding, Settings
+from ..model import Finding, Settings
 
 CODE_FAMILY = "LST"
 _CODE_SHAPE = re.compile(r"^[A-Z]+[0-9]*$")
 
 
 def all_codes() -> tuple[str, ...]:
-    from .rules import RULES
+    from ..rules import RULES
 
     return tuple(rule.code for rule in RULES)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .model import Finding, RunResult
+from ..model import Finding, RunResult
 
 
 def text(result: RunResult, colour: bool = False) -> str:
