@@ -1,4 +1,4 @@
-"""The command line: a thin shell around ``api``.
+"""The command line: a thin shell around ``engine`` and ``run``.
 
 ``lstm-init-lint [PATHS]`` runs the ``check`` command, so other commands
 sit beside it (``lstm-init-lint rules``, ``lstm-init-lint explain LST001``)
@@ -297,7 +297,7 @@ def verify_command(
     slice of a real keras.layers.LSTM / GRU. Needs TensorFlow
     (pip install 'lstm-init-lint[verify]').
     """
-    from .engine import read_source
+    from .run.files import read_source
     from .run.discover import discover
     from .model import FileError, Settings
     from .verify import INSTALL_HINT, tensorflow_available, verify_sources

@@ -1,17 +1,18 @@
-"""The pure core: source in, findings out. No printing, no exit codes.
+"""The pure core: bytes in, results out. It never opens a file or prints.
 
-``lint_source`` never opens a file and ``lint_paths`` only reads them, so
-the command line, the tests and the other front ends (the flake8 plugin,
-standard input, notebooks) share one path.
+``lint_source`` and ``fix_source`` take one file's bytes (a ``.py`` file or a
+notebook: the one place that tells them apart) and return a ``FileResult`` or a
+``FixOutcome``; reading, writing and printing are the caller's (``run``, the
+front ends). A notebook's code cells go through the same Python path as one
+module, and every position comes back as ``cell N``, line within it.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-from typing import Callable
+import re
+from dataclasses import replace
 
-from .model import CellWeight, FileError, FileResult, Finding, RunResult, Settings
+from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
 
 
 def lint_source(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
@@ -20,11 +21,25 @@ def lint_source(source: bytes, path: str, settings: Settings | None = None) -> F
     names the file in the results, matches ``per-file-ignores``, and says
     whether the bytes are a notebook (``.ipynb``)."""
     settings = settings or Settings()
-    if path.endswith(".ipynb"):
-        from .source.notebooks.lint import lint_notebook
-
+    if is_notebook(path):
         return lint_notebook(source, path, settings)
     return lint_python(source, path, settings)
+
+
+def fix_source(source: bytes, path: str, settings: Settings | None = None):
+    """``--fix`` on one file's bytes: a ``fix.FixOutcome`` (the fixed bytes,
+    the findings it answered and those left). Nothing is returned as fixed
+    that does not parse."""
+    settings = settings or Settings()
+    if is_notebook(path):
+        return fix_notebook(source, path, settings)
+    from .fix import fix_python
+
+    return fix_python(source, path, settings)
+
+
+def is_notebook(path: str) -> bool:
+    return path.endswith(".ipynb")
 
 
 def lint_python(source: bytes, path: str, settings: Settings) -> FileResult:
@@ -61,6 +76,26 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
     return FileResult(path, tuple(findings))
+
+
+def analyse_source(source: bytes, path: str):
+    """The module's text and its ``analysis.Analysis`` (a notebook's code
+    cells as one module), or a ``FileError``: the parse behind the same
+    guards as ``detect``. For ``verify``, which needs the weights themselves."""
+    from .analysis import analyse
+    from .source.parse import parse, source_text
+
+    if is_notebook(path):
+        from .source.notebooks.read import module_text, read_notebook
+
+        notebook = read_notebook(source, path)
+        if isinstance(notebook, FileError):
+            return notebook
+        source = module_text(notebook.cells).encode("utf-8")
+    module = parse(source, path)
+    if isinstance(module, FileError):
+        return module
+    return source_text(source, module), analyse(module)
 
 
 def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[tuple[Finding, CellWeight]]:
@@ -101,76 +136,91 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
     )
 
 
-def read_source(path: str) -> bytes | FileError:
+# The helper's line in a message (rules.base.describe_current), a module line.
+_HELPER_LINE = re.compile(r"\(\) \(line (\d+)\)")
+
+
+def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
+    """The code cells as one module through ``lint_python``. A cell that does
+    not parse is reported (its cell, its line) and left out, and the others
+    are still analysed, as the kernel would still run them."""
+    from .source.notebooks.read import module_text, read_notebook
+
+    notebook = read_notebook(source, path)
+    if isinstance(notebook, FileError):
+        return FileResult(path, (), notebook)
+    blank: set[int] = set()
+    errors: list[FileError] = []
+    while True:
+        text = module_text(notebook.cells, frozenset(blank))
+        result = lint_python(text.encode("utf-8"), path, settings)
+        error = result.error
+        located = notebook.locate(error.line) if error is not None and error.line is not None else None
+        if located is None or located[0].index in blank:
+            break
+        cell, line = located
+        errors.append(replace(error, line=line, notebook_cell=cell.index))
+        blank.add(cell.index)
+    if error is not None and (located is None or located[0].index in blank):
+        errors.append(error)
+    findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
+    return FileResult(path, findings, _first_error(errors))
+
+
+def _to_cell(finding: Finding, notebook) -> Finding:
+    located = notebook.locate(finding.span.line)
+    if located is None:
+        return finding
+    cell, line = located
+    offset = line - finding.span.line
+    span = Span(line, finding.span.column, finding.span.end_line + offset, finding.span.end_column)
+    message = _HELPER_LINE.sub(lambda m: _helper_line(m, notebook), finding.message)
+    return replace(finding, span=span, notebook_cell=cell.index, message=message)
+
+
+def _helper_line(match: re.Match, notebook) -> str:
+    located = notebook.locate(int(match.group(1)))
+    if located is None:
+        return match.group(0)
+    cell, line = located
+    return f"() (cell {cell.index}, line {line})"
+
+
+def _first_error(errors: list[FileError]) -> FileError | None:
+    if not errors:
+        return None
+    first = errors[0]
+    others = [e.notebook_cell for e in errors[1:] if e.notebook_cell is not None]
+    if others:
+        cells = ", ".join(str(c) for c in others)
+        first = replace(first, message=f"{first.message} (cells {cells} could not be parsed either)")
+    return first
+
+
+def fix_notebook(source: bytes, path: str, settings: Settings):
+    """The code cells fixed as one module; only the cells whose source
+    changed are written back (outputs, metadata and other cells kept)."""
+    from .fix import FixOutcome, fix_python as fix_source
+    from .source.notebooks.read import module_text, read_notebook
+    from .source.notebooks.write import cell_sources, write_cells
+
+    notebook = read_notebook(source, path)
+    if isinstance(notebook, FileError):
+        return FixOutcome(path, source, source, (), (), notebook)
+    text = module_text(notebook.cells)
+    outcome = fix_source(text.encode("utf-8"), path, settings)
+    applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
+    remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
+    if outcome.error is not None:
+        error = outcome.error
+        located = notebook.locate(error.line) if error.line is not None else None
+        if located is not None:
+            error = replace(error, line=located[1], notebook_cell=located[0].index)
+        return FixOutcome(path, source, source, (), remaining, error)
+    if not outcome.changed:
+        return FixOutcome(path, source, source, (), remaining)
     try:
-        if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
-            from .source.limits import too_large
-
-            large = too_large(path, os.stat(path).st_size)
-            if large is not None:
-                return large
-        return Path(path).read_bytes()
-    except IsADirectoryError:
-        return FileError(path, "is a directory")
-    except OSError as error:
-        return FileError(path, f"cannot read: {error.strerror or error}")
-
-
-def fix_paths(
-    paths: list[str],
-    settings: Settings | None = None,
-    write: bool = True,
-    *,
-    settings_for: Callable[[str], Settings] | None = None,
-    force_exclude: bool = False,
-) -> list:
-    """Fix every file under ``paths`` (notebooks included); write the changed
-    ones when ``write``. Returns one ``fix.FixOutcome`` per file, by path."""
-    from .run.discover import discover
-    from .run.files import write_atomically
-    from .fix import FixOutcome, fix_source
-
-    settings = settings or Settings()
-    settings_for = settings_for or (lambda _path: settings)
-    files, errors = discover(paths, settings_for, force_exclude)
-    outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
-    for path in files:
-        source = read_source(path)
-        if isinstance(source, FileError):
-            outcomes.append(FixOutcome(path, b"", b"", (), (), source))
-            continue
-        if path.endswith(".ipynb"):
-            from .source.notebooks.fix import fix_notebook
-
-            outcome = fix_notebook(source, path, settings_for(path))
-        else:
-            outcome = fix_source(source, path, settings_for(path))
-        if write and outcome.changed and outcome.error is None:
-            try:
-                write_atomically(path, outcome.fixed)
-            except OSError as error:
-                outcome = FixOutcome(path, source, source, (), outcome.remaining, FileError(path, f"cannot write the fixed file: {error.strerror or error}"))
-        outcomes.append(outcome)
-    outcomes.sort(key=lambda o: o.path)
-    return outcomes
-
-
-def lint_paths(
-    paths: list[str],
-    settings: Settings | None = None,
-    *,
-    settings_for: Callable[[str], Settings] | None = None,
-    force_exclude: bool = False,
-    progress: Callable[[int, int], None] | None = None,
-    jobs: int = 1,
-    cache_directory: Path | None = None,
-) -> RunResult:
-    """Lint files and directories. ``settings_for(path)`` gives each file
-    its own settings (its nearest configuration file); without it every file
-    gets ``settings``. ``force_exclude`` applies the excludes to files named
-    explicitly. ``progress(done, total)`` is told before the first file and
-    after each one. ``jobs`` and ``cache_directory``: see ``runner``
-    (pre-filter, cache, processes)."""
-    from .run.runner import lint_paths as run
-
-    return run(paths, settings, settings_for=settings_for, force_exclude=force_exclude, progress=progress, jobs=jobs, cache_directory=cache_directory)
+        fixed = write_cells(source, cell_sources(notebook, outcome.fixed.decode("utf-8")))
+    except ValueError as error:
+        return FixOutcome(path, source, source, (), remaining, FileError(path, f"cannot write the fixed cells back: {error}"))
+    return FixOutcome(path, source, fixed, applied, remaining)

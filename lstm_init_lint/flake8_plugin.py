@@ -1,5 +1,5 @@
 """The flake8 front end: ``flake8 --select LST`` reports what
-``lstm-init-lint`` reports, from the same detector (``api.detect``).
+``lstm-init-lint`` reports, from the same detector (``engine.detect``).
 
 flake8 applies its own ``--select`` / ``--ignore`` / ``--extend-ignore`` and
 ``# noqa`` to these findings (same spelling as ours), so the plugin reports

@@ -59,7 +59,7 @@ def lint_files(
 ) -> int:
     """Lint ``names`` (the current directory if none), print the report and
     return the exit code."""
-    from .engine import lint_paths
+    from .run.runner import lint_paths
     from .run.cache import default_directory
     from .output.progress import ProgressBar
     from .run.runner import default_jobs
@@ -114,7 +114,7 @@ def fix_files(
     changed and what was left, and return the exit code (0 for what is
     left with ``exit_zero``). ``verify(outcomes)`` checks the fixed files
     and says whether any failed."""
-    from .engine import fix_paths
+    from .run.runner import fix_paths
     from .run.files import unified_diff
     from .output.report import fix_json, fix_text
 

@@ -31,14 +31,14 @@ def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings],
 
     from .run.exclusion import Exclusion
     from .run.files import unified_diff
-    from .fix import fix_source
+    from .engine import fix_source
     from .output.report import fix_text
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         sys.stdout.buffer.write(source)
         return 0
     if name.endswith(".ipynb"):
-        from .source.notebooks.fix import fix_notebook
+        from .engine import fix_notebook
 
         outcome = fix_notebook(source, name, settings_for(name))
     else:

@@ -20,7 +20,7 @@ import pytest
 from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.run import files
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import fix_source
 
 COUNT = 150
 KILLS = 10

@@ -18,7 +18,7 @@ import pytest
 from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.cli import main
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import fix_source
 from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
 
 FIXED = fix_source(THREE_FINDINGS.encode(), "cell.py").fixed

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.engine import lint_paths
+from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.cli import main
 from lstm_init_lint.run.codec import decode, encode
 from lstm_init_lint.model import Finding, HowChecked, Settings

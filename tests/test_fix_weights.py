@@ -24,7 +24,7 @@ import pytest
 from fixture_format import FIXTURES
 
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import fix_source
 from lstm_init_lint.model import Role, Settings
 
 PROBE = Path(__file__).with_name("weight_probe.py")

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import fix_source
 from lstm_init_lint.model import Settings
 
 FIXED_SEED = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

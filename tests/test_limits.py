@@ -14,7 +14,7 @@ from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.analysis.interpreter import MAX_LITERAL_ITEMS, Interpreter
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import fix_source
 from lstm_init_lint.source.limits import MAX_DEPTH
 
 NESTED = {

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 from fixture_format import FIXTURES, read_expected
 
-from lstm_init_lint.engine import lint_paths, lint_source
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.model import HowChecked, Settings
 from lstm_init_lint.run.prefilter import may_hold_cell
 from lstm_init_lint.rules import RULES, _cells

@@ -5,8 +5,9 @@
     expressions sizes as the code writes them
     (here)      apply the edits, re-parse, re-lint, repeat until nothing changes
 
-``fix_source`` is pure: bytes in, bytes out. Writing files is the caller's
-business (``files.write_atomically``).
+``fix_python`` is pure: bytes in, bytes out (``engine.fix_source`` is the
+entry point, for notebooks too). Writing files is the caller's business
+(``run.files.write_atomically``).
 """
 
 from __future__ import annotations
@@ -52,9 +53,9 @@ def apply_edits(code: str, edits: list[Edit]) -> str:
     return out
 
 
-def fix_source(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
+def fix_python(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
     """Fix Python source (a notebook's cells arrive here as one module, from
-    ``notebooks.fix``): lint, edit, re-parse, re-lint until nothing changes."""
+    ``engine.fix_notebook``): lint, edit, re-parse, re-lint until nothing changes."""
     from ..engine import lint_python as lint_source
 
     settings = settings or Settings()
@@ -143,4 +144,4 @@ def _add_imports(code: str, fixable: list[Finding]) -> str:
     return code[:at] + newline + block + code[at:]
 
 
-__all__ = ["FixOutcome", "fix_source", "apply_edits", "Span"]
+__all__ = ["FixOutcome", "fix_python", "apply_edits", "Span"]

@@ -1,10 +1,12 @@
-"""Paths to a ``RunResult``, as fast as the files allow.
+"""Paths to results, as fast as the files allow: the one loop over files,
+for lint (``lint_paths``: a ``RunResult``) and for fix (``fix_paths``).
 
-For each file: served from the cache when unchanged; otherwise read, passed
-over when the pre-filter shows it cannot hold a cell, else parsed and
-analysed by ``api.lint_source``. The files left to check are shared among
-several processes when there are more than a handful of them; the result is
-the same, in the same order (sorted by path), as a serial run's.
+For each file: served from the cache when unchanged (lint); otherwise read,
+passed over when the pre-filter shows it cannot hold a cell, else parsed and
+analysed by ``engine.lint_source`` (or fixed by ``engine.fix_source``). The
+files left to check are shared among several processes when there are more
+than a handful of them; the result is the same, in the same order (sorted by
+path), as a serial run's.
 
 Nothing here imports libcst: the parse is imported by the first file that
 needs it, so a run the pre-filter or the cache settles never loads it.
@@ -17,13 +19,14 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
-from ..engine import lint_source, read_source
-from .cache import Cache, Entry, Stamp, digest, served
-from .discover import discover
+from ..engine import fix_source, lint_source
 from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from ..source.syntax import syntax_error
+from .cache import Cache, Entry, Stamp, digest, served
+from .discover import discover
+from .files import read_source
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers
@@ -71,6 +74,12 @@ def lint_paths(
     jobs: int = 1,
     cache_directory: Path | None = None,
 ) -> RunResult:
+    """Lint files and directories. ``settings_for(path)`` gives each file
+    its own settings (its nearest configuration file); without it every file
+    gets ``settings``. ``force_exclude`` applies the excludes to files named
+    explicitly. ``progress(done, total)`` is told before the first file and
+    after each one. ``jobs``: processes to share the files among;
+    ``cache_directory``: where results are kept between runs (None: no cache)."""
     settings = settings or Settings()
     settings_for = settings_for or (lambda _path: settings)
     files, errors = discover(paths, settings_for, force_exclude)
@@ -97,7 +106,7 @@ def lint_paths(
         size = stamp.size if stamp is not None else 0
         tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
     done_before = len(results) - len(errors)
-    for count, (task, checked) in enumerate(zip(tasks, check_files(tasks, jobs)), 1):
+    for count, (task, checked) in enumerate(zip(tasks, each_task(check_file, tasks, jobs)), 1):
         if checked.result is None:  # the content is the cached one: its result, under the new stamp
             kept = entries[task.path].result
             results.append(served(entries[task.path], task.path))
@@ -138,31 +147,85 @@ def check_file(task: Task) -> Checked:
     return Checked(result, stamp, content, checked_at_ns)
 
 
-def check_files(tasks: list[Task], jobs: int) -> list[Checked]:
-    """``check_file`` for each task, in the tasks' order."""
+def fix_paths(
+    paths: list[str],
+    settings: Settings | None = None,
+    write: bool = True,
+    *,
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+    jobs: int = 1,
+) -> list:
+    """Fix every file under ``paths`` (notebooks included); write the changed
+    ones when ``write``. Returns one ``fix.FixOutcome`` per file, by path."""
+    from ..fix import FixOutcome
+    from .files import write_atomically
+
+    settings = settings or Settings()
+    settings_for = settings_for or (lambda _path: settings)
+    files, errors = discover(paths, settings_for, force_exclude)
+    outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
+    tasks = [Task(path, _size(path), None, settings_for(path), cached=False) for path in files]
+    for outcome in each_task(fix_file, tasks, jobs):
+        if write and outcome.changed and outcome.error is None:
+            try:
+                write_atomically(outcome.path, outcome.fixed)
+            except OSError as error:
+                source = outcome.original
+                outcome = FixOutcome(outcome.path, source, source, (), outcome.remaining, FileError(outcome.path, f"cannot write the fixed file: {error.strerror or error}"))
+        outcomes.append(outcome)
+    outcomes.sort(key=lambda o: o.path)
+    return outcomes
+
+
+def fix_file(task: Task):
+    from ..fix import FixOutcome
+
+    source = read_source(task.path)
+    if isinstance(source, FileError):
+        return FixOutcome(task.path, b"", b"", (), (), source)
+    if task.path.endswith(".py") and not may_hold_cell(source):  # as check_file: nothing to fix, only the syntax check
+        return FixOutcome(task.path, source, source, (), (), syntax_error(source, task.path))
+    return fix_source(source, task.path, task.settings)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def each_task(work: Callable[[Task], Any], tasks: list[Task], jobs: int) -> Iterator:
+    """``work(task)`` for each task, in the tasks' order: here, one at a time
+    as the caller takes them (so a fix is written before the next file is
+    read), or shared among ``jobs`` processes when there are enough tasks to
+    pay for them. ``work`` is a module-level function, so that it can be
+    sent to them."""
     if not uses_a_pool(len(tasks), jobs):
-        return [check_file(task) for task in tasks]
+        return (work(task) for task in tasks)
     # Imported here: a run of a few files (a pre-commit hook) never pays for them.
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     groups = chunks(tasks)
-    done: dict[int, Checked] = {}
+    done: dict[int, Any] = {}
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=_context()) as pool:
-            for group, checked in zip(groups, pool.map(_check_chunk, [[tasks[i] for i in group] for group in groups])):
-                done.update(zip(group, checked))
+            for group, results in zip(groups, pool.map(_work_chunk, [(work, [tasks[i] for i in group]) for group in groups])):
+                done.update(zip(group, results))
     except (BrokenProcessPool, OSError):
         pass  # a worker died or none could start: what is left runs here
-    return [done[i] if i in done else check_file(task) for i, task in enumerate(tasks)]
+    return iter([done[i] if i in done else work(task) for i, task in enumerate(tasks)])
 
 
 def uses_a_pool(task_count: int, jobs: int) -> bool:
     return jobs > 1 and task_count > SERIAL_LIMIT
 
 
-def _check_chunk(tasks: list[Task]) -> list[Checked]:
-    return [check_file(task) for task in tasks]
+def _work_chunk(job: tuple[Callable[[Task], Any], list[Task]]) -> list:
+    work, tasks = job
+    return [work(task) for task in tasks]
 
 
 def chunks(tasks: list[Task]) -> list[list[int]]:

@@ -72,27 +72,16 @@ def parse_dims(text: str | None) -> dict[str, int]:
 
 def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None) -> dict | str:
     """The worker's job for one file, or a reason it cannot be checked."""
-    import libcst as cst
-
-    from ..analysis import analyse
-    from ..source.parse import source_text
+    from ..engine import analyse_source
+    from ..model import FileError
     from .jobs import file_job
 
-    if path.endswith(".ipynb"):
-        from ..model import FileError
-        from ..source.notebooks.read import module_text, read_notebook
-
-        notebook = read_notebook(source, path)
-        if isinstance(notebook, FileError):
-            return notebook.message
-        source = module_text(notebook.cells).encode("utf-8")
-    try:
-        module = cst.parse_module(source)
-    except Exception as error:  # noqa: BLE001 - reported per file
-        return f"cannot parse: {error}"
-    analysis = analyse(module)
+    analysed = analyse_source(source, path)
+    if isinstance(analysed, FileError):
+        return analysed.message
+    text, analysis = analysed
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
-    return file_job(path, source_text(source, module), analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    return file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
 
 
 def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:

@@ -1,10 +1,10 @@
-"""Jupyter notebooks: their code cells linted as the one module the kernel
-runs, positions mapped back to cells, and changed cells written back.
+"""Jupyter notebooks as source: their code cells as the one module the kernel
+runs, and changed cells written back (``engine`` lints and fixes that module
+and maps positions back to cells).
 
     magics  IPython syntax (``%magic``, ``%%cell``, ``!shell``) to Python
             that keeps every line where it was
     read    ``.ipynb`` bytes to a ``NotebookModule`` (nbformat), or a clear error
-    lint    the module through the one detector, findings back to cells
     write   new cell sources into the notebook, all else kept
 
 The code cells are analysed together, in order, because that is how the
