@@ -148,3 +148,62 @@ def test_only_python_files_are_pre_filtered(tmp_path):
     (tmp_path / "script").write_text(PASSED_OVER["no tensorflow at all"])
     (result,) = lint_paths([str(tmp_path / "script")]).files
     assert result.how == HowChecked.ANALYSED
+
+
+# One spelling per entry of the interpreter's tables (knowledge/apis.py): a
+# file that creates its weight and multiplies by it through any of them must
+# be kept, so adding a spelling there that the pre-filter's words miss fails here.
+_MODULES = {"tf": "tf", "keras": "keras", "np": "np", "math": "math"}
+_TABLE_CELL = """
+import math
+import numpy as np
+import tensorflow as tf
+import keras
+
+
+class Cell:
+    def __init__(self, units):
+        self.W = {create}
+
+    def step(self, x, h):
+        return tf.sigmoid({product})
+"""
+
+
+def _spelling(key: str) -> str:
+    namespace, path = key.split(":", 1)
+    return f"{_MODULES[namespace]}.{path}"
+
+
+def _table_entries(kinds):
+    from lstm_init_lint.knowledge.apis import OPS
+
+    return [pytest.param(key, id=key) for key, kind in sorted(OPS.items()) if kind in kinds]
+
+
+def _product_call(key: str) -> str:
+    from lstm_init_lint.knowledge.apis import OPS
+
+    arguments = {"einsum": "'ij,jk->ik', h, self.W", "xw_plus_b": "h, self.W, 0.0"}.get(OPS[key], "h, self.W")
+    return f"{_spelling(key)}({arguments})"
+
+
+@pytest.mark.parametrize("key", _table_entries({"matmul", "einsum", "xw_plus_b"}))
+def test_every_product_in_the_operations_table_is_kept(key):
+    source = _TABLE_CELL.format(create="tf.Variable(tf.zeros([units, units]))", product=_product_call(key))
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable"}))
+def test_every_weight_creator_in_the_operations_table_is_kept(key):
+    source = _TABLE_CELL.format(create=f"{_spelling(key)}('w', [units, units])", product="tf.matmul(h, self.W)")
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
+    """The kinds above are the ones the pre-filter takes its words from; a
+    kind renamed in the table must not leave the pre-filter without words."""
+    from lstm_init_lint.knowledge.apis import CREATOR_KINDS, OPS, PRODUCT_KINDS
+
+    assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
+    assert CREATOR_KINDS == {"variable", "get_variable"} and CREATOR_KINDS <= set(OPS.values())

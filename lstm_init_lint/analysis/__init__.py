@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from . import sizes
+from ..knowledge.reference import GATE_ORDER
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
+from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
@@ -25,7 +26,6 @@ from .roles import CellUsage, Usage, analyse_cells
 from .fixsite import fix_site
 from .values import InitVal, ModuleRef, WeightInstance
 
-_GATE_ORDER = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,7 @@ def _gates(usages: list[Usage], kind: str) -> tuple[tuple[str, ...], int | None]
             blocks.setdefault(usage.block, usage.gate)
     if not blocks:
         names = {u.gate for u in usages if u.gate is not None}
-        ordered = tuple(g for g in _GATE_ORDER[kind] if g in names)
+        ordered = tuple(g for g in GATE_ORDER[kind] if g in names)
         return ordered, (0 if ordered == ("f",) else None)
     widths = {round(end - start, 6) for start, end in blocks}
     if len(widths) != 1:

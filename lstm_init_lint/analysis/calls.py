@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from . import symbolic as S
-from ..knowledge.apis import activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .numbers import to_expr, to_shape
 from .values import (
@@ -254,7 +254,7 @@ def dict_method(base: DictVal, name: str, args: list[Value], kwargs: dict[str, V
 
 def external_method(it: Interpreter, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     """A method the file does not define: Keras' ``add_weight`` and friends."""
-    if name in ("add_weight", "add_variable"):
+    if name in CREATOR_METHODS:
         return create_add_weight(it, args, kwargs, node, frame)
     if name in ("__init__", "build"):
         return NONE

@@ -148,6 +148,20 @@ for _name in _ACTIVATIONS:
 OPS["tf:keras.activations.sigmoid"] = "act"
 
 
+# What a file with a finding must call (``run/prefilter.py`` says why): a
+# matrix product and a weight creator, by the kinds above, or a Keras layer's
+# weight method (any object's: the class may inherit it from anywhere).
+PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
+CREATOR_KINDS = frozenset({"variable", "get_variable"})
+CREATOR_METHODS = ("add_weight", "add_variable")
+
+
+def last_names(kinds: frozenset[str]) -> frozenset[str]:
+    """The name each call of these kinds ends with, as the code spells it
+    (``tf:linalg.tensordot`` -> ``tensordot``)."""
+    return frozenset(key.split(":", 1)[1].rsplit(".", 1)[-1] for key, kind in OPS.items() if kind in kinds)
+
+
 def op_kind(namespace: str, path: str) -> str | None:
     return OPS.get(table_key(namespace, path))
 

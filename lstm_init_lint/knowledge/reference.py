@@ -20,12 +20,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..model import Initializer
+from ..model import Initializer, Role
 
 GLOROT_UNIFORM = Initializer("glorot_uniform", fan_scaling=("fan_avg", 1.0))
 ORTHOGONAL = Initializer("orthogonal", (("gain", 1.0),))
-ZEROS = Initializer("zeros", entry_std=0.0)
-ONES = Initializer("ones", entry_std=0.0)
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,17 @@ class CellReference:
 
     def bias_for(self, gate: str) -> float:
         return dict(self.gate_bias).get(gate, 0.0)
+
+    def default_for(self, role: Role) -> RoleDefault:
+        """The one table from a matrix's role to the reference's initialiser
+        (a bias is per gate instead: ``bias_for``)."""
+        return {
+            Role.INPUT_KERNEL: self.input_kernel,
+            Role.RECURRENT_KERNEL: self.recurrent_kernel,
+            Role.FUSED_KERNEL: self.fused_kernel,
+            Role.PEEPHOLE: self.peephole,
+            Role.PROJECTION: self.projection,
+        }[role]
 
     def spell(self, gate: str) -> str:
         return dict(self.gate_spelling).get(gate, gate)
@@ -145,3 +154,7 @@ TF1 = Reference(
 )
 
 REFERENCES = {"keras": KERAS, "tf1": TF1}
+
+# The order in which gate names are listed (``gates i, f, c, o``) and in
+# which Keras lays out its fused weights' column blocks.
+GATE_ORDER = {"lstm": KERAS.lstm.gate_order, "gru": KERAS.gru.gate_order}

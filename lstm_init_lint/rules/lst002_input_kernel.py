@@ -67,7 +67,7 @@ class InputKernelInit(Rule):
     )
 
     def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).input_kernel
+        default = reference.cell(weight.cell.value).default_for(weight.role)
         init = weight.site.initializer
         if init.name == "unknown" or default.accepts(init):
             return None

@@ -64,7 +64,7 @@ class FusedKernelInit(Rule):
     )
 
     def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).fused_kernel
+        default = reference.cell(weight.cell.value).default_for(weight.role)
         init = weight.site.initializer
         if init.name == "unknown" or default.accepts(init):
             return None

@@ -50,7 +50,7 @@ class PeepholeInit(Rule):
     INVALID = (_cells.peephole(P="tf.random.normal([units])"),)
 
     def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).peephole
+        default = reference.cell(weight.cell.value).default_for(weight.role)
         init = weight.site.initializer
         if init.name == "unknown" or default.accepts(init):
             return None

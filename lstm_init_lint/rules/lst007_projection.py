@@ -46,7 +46,7 @@ class ProjectionInit(Rule):
     INVALID = (_cells.projection(P="tf.random.normal([units, n_proj], stddev=0.1)"),)
 
     def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).projection
+        default = reference.cell(weight.cell.value).default_for(weight.role)
         init = weight.site.initializer
         if init.name == "unknown" or default.accepts(init):
             return None

@@ -4,7 +4,7 @@ hand-written recurrent cell.
 The analysis reports a weight only inside a cell that recurs
 (``analysis/roles.py``: some matmul of a weight takes the previous hidden
 state, another takes an input), and a weight exists only where a call
-resolves to a creator (``analysis/apis.py``, ``analysis/calls.py``). So a file
+resolves to a creator (``knowledge/apis.py``, ``analysis/calls.py``). So a file
 with a finding spells, in its code:
 
 * a weight creation: ``add_weight`` / ``add_variable`` (Keras' layer
@@ -44,14 +44,18 @@ from __future__ import annotations
 import codecs
 import re
 
+from ..knowledge.apis import CREATOR_KINDS, CREATOR_METHODS, PRODUCT_KINDS, last_names
+
 # A first look at memory speed: most files lack one of each anywhere.
 _WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight")
 _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b")
 
-_WEIGHT_CREATORS = frozenset({b"add_weight", b"add_variable"})
-_IMPORTED_WEIGHT_CREATORS = frozenset({b"Variable", b"variable", b"get_variable", b"get_local_variable"})
+# The words themselves come from the interpreter's own tables, so a new
+# spelling there cannot be missed here.
+_WEIGHT_CREATORS = frozenset(name.encode() for name in CREATOR_METHODS)
+_IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREATOR_KINDS))
 _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
-_PRODUCTS = frozenset({b"matmul", b"sparse_dense_matmul", b"dot", b"tensordot", b"einsum", b"xw_plus_b"})
+_PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS))
 
 _GETATTR = frozenset({b"getattr"})
 

@@ -26,13 +26,7 @@ def expected_initializer(weight: CellWeight, settings: Settings) -> Initializer:
     role = weight.role
     if role in (Role.BIAS, Role.FORGET_BIAS):
         return as_initializer(expected_blocks(weight, reference), weight.gate_width)
-    default = {
-        Role.INPUT_KERNEL: cell.input_kernel,
-        Role.RECURRENT_KERNEL: cell.recurrent_kernel,
-        Role.FUSED_KERNEL: cell.fused_kernel,
-        Role.PEEPHOLE: cell.peephole,
-        Role.PROJECTION: cell.projection,
-    }[role]
+    default = cell.default_for(role)
     return default.initializer
 
 

@@ -31,11 +31,12 @@ import os
 import sys
 from typing import Any
 
+from ..knowledge.reference import GATE_ORDER
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 DRAWS = 16
-_KERAS_GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
 
 
 class Dims:
@@ -291,7 +292,7 @@ def reference_slice(weight: dict, job: dict, shape: list[int]) -> str:
     if job["reference"] == "tf1":
         return _tf1_reference(weight, shape)
     keras = resolve("keras")
-    blocks = len(_KERAS_GATES[cell])
+    blocks = len(GATE_ORDER[cell])
     units = _units(weight, shape, blocks)
     n_in = shape[0] if role == "input_kernel" and len(shape) == 2 else max(2, units)
     layer = (keras.layers.LSTM if cell == "lstm" else keras.layers.GRU)(units)
@@ -299,7 +300,7 @@ def reference_slice(weight: dict, job: dict, shape: list[int]) -> str:
     kernel = np.asarray(layer.cell.kernel)
     recurrent = np.asarray(layer.cell.recurrent_kernel)
     bias = np.asarray(layer.cell.bias)
-    order = _KERAS_GATES[cell]
+    order = GATE_ORDER[cell]
     columns = [order.index(g) for g in gates if g in order] or list(range(blocks))
 
     def cut(matrix: np.ndarray) -> np.ndarray:
