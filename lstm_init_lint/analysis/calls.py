@@ -4,21 +4,24 @@ subscripts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
 from . import symbolic as S
 from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
+from .frames import Frame, Record
 from .numbers import to_expr, to_shape
 from .values import (
     NONE,
     BoundMethod,
+    Builtin,
     ClassVal,
     Component,
     Const,
     DictVal,
+    ExternalMethod,
     FuncVal,
     InitializerObj,
     InitVal,
@@ -27,63 +30,22 @@ from .values import (
     Op,
     Opaque,
     Origin,
+    Parts,
     RngVal,
+    ScopeCtx,
     Seq,
     SuperVal,
     Value,
     WeightInstance,
     WeightVal,
+    dotted,
 )
 
 if TYPE_CHECKING:
-    from .interpreter import Frame, Interpreter
+    from .interpreter import Interpreter
 
 # As for range(): a split or unstack into more pieces than this is not unrolled.
 MAX_PARTS = 64
-
-
-class ScopeCtx(Value):
-    """``tf.variable_scope(...)`` and ``tf.get_variable_scope()``."""
-
-    __slots__ = ("initializer",)
-
-    def __init__(self, initializer: Value | None) -> None:
-        self.initializer = initializer
-
-
-class Parts(Value):
-    """``tf.unstack(x)`` / ``tf.split(x, n)`` with a count only the unpacking
-    target will tell."""
-
-    __slots__ = ("parent", "kind", "axis", "node")
-
-    def __init__(self, parent: Value, kind: str, axis: Any, node: cst.CSTNode) -> None:
-        self.parent = parent
-        self.kind = kind
-        self.axis = axis
-        self.node = node
-
-    def part(self, k: int, count: int) -> Value:
-        if self.kind == "split":
-            return Component(self.parent, ("split", k, count, self.axis), self.node)
-        return Component(self.parent, ("index", k), self.node)
-
-
-class ExternalMethod(Value):
-    """A method of something outside the file (``super().build``)."""
-
-    __slots__ = ("obj", "name")
-
-    def __init__(self, obj: Value, name: str) -> None:
-        self.obj = obj
-        self.name = name
-
-
-class Builtin(Value):
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
 
 
 BUILTINS = {
@@ -225,8 +187,6 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
 
 
 def _dotted(node: cst.CSTNode) -> str:
-    from .interpreter import dotted
-
     return dotted(node) or "…"
 
 
@@ -500,124 +460,227 @@ def tensor_init(it: Interpreter, namespace: str, path: str, args: list[Value], k
     return out
 
 
-def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
-    def arg(index: int, name: str, default: Value | None = None) -> Value | None:
-        if len(args) > index:
-            return args[index]
-        return kwargs.get(name, default)
+class OpCall:
+    """One call of a known operation, as its handler sees it: the kind the
+    operations table gives it, where it was spelled, and its arguments."""
 
-    if kind == "matmul":
-        a, b = arg(0, "a"), arg(1, "b")
-        if a is None or b is None:
-            a, b = arg(0, "x1"), arg(1, "x2")
-        if a is None or b is None:
-            return Opaque("matmul")
-        return Op("matmul", (a, b), node)
-    if kind == "einsum":
-        tensors = [a for a in args if not (isinstance(a, Const) and isinstance(a.value, str))]
-        if len(tensors) == 2:
-            return Op("matmul", (tensors[0], tensors[1]), node)
-        return it.make_op("call", tuple(tensors), node, "einsum")
-    if kind == "add_n":
-        items = it.known_items(arg(0, "inputs", Seq([])))
-        return it.make_op("add", tuple(items or ()), node)
-    if kind in ("add", "sub", "mul", "div"):
-        a, b = arg(0, "x"), arg(1, "y")
-        if a is None or b is None:
-            return Opaque(kind)
-        scaled = init_arithmetic(kind, a, b)
-        if scaled is not None:
-            return scaled
-        return it.make_op(kind, (a, b), node)
-    if kind == "act":
-        x = arg(0, "x") or arg(0, "features")
-        return Op("act", (x,) if x is not None else (), node, activation_name(path))
-    if kind == "concat":
-        values = arg(0, "values") or arg(0, "xs") or arg(0, "tensors")
-        items = it.known_items(values) if values is not None else None
-        if items is None:
-            return Opaque("concat")
-        if items and all(isinstance(v, InitVal) for v in items):
-            return concat_inits(items, node)
-        return Op("concat", tuple(items), node, arg(1, "axis"))
-    if kind == "stack":
-        values = arg(0, "values") or arg(0, "arrays") or arg(0, "object")
-        items = it.known_items(values) if values is not None else None
-        if items is None:
-            return Op("pass", (values,), node) if values is not None else Opaque("stack")
-        return Seq(items, "stack", node)
-    if kind == "unstack":
-        value = arg(0, "value") or arg(0, "x")
-        if isinstance(value, Seq):
-            return Seq(list(value.items), "tuple")
-        num = arg(1, "num")
-        if isinstance(num, Const) and isinstance(num.value, int) and 0 <= num.value <= MAX_PARTS:
-            return Seq([Component(value, ("index", k), node) for k in range(num.value)], "tuple", node)
-        return Parts(value, "unstack", None, node)
-    if kind == "split":
-        value = arg(0, "value") or arg(0, "ary") or arg(0, "x")
-        parts = arg(1, "num_or_size_splits") or arg(1, "indices_or_sections")
-        axis_value = arg(2, "axis")
-        axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
-        if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
-            return Parts(value, "split", axis, node)  # no count to unroll (or one too large to)
-        if isinstance(value, InitVal):
-            count = parts.value if isinstance(parts, Const) else 2
-            return Seq([value] * count, "tuple", node)
-        if isinstance(parts, Const):
-            return Seq([Component(value, ("split", k, parts.value, axis), node) for k in range(parts.value)], "tuple", node)
-        sizes = it.known_items(parts) if parts is not None else None
-        if sizes is not None:
-            exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
-            return Seq([Component(value, ("split", k, exprs, axis), node) for k in range(len(exprs))], "tuple", node)
-        return Parts(value, "split", axis, node)
-    if kind == "pass":
-        value = arg(0, "x") or arg(0, "value") or arg(0, "tensor") or arg(0, "input") or arg(0, "t")
-        if path == "constant" and isinstance(value, Const) and isinstance(value.value, (int, float)):
-            shape_value = arg(2, "shape")
-            shape = to_shape(shape_value) if shape_value is not None else None
-            return InitVal(Dist("constant", {"value": S.const(float(value.value))}), node, shape)
-        if isinstance(value, (InitVal, Const)) or value is None:
-            return value if value is not None else Opaque(path)
-        return Op("pass", (value,), node, path)
-    if kind == "gather":
-        return Op("gather", (arg(0, "params") or Opaque("params"), arg(1, "ids") or arg(1, "indices") or Opaque("ids")), node)
-    if kind == "sqrt":
-        x = arg(0, "x")
-        if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0 and x.value < 1e300:
-            return Const(x.value**0.5)
-        return Op("sqrt", (x,) if x is not None else (), node)
-    if kind == "xw_plus_b":
-        x, w, b = arg(0, "x"), arg(1, "weights"), arg(2, "biases")
-        if x is None or w is None or b is None:
-            return Opaque("xw_plus_b")
-        return it.make_op("add", (Op("matmul", (x, w), node), b), node)
-    if kind == "while_loop":
-        return while_loop(it, arg(1, "body"), arg(2, "loop_vars"), node, frame)
-    if kind == "scan":
-        return scan(it, arg(0, "fn"), arg(1, "elems"), arg(2, "initializer"), node, frame)
-    if kind == "k_rnn":
-        return keras_rnn(it, arg(0, "step_function"), arg(1, "inputs"), arg(2, "initial_states"), node, frame)
-    if kind == "variable":
-        return create_variable(it, namespace, path, args, kwargs, node, frame)
-    if kind == "get_variable":
-        return create_get_variable(it, namespace, args, kwargs, node, frame)
-    if kind == "variable_scope":
-        return ScopeCtx(arg(3, "initializer"))
-    if kind == "get_variable_scope":
-        return ScopeCtx(None)
-    if kind in ("qr", "svd"):
-        return decomposition(kind, namespace, arg(0, "a") or arg(0, "tensor") or arg(0, "input"), node)
-    if kind == "activation_get":
-        name = arg(0, "identifier")
-        if isinstance(name, Const) and isinstance(name.value, str):
-            return ModuleRef(f"keras.activations.{name.value}")
-        return name if name is not None else Opaque("activation")
-    if kind == "initializer_get":
-        return initializer_value(arg(0, "identifier"), node) or Opaque("initializer")
-    if kind == "rng":
-        return RngVal()
-    return Opaque(path)
+    __slots__ = ("it", "kind", "namespace", "path", "args", "kwargs", "node", "frame")
+
+    def __init__(self, it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> None:
+        self.it = it
+        self.kind = kind
+        self.namespace = namespace
+        self.path = path
+        self.args = args
+        self.kwargs = kwargs
+        self.node = node
+        self.frame = frame
+
+    def arg(self, index: int, name: str, default: Value | None = None) -> Value | None:
+        if len(self.args) > index:
+            return self.args[index]
+        return self.kwargs.get(name, default)
+
+
+def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """What a call of a kind in ``knowledge.apis.OPS`` computes."""
+    handler = OP_HANDLERS.get(kind)
+    if handler is None:
+        return Opaque(path)
+    return handler(OpCall(it, kind, namespace, path, args, kwargs, node, frame))
+
+
+def _matmul(c: OpCall) -> Value:
+    a, b = c.arg(0, "a"), c.arg(1, "b")
+    if a is None or b is None:
+        a, b = c.arg(0, "x1"), c.arg(1, "x2")
+    if a is None or b is None:
+        return Opaque("matmul")
+    return Op("matmul", (a, b), c.node)
+
+
+def _einsum(c: OpCall) -> Value:
+    tensors = [a for a in c.args if not (isinstance(a, Const) and isinstance(a.value, str))]
+    if len(tensors) == 2:
+        return Op("matmul", (tensors[0], tensors[1]), c.node)
+    return c.it.make_op("call", tuple(tensors), c.node, "einsum")
+
+
+def _add_n(c: OpCall) -> Value:
+    items = c.it.known_items(c.arg(0, "inputs", Seq([])))
+    return c.it.make_op("add", tuple(items or ()), c.node)
+
+
+def _arithmetic(c: OpCall) -> Value:
+    a, b = c.arg(0, "x"), c.arg(1, "y")
+    if a is None or b is None:
+        return Opaque(c.kind)
+    scaled = init_arithmetic(c.kind, a, b)
+    if scaled is not None:
+        return scaled
+    return c.it.make_op(c.kind, (a, b), c.node)
+
+
+def _act(c: OpCall) -> Value:
+    x = c.arg(0, "x") or c.arg(0, "features")
+    return Op("act", (x,) if x is not None else (), c.node, activation_name(c.path))
+
+
+def _concat(c: OpCall) -> Value:
+    values = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors")
+    items = c.it.known_items(values) if values is not None else None
+    if items is None:
+        return Opaque("concat")
+    if items and all(isinstance(v, InitVal) for v in items):
+        return concat_inits(items, c.node)
+    return Op("concat", tuple(items), c.node, c.arg(1, "axis"))
+
+
+def _stack(c: OpCall) -> Value:
+    values = c.arg(0, "values") or c.arg(0, "arrays") or c.arg(0, "object")
+    items = c.it.known_items(values) if values is not None else None
+    if items is None:
+        return Op("pass", (values,), c.node) if values is not None else Opaque("stack")
+    return Seq(items, "stack", c.node)
+
+
+def _unstack(c: OpCall) -> Value:
+    value = c.arg(0, "value") or c.arg(0, "x")
+    if isinstance(value, Seq):
+        return Seq(list(value.items), "tuple")
+    num = c.arg(1, "num")
+    if isinstance(num, Const) and isinstance(num.value, int) and 0 <= num.value <= MAX_PARTS:
+        return Seq([Component(value, ("index", k), c.node) for k in range(num.value)], "tuple", c.node)
+    return Parts(value, "unstack", None, c.node)
+
+
+def _split(c: OpCall) -> Value:
+    value = c.arg(0, "value") or c.arg(0, "ary") or c.arg(0, "x")
+    parts = c.arg(1, "num_or_size_splits") or c.arg(1, "indices_or_sections")
+    axis_value = c.arg(2, "axis")
+    axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
+    if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
+        return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)
+    if isinstance(value, InitVal):
+        count = parts.value if isinstance(parts, Const) else 2
+        return Seq([value] * count, "tuple", c.node)
+    if isinstance(parts, Const):
+        return Seq([Component(value, ("split", k, parts.value, axis), c.node) for k in range(parts.value)], "tuple", c.node)
+    sizes = c.it.known_items(parts) if parts is not None else None
+    if sizes is not None:
+        exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
+        return Seq([Component(value, ("split", k, exprs, axis), c.node) for k in range(len(exprs))], "tuple", c.node)
+    return Parts(value, "split", axis, c.node)
+
+
+def _pass(c: OpCall) -> Value:
+    value = c.arg(0, "x") or c.arg(0, "value") or c.arg(0, "tensor") or c.arg(0, "input") or c.arg(0, "t")
+    if c.path == "constant" and isinstance(value, Const) and isinstance(value.value, (int, float)):
+        shape_value = c.arg(2, "shape")
+        shape = to_shape(shape_value) if shape_value is not None else None
+        return InitVal(Dist("constant", {"value": S.const(float(value.value))}), c.node, shape)
+    if isinstance(value, (InitVal, Const)) or value is None:
+        return value if value is not None else Opaque(c.path)
+    return Op("pass", (value,), c.node, c.path)
+
+
+def _gather(c: OpCall) -> Value:
+    return Op("gather", (c.arg(0, "params") or Opaque("params"), c.arg(1, "ids") or c.arg(1, "indices") or Opaque("ids")), c.node)
+
+
+def _sqrt(c: OpCall) -> Value:
+    x = c.arg(0, "x")
+    if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0 and x.value < 1e300:
+        return Const(x.value**0.5)
+    return Op("sqrt", (x,) if x is not None else (), c.node)
+
+
+def _xw_plus_b(c: OpCall) -> Value:
+    x, w, b = c.arg(0, "x"), c.arg(1, "weights"), c.arg(2, "biases")
+    if x is None or w is None or b is None:
+        return Opaque("xw_plus_b")
+    return c.it.make_op("add", (Op("matmul", (x, w), c.node), b), c.node)
+
+
+def _while_loop(c: OpCall) -> Value:
+    return while_loop(c.it, c.arg(1, "body"), c.arg(2, "loop_vars"), c.node, c.frame)
+
+
+def _scan(c: OpCall) -> Value:
+    return scan(c.it, c.arg(0, "fn"), c.arg(1, "elems"), c.arg(2, "initializer"), c.node, c.frame)
+
+
+def _k_rnn(c: OpCall) -> Value:
+    return keras_rnn(c.it, c.arg(0, "step_function"), c.arg(1, "inputs"), c.arg(2, "initial_states"), c.node, c.frame)
+
+
+def _variable(c: OpCall) -> Value:
+    return create_variable(c.it, c.namespace, c.path, c.args, c.kwargs, c.node, c.frame)
+
+
+def _get_variable(c: OpCall) -> Value:
+    return create_get_variable(c.it, c.namespace, c.args, c.kwargs, c.node, c.frame)
+
+
+def _variable_scope(c: OpCall) -> Value:
+    return ScopeCtx(c.arg(3, "initializer"))
+
+
+def _get_variable_scope(c: OpCall) -> Value:
+    return ScopeCtx(None)
+
+
+def _decomposition(c: OpCall) -> Value:
+    return decomposition(c.kind, c.namespace, c.arg(0, "a") or c.arg(0, "tensor") or c.arg(0, "input"), c.node)
+
+
+def _activation_get(c: OpCall) -> Value:
+    name = c.arg(0, "identifier")
+    if isinstance(name, Const) and isinstance(name.value, str):
+        return ModuleRef(f"keras.activations.{name.value}")
+    return name if name is not None else Opaque("activation")
+
+
+def _initializer_get(c: OpCall) -> Value:
+    return initializer_value(c.arg(0, "identifier"), c.node) or Opaque("initializer")
+
+
+def _rng(c: OpCall) -> Value:
+    return RngVal()
+
+
+# One handler per kind of the operations table (tests/test_resolver.py checks
+# that every kind there has one).
+OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
+    "matmul": _matmul,
+    "einsum": _einsum,
+    "add_n": _add_n,
+    "add": _arithmetic,
+    "sub": _arithmetic,
+    "mul": _arithmetic,
+    "div": _arithmetic,
+    "act": _act,
+    "concat": _concat,
+    "stack": _stack,
+    "unstack": _unstack,
+    "split": _split,
+    "pass": _pass,
+    "gather": _gather,
+    "sqrt": _sqrt,
+    "xw_plus_b": _xw_plus_b,
+    "while_loop": _while_loop,
+    "scan": _scan,
+    "k_rnn": _k_rnn,
+    "variable": _variable,
+    "get_variable": _get_variable,
+    "variable_scope": _variable_scope,
+    "get_variable_scope": _get_variable_scope,
+    "qr": _decomposition,
+    "svd": _decomposition,
+    "activation_get": _activation_get,
+    "initializer_get": _initializer_get,
+    "rng": _rng,
+}
 
 
 def concat_inits(items: list[InitVal], node: cst.CSTNode) -> Value:
@@ -698,8 +761,6 @@ def _pair(record: Any, slots: Value, result: Value | None) -> None:
 
 
 def while_loop(it: Interpreter, body: Value | None, loop_vars: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "tf.while_loop")
     it.records.append(record)
     names = _param_names(body) if body is not None else []
@@ -712,8 +773,6 @@ def while_loop(it: Interpreter, body: Value | None, loop_vars: Value | None, nod
 
 
 def scan(it: Interpreter, fn: Value | None, elems: Value | None, initializer: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "tf.scan")
     it.records.append(record)
     names = _param_names(fn) if fn is not None else []
@@ -725,8 +784,6 @@ def scan(it: Interpreter, fn: Value | None, elems: Value | None, initializer: Va
 
 
 def keras_rnn(it: Interpreter, step: Value | None, inputs: Value | None, initial: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "K.rnn")
     it.records.append(record)
     names = _param_names(step) if step is not None else []

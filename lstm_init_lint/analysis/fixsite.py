@@ -13,8 +13,7 @@ from typing import Callable
 import libcst as cst
 
 from ..model import FixSite, Span
-from .interpreter import dotted
-from .values import InitVal, Seq, WeightInstance
+from .values import InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
 

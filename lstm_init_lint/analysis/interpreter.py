@@ -25,8 +25,10 @@ from typing import Any
 
 import libcst as cst
 
+from . import calls
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
+from .frames import Frame, Record, Scope
 from .initializers import Dist
 from .numbers import to_expr
 from .values import (
@@ -36,6 +38,7 @@ from .values import (
     Component,
     Const,
     DictVal,
+    ExternalMethod,
     FuncVal,
     InitializerObj,
     InitVal,
@@ -44,11 +47,14 @@ from .values import (
     Op,
     Opaque,
     Origin,
+    Parts,
+    ScopeCtx,
     Seq,
     SuperVal,
     Value,
     WeightInstance,
     WeightVal,
+    dotted,
 )
 
 MAX_CALL_DEPTH = 10
@@ -61,60 +67,6 @@ MAX_LITERAL_ITEMS = 1_000
 
 class BudgetExceeded(Exception):
     """The file is too large or too convoluted to follow completely."""
-
-
-class Scope:
-    __slots__ = ("vars", "parent")
-
-    def __init__(self, parent: Scope | None = None) -> None:
-        self.vars: dict[str, Value] = {}
-        self.parent = parent
-
-    def lookup(self, name: str) -> Value | None:
-        scope: Scope | None = self
-        while scope is not None:
-            value = scope.vars.get(name)
-            if value is not None:
-                return value
-            scope = scope.parent
-        return None
-
-
-class Record:
-    """What went into and came out of one function call, loop or driver.
-
-    ``kind`` is ``function`` (``params``: the parameters in order, ``returns``),
-    ``loop`` (``carried``: variable name to the opaque value it starts an
-    iteration with, ``next``: the value it ends with) or ``driver``
-    (``tf.while_loop`` / ``tf.scan`` / ``K.rnn``: ``pairs`` maps each loop
-    slot to the value the body returns for it).
-    """
-
-    __slots__ = ("kind", "node", "name", "params", "returns", "carried", "next", "pairs")
-
-    def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "") -> None:
-        self.kind = kind
-        self.node = node
-        self.name = name
-        self.params: list[tuple[str, Value]] = []
-        self.returns: list[Value] = []
-        self.carried: dict[str, Opaque] = {}
-        self.next: dict[str, Value] = {}
-        self.pairs: dict[int, Value] = {}
-
-
-class Frame:
-    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns")
-
-    def __init__(self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None) -> None:
-        self.scope = scope
-        self.depth = depth
-        self.record = record
-        self.func = func
-        self.self_obj = self_obj
-        self.cls = cls
-        self.created: list[FuncVal] = []
-        self.returns: list[Value] = []
 
 
 _BINOPS = {
@@ -183,21 +135,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def dotted(node: cst.CSTNode) -> str | None:
-    """``self.W`` / ``tf.nn`` as text, without generating code."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 class Interpreter:
     def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET) -> None:
-        from . import calls  # the API semantics; imported here to keep the cycle local
-
-        self.calls = calls
         self.module = module
         self.budget = budget
         self.steps = 0
@@ -387,7 +326,7 @@ class Interpreter:
                     self.loop_keys.pop()
         else:
             self.start_iteration(carried, frame)
-            source = iterable.parent if isinstance(iterable, self.calls.Parts) else iterable
+            source = iterable.parent if isinstance(iterable, Parts) else iterable
             self.assign(stmt.target, Component(source, ("other",), stmt.iter), frame)
             self._exec_suite(stmt.body, frame)
         self.end_loop(carried, frame, record)
@@ -484,7 +423,7 @@ class Interpreter:
         pushed = 0
         for item in stmt.items:
             value = self.ev(item.item, frame)
-            if isinstance(value, self.calls.ScopeCtx):
+            if isinstance(value, ScopeCtx):
                 self.scope_initializers.append(value.initializer)
                 pushed += 1
             if item.asname is not None:
@@ -599,7 +538,7 @@ class Interpreter:
         if isinstance(value, Seq):
             items = list(value.items)
             return items + [Opaque("?")] * (count - len(items))
-        if isinstance(value, self.calls.Parts):
+        if isinstance(value, Parts):
             return [value.part(k, count) for k in range(count)]
         return [Component(value, ("index", k), node) for k in range(count)]
 
@@ -692,7 +631,7 @@ class Interpreter:
     def mark_helper(self, result: Value, func: FuncVal) -> Value:
         """Remember which user function produced an initial value."""
         if isinstance(result, InitVal):
-            copy = self.calls.copy_init(result)
+            copy = calls.copy_init(result)
             copy.helper, copy.helper_node = func.name, func.node
             return copy
         if isinstance(result, InitializerObj):
@@ -743,7 +682,7 @@ class Interpreter:
             return Const(False)
         if name == "None":
             return NONE
-        builtin = self.calls.BUILTINS.get(name)
+        builtin = calls.BUILTINS.get(name)
         if builtin is not None:
             return builtin
         return Opaque(name, Origin("unknown", name=name))
@@ -778,7 +717,7 @@ class Interpreter:
                         found = parent.lookup(attr)
                         if isinstance(found, FuncVal):
                             return BoundMethod(found, base.obj)
-            return self.calls.ExternalMethod(base.obj, attr)
+            return ExternalMethod(base.obj, attr)
         if isinstance(base, InitVal) and attr == "T":
             return base
         if isinstance(base, DictVal):
@@ -812,17 +751,17 @@ class Interpreter:
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
             self.call_mark = mark
-            handled = self.calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
             if handled is not None:
                 return handled
             callee = self.get_attr(base, func.attr.value, func)
         else:
             callee = self.ev(func, frame)
-        return self.calls.call_value(self, callee, args, kwargs, node, frame)
+        return calls.call_value(self, callee, args, kwargs, node, frame)
 
     def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
-        return self.calls.subscript(self, base, node, frame)
+        return calls.subscript(self, base, node, frame)
 
     def _ev_binop(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         left = self.ev(node.left, frame)
@@ -848,7 +787,7 @@ class Interpreter:
             return Seq(left.items * right.value, left.kind)
         if kind == "matmul":
             return Op("matmul", (left, right), node)
-        scaled = self.calls.init_arithmetic(kind, left, right)
+        scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled
         op = Op(kind, (left, right), node)
@@ -872,7 +811,7 @@ class Interpreter:
             if isinstance(value, Const) and isinstance(value.value, (int, float)):
                 return Const(-value.value)
             if isinstance(value, InitVal):
-                return self.calls.scaled_init(value, S.const(-1.0))
+                return calls.scaled_init(value, S.const(-1.0))
             return Op("neg", (value,), node)
         if isinstance(node.operator, cst.Plus):
             return value
