@@ -15,6 +15,14 @@ from ..knowledge.reference import Reference
 ILLUSTRATIVE_UNITS = 512
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix safety")
 
+# What every rule's "Fix safety" section says first (``Rule.sections`` puts it
+# there; the docstring goes on from where it ends): changing an initialiser
+# changes how a model trains, whatever the rule.
+FIX_SAFETY = """Changing an initialiser changes how the model trains: results, the
+learning rate that works and the number of steps needed can all move, and
+a checkpoint trained with the old initialiser is not affected (weights
+are loaded, not re-initialised)."""
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -45,16 +53,34 @@ class Rule:
 
     @classmethod
     def sections(cls) -> dict[str, str]:
+        """The docstring's sections by heading, "Fix safety" opening with
+        the shared ``FIX_SAFETY``."""
         doc = inspect.getdoc(cls) or ""
         parts = re.split(r"^## (.+)$", doc, flags=re.M)
-        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        sections = {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        if "Fix safety" in sections:
+            sections["Fix safety"] = f"{FIX_SAFETY} {sections['Fix safety']}"
+        return sections
+
+
+class MatrixRule(Rule):
+    """A rule on a matrix (a kernel, a peephole, a projection): quiet when
+    the initialiser is unknown or one the reference accepts for the weight's
+    role (``CellReference.default_for``); otherwise its ``verdict``."""
+
+    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
+        default = reference.cell(weight.cell.value).default_for(weight.role)
+        init = weight.site.initializer
+        if init.name == "unknown" or default.accepts(init):
+            return None
+        return self.verdict(weight, reference, default.initializer)
+
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
+        """The finding for a weight whose initialiser ``expected`` would replace."""
+        raise NotImplementedError
 
 
 # --- shared wording --------------------------------------------------------
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 def fmt(x: float) -> str:
