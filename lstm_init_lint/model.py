@@ -143,7 +143,6 @@ class WeightSite:
     weight: str  # the name as written: ``self.Ui``, ``p["w_h" + gate]``
     instance: str | None  # the evaluated name when it differs: ``p["w_hf"]``
     span: Span  # the creation statement's target (or the creating call)
-    creation: str  # ``tf.Variable``, ``get_variable``, ``add_weight``, ``keras.Variable``
     initializer: Initializer  # what it starts with now
     init_span: Span | None  # where that initialiser is written
     helper: str | None  # the user helper that produced it, if any
@@ -213,7 +212,6 @@ class CellWeight:
     fan_in: int | None
     certain: bool
     evidence: tuple[str, ...]
-    peepholes: bool = False
     projection: bool = False
     gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
     fix_site: FixSite | None = None

@@ -92,9 +92,9 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
     if isinstance(callee, ModuleRef):
         return api_call(it, callee.qualname, args, kwargs, node, frame)
     if isinstance(callee, FuncVal):
-        return it.invoke(callee, args, kwargs, None, frame, node)
+        return it.invoke(callee, args, kwargs, None, frame)
     if isinstance(callee, BoundMethod):
-        return it.invoke(callee.func, args, kwargs, callee.obj, frame, node)
+        return it.invoke(callee.func, args, kwargs, callee.obj, frame)
     if isinstance(callee, ClassVal):
         return it.instantiate(callee, args, kwargs, frame)
     if isinstance(callee, InitializerObj):

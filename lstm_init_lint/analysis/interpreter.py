@@ -577,7 +577,7 @@ class Interpreter:
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = DictVal(dict(rest_kwargs))
 
-    def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame, call_node: cst.CSTNode | None = None) -> Value:
+    def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame) -> Value:
         func.invoked = True
         if func.node in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
             return Opaque(func.name + "()")

@@ -2,7 +2,6 @@
 
     plan        the edit each finding would need, or why there is none
     spelling    the reference initialiser in the file's own dialect
-    expressions sizes as the code writes them
     (here)      apply the edits, re-parse, re-lint, repeat until nothing changes
 
 ``fix_python`` is pure: bytes in, bytes out (``engine.fix_source`` is the

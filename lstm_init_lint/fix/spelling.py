@@ -3,8 +3,9 @@
 The same glorot_uniform is ``tf.glorot_uniform_initializer()`` in TF1 graph
 code (``tf.compat.v1``), ``tf.keras.initializers.GlorotUniform()`` in TF2 code,
 and ``"glorot_uniform"`` in a Keras ``add_weight``. Names that changed meaning
-between versions are avoided (REFERENCE.md section 5): TF1 code gets the v1
-initializer objects, which accept ``dtype``; TF2 code gets the Keras classes.
+between versions are avoided (TF1's ``random_normal_initializer()`` draws
+with stddev 1.0, TF2's with 0.05): TF1 code gets the v1 initializer objects,
+which accept ``dtype``; TF2 code gets the Keras classes.
 Every module prefix used is one the file already imports, or the creating
 call itself uses.
 """

@@ -22,7 +22,6 @@ file moved into place (``os.replace``), so a reader never sees half a file.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -198,19 +197,11 @@ def _read_entries(file: Path, header: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_atomically(file: Path, text: str) -> None:
-    import tempfile  # only when writing: a run served from the cache does not
+    from .files import write_atomically  # only when writing: a run served from the cache does not
 
     file.parent.mkdir(parents=True, exist_ok=True)
     _mark_cache_directory(file.parent.parent)
-    handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=file.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, file)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomically(str(file), text.encode("utf-8"), new_file_mode=0o600)
 
 
 def _mark_cache_directory(directory: Path) -> None:

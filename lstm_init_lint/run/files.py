@@ -59,10 +59,18 @@ def read_source(path: str) -> bytes | FileError:
         return FileError(path, f"cannot read: {error.strerror or error}")
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes, new_file_mode: int | None = None) -> None:
+    """Replace ``path``'s bytes with ``data``, keeping its permission bits.
+    With ``new_file_mode``, a file that does not exist yet is created with
+    those bits (the cache's files); without it, it must exist."""
     target = os.path.realpath(path)
     directory = os.path.dirname(target) or "."
-    mode = os.stat(target).st_mode & 0o7777
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        if new_file_mode is None:
+            raise
+        mode = new_file_mode
     _sweep(directory)
     if not _write_unnamed(target, directory, data, mode):
         _write_named(target, directory, data, mode)
