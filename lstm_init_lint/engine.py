@@ -35,7 +35,7 @@ def fix_source(source: bytes, path: str, settings: Settings | None = None):
         return fix_notebook(source, path, settings)
     from .fix import fix_python
 
-    return fix_python(source, path, settings)
+    return fix_python(source, path, settings, lint_python)
 
 
 def is_notebook(path: str) -> bool:
@@ -200,7 +200,7 @@ def _first_error(errors: list[FileError]) -> FileError | None:
 def fix_notebook(source: bytes, path: str, settings: Settings):
     """The code cells fixed as one module; only the cells whose source
     changed are written back (outputs, metadata and other cells kept)."""
-    from .fix import FixOutcome, fix_python as fix_source
+    from .fix import FixOutcome, fix_python
     from .source.notebooks.read import module_text, read_notebook
     from .source.notebooks.write import cell_sources, write_cells
 
@@ -208,7 +208,7 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
     text = module_text(notebook.cells)
-    outcome = fix_source(text.encode("utf-8"), path, settings)
+    outcome = fix_python(text.encode("utf-8"), path, settings, lint_python)
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
     if outcome.error is not None:

@@ -330,7 +330,7 @@ class Settings:
     gitignore-style patterns, relative to ``root`` (the directory of
     ``config_file``, or the working directory when there is none).
     ``exclude``: what a directory walk skips; ``None`` means the default
-    list (``discover.DEFAULT_EXCLUDES``). ``extend_exclude``: skipped as
+    list (``run.exclusion.DEFAULT_EXCLUDES``). ``extend_exclude``: skipped as
     well. ``per_file_ignores``: ``(pattern, codes)`` pairs, the codes
     ignored in files the pattern matches.
     """

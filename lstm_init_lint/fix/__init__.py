@@ -12,15 +12,20 @@ entry point, for notebooks too). Writing files is the caller's business
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..model import Edit, FileError, Finding, Settings, Span
+from ..model import Edit, FileError, FileResult, Finding, Settings, Span
 from ..source.parse import source_text
 from .plan import Text
 
 MAX_ROUNDS = 4
+
+# ``engine.lint_python``, handed in by the engine (the fixer re-lints each
+# round's result; it does not import the engine that calls it).
+Lint = Callable[[bytes, str, Settings], FileResult]
 
 
 @dataclass(frozen=True)
@@ -52,26 +57,21 @@ def apply_edits(code: str, edits: list[Edit]) -> str:
     return out
 
 
-def fix_python(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
+def fix_python(source: bytes, path: str, settings: Settings, lint_source: Lint) -> FixOutcome:
     """Fix Python source (a notebook's cells arrive here as one module, from
     ``engine.fix_notebook``): lint, edit, re-parse, re-lint until nothing changes."""
-    from ..engine import lint_python as lint_source
-
-    settings = settings or Settings()
     first = lint_source(source, path, settings)
     if first.error is not None:
         return FixOutcome(path, source, source, (), (), first.error)
     if not any(f.fixable and f.fix is not None for f in first.findings):
         return FixOutcome(path, source, source, (), first.findings)  # nothing to edit: no second parse
     try:
-        return _fix_rounds(source, path, settings, first.findings)
+        return _fix_rounds(source, path, settings, first.findings, lint_source)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run, and is never written
         return FixOutcome(path, source, source, (), first.findings, FileError(path, f"internal error while fixing ({type(error).__name__}: {error}), so the file was left unchanged; please report it"))
 
 
-def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...]) -> FixOutcome:
-    from ..engine import lint_python as lint_source
-
+def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...], lint_source: Lint) -> FixOutcome:
     module = cst.parse_module(source)
     encoding = module.encoding
     original = code = source_text(source, module)

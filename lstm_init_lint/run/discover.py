@@ -8,42 +8,6 @@ from typing import Callable
 
 from ..model import FileError, Settings
 
-# The directories a walk skips unless the configuration replaces `exclude`
-# (ruff's defaults, plus our cache).
-DEFAULT_EXCLUDES = frozenset(
-    {
-        ".bzr",
-        ".direnv",
-        ".eggs",
-        ".git",
-        ".git-rewrite",
-        ".hg",
-        ".ipynb_checkpoints",
-        ".mypy_cache",
-        ".nox",
-        ".pants.d",
-        ".pyenv",
-        ".pytest_cache",
-        ".pytype",
-        ".ruff_cache",
-        ".svn",
-        ".tox",
-        ".venv",
-        ".vscode",
-        "__pypackages__",
-        "__pycache__",
-        "_build",
-        "buck-out",
-        "build",
-        "dist",
-        "node_modules",
-        "site-packages",
-        "venv",
-        ".lstm_init_lint_cache",
-    }
-)
-
-
 def discover(
     paths: list[str],
     settings_for: Callable[[str], Settings] | None = None,

@@ -1,6 +1,6 @@
 """What a directory walk skips: the configured excludes and ``.gitignore``.
 
-Excludes (``exclude``, by default ``discover.DEFAULT_EXCLUDES``, plus
+Excludes (``exclude``, by default ``DEFAULT_EXCLUDES`` below, plus
 ``extend-exclude``) come from each path's own settings, relative to its
 configuration file's directory. ``.gitignore`` files apply the way git
 applies them: the deepest file with a matching pattern decides, ``!`` re-
@@ -18,11 +18,45 @@ from typing import Callable, Collection
 from ..model import Settings
 from .patterns import check, matches, matches_relative, relative_to
 
+# The directories a walk skips unless the configuration replaces `exclude`
+# (ruff's defaults, plus our cache).
+DEFAULT_EXCLUDES = frozenset(
+    {
+        ".bzr",
+        ".direnv",
+        ".eggs",
+        ".git",
+        ".git-rewrite",
+        ".hg",
+        ".ipynb_checkpoints",
+        ".mypy_cache",
+        ".nox",
+        ".pants.d",
+        ".pyenv",
+        ".pytest_cache",
+        ".pytype",
+        ".ruff_cache",
+        ".svn",
+        ".tox",
+        ".venv",
+        ".vscode",
+        "__pypackages__",
+        "__pycache__",
+        "_build",
+        "buck-out",
+        "build",
+        "dist",
+        "node_modules",
+        "site-packages",
+        "venv",
+        ".lstm_init_lint_cache",
+    }
+)
+
+
 
 @lru_cache(maxsize=1)
 def default_exclude() -> tuple[str, ...]:
-    from .discover import DEFAULT_EXCLUDES
-
     # A trailing slash: these are directory names, wherever they are.
     return tuple(sorted(f"{name}/" for name in DEFAULT_EXCLUDES))
 
