@@ -379,7 +379,7 @@ def profile(tool_bin: Path, trees: list[str], dense: Path) -> str:
         "stats = pstats.Stats(profiler).stats\n"
         "stages = {'parse (kept files)': ('parse.py', 'parse'), \"  of which Python's parser first (limits)\": ('limits.py', 'check'),\n"
         "          'analysis': ('__init__.py', 'analyse'), 'pre-filter': ('prefilter.py', 'may_hold_cell'),\n"
-        "          'syntax check of passed-over files (compile)': ('syntax.py', 'syntax_error'), 'reading': ('files.py', 'read_source'),\n"
+        "          'syntax check of passed-over files (compile)': ('syntax.py', 'syntax_error'), 'reading': ('read.py', 'read_source'),\n"
         "          'walk and excludes': ('discover.py', 'discover'), 'whole run': ('runner.py', 'lint_paths')}\n"
         "for label, (file, function) in stages.items():\n"
         "    total = sum(v[3] for k, v in stats.items() if k[0].endswith(file) and k[2] == function)\n"

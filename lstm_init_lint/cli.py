@@ -297,7 +297,7 @@ def verify_command(
     slice of a real keras.layers.LSTM / GRU. Needs TensorFlow
     (pip install 'lstm-init-lint[verify]').
     """
-    from .run.files import read_source
+    from .run.read import read_source
     from .run.discover import discover
     from .model import FileError, Settings
     from .verify import INSTALL_HINT, tensorflow_available, verify_sources

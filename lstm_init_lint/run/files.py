@@ -1,7 +1,5 @@
 """Reading and writing source files without losing a byte.
 
-A file is read as bytes by ``read_source`` (never in the locale's encoding).
-
 A file is rewritten only through ``write_atomically``: the new bytes are
 written and flushed to disk in a file with no name (``O_TMPFILE``) in the
 target's directory, which is then given a temporary name and, at once,
@@ -31,32 +29,12 @@ import secrets
 import tempfile
 import time
 
-from ..model import FileError
-
 SUFFIX = ".lstm-init-lint.tmp"
 STALE_AFTER = 60.0  # seconds: older temporary files of ours are abandoned
 
 SWEEP_EVERY = 10.0  # seconds between two sweeps of one directory in one process
 
 _swept: dict[str, float] = {}
-
-
-def read_source(path: str) -> bytes | FileError:
-    """A file's bytes, or why they cannot be had (too large, a directory,
-    unreadable). Bytes, never text: ``source`` decodes them as Python does."""
-    try:
-        if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
-            from ..source.limits import too_large
-
-            large = too_large(path, os.stat(path).st_size)
-            if large is not None:
-                return large
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        return FileError(path, "is a directory")
-    except OSError as error:
-        return FileError(path, f"cannot read: {error.strerror or error}")
 
 
 def write_atomically(path: str, data: bytes, new_file_mode: int | None = None) -> None:

@@ -26,7 +26,7 @@ from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from ..source.syntax import syntax_error
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
-from .files import read_source
+from .read import read_source
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers
