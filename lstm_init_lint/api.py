@@ -103,12 +103,14 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
 
 def read_source(path: str) -> bytes | FileError:
     try:
-        if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
-            from .limits import too_large
+        # The limit on what libcst parses applies later, and only to files
+        # that may hold a cell (``limits.skip_reason``): a large data-only
+        # module is passed over like any other. This bound keeps memory sane.
+        from .limits import too_large_to_read
 
-            large = too_large(path, os.stat(path).st_size)
-            if large is not None:
-                return large
+        large = too_large_to_read(path, os.stat(path).st_size)
+        if large is not None:
+            return large
         return Path(path).read_bytes()
     except IsADirectoryError:
         return FileError(path, "is a directory")
@@ -144,7 +146,7 @@ def fix_paths(
 
             outcome = fix_notebook(source, path, settings_for(path))
         else:
-            outcome = fix_source(source, path, settings_for(path))
+            outcome = not_worth_fixing(source, path) or fix_source(source, path, settings_for(path))
         if write and outcome.changed and outcome.error is None:
             try:
                 write_atomically(path, outcome.fixed)
@@ -153,6 +155,22 @@ def fix_paths(
         outcomes.append(outcome)
     outcomes.sort(key=lambda o: o.path)
     return outcomes
+
+
+def not_worth_fixing(source: bytes, path: str):
+    """As a lint decides (``runner.check_file``): a Python file the
+    pre-filter passes over has nothing to fix (only Python's syntax check
+    runs), and one that may hold a cell but is too large to parse is
+    skipped with a warning. None when the file should be fixed."""
+    from .fix import FixOutcome
+    from .limits import skip_reason
+    from .prefilter import may_hold_cell
+    from .syntax import syntax_error
+
+    if not may_hold_cell(source):
+        return FixOutcome(path, source, source, (), (), syntax_error(source, path))
+    reason = skip_reason(len(source))
+    return None if reason is None else FixOutcome(path, source, source, (), (), None, skipped=reason)
 
 
 def lint_paths(

@@ -97,7 +97,15 @@ def lint_paths(
         size = stamp.size if stamp is not None else 0
         tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
     done_before = len(results) - len(errors)
-    for count, (task, checked) in enumerate(zip(tasks, check_files(tasks, jobs)), 1):
+    advance = None
+    if progress:
+        completed = [done_before]
+
+        def advance(count: int) -> None:  # as files complete, so a long run's bar moves
+            completed[0] += count
+            progress(completed[0], len(files))
+
+    for task, checked in zip(tasks, check_files(tasks, jobs, advance)):
         if checked.result is None:  # the content is the cached one: its result, under the new stamp
             kept = entries[task.path].result
             results.append(served(entries[task.path], task.path))
@@ -107,8 +115,6 @@ def lint_paths(
         cache = caches.get(task.settings)
         if cache is not None and checked.stamp is not None and checked.digest is not None:
             cache.store(task.path, Entry(checked.stamp, checked.digest, checked.checked_at_ns, kept))
-        if progress:
-            progress(done_before + count, len(files))
     for cache in caches.values():
         cache.save()
     results.sort(key=lambda r: r.path)
@@ -128,33 +134,55 @@ def check_file(task: Task) -> Checked:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
         if not task.path.endswith(".py") or may_hold_cell(source):
-            result = lint_source(source, task.path, task.settings)
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings)
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
             result = FileResult(task.path, (), syntax_error(source, task.path), HowChecked.PASSED_OVER)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
+    if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
+        return Checked(result, None, None, checked_at_ns)
     return Checked(result, stamp, content, checked_at_ns)
 
 
-def check_files(tasks: list[Task], jobs: int) -> list[Checked]:
-    """``check_file`` for each task, in the tasks' order."""
+def skipped_as_too_large(source: bytes, path: str) -> FileResult | None:
+    """A Python file that may hold a cell but is too large to parse is
+    skipped with a warning (``limits.skip_reason``); a notebook's limit is
+    on its code cells, applied when they are read."""
+    from .limits import skip_reason
+
+    reason = skip_reason(len(source)) if path.endswith(".py") else None
+    return None if reason is None else FileResult(path, (), None, HowChecked.SKIPPED, reason)
+
+
+def check_files(tasks: list[Task], jobs: int, advance: Callable[[int], None] | None = None) -> list[Checked]:
+    """``check_file`` for each task, in the tasks' order. ``advance(n)`` is
+    told each time ``n`` more files are done (in whatever order they finish)."""
+    advance = advance or (lambda _count: None)
     if not uses_a_pool(len(tasks), jobs):
-        return [check_file(task) for task in tasks]
+        return [_advancing(check_file(task), advance) for task in tasks]
     # Imported here: a run of a few files (a pre-commit hook) never pays for them.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     groups = chunks(tasks)
     done: dict[int, Checked] = {}
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=_context()) as pool:
-            for group, checked in zip(groups, pool.map(_check_chunk, [[tasks[i] for i in group] for group in groups])):
-                done.update(zip(group, checked))
+            futures = {pool.submit(_check_chunk, [tasks[i] for i in group]): group for group in groups}
+            for future in as_completed(futures):
+                group = futures[future]
+                done.update(zip(group, future.result()))
+                advance(len(group))
     except (BrokenProcessPool, OSError):
         pass  # a worker died or none could start: what is left runs here
-    return [done[i] if i in done else check_file(task) for i, task in enumerate(tasks)]
+    return [done[i] if i in done else _advancing(check_file(task), advance) for i, task in enumerate(tasks)]
+
+
+def _advancing(checked: Checked, advance: Callable[[int], None]) -> Checked:
+    advance(1)
+    return checked
 
 
 def uses_a_pool(task_count: int, jobs: int) -> bool:
