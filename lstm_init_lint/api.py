@@ -147,7 +147,10 @@ def fix_paths(
             outcome = fix_notebook(source, path, settings_for(path))
         else:
             outcome = not_worth_fixing(source, path) or fix_source(source, path, settings_for(path))
-        if write and outcome.changed and outcome.error is None:
+        # A notebook with a cell that does not parse has its other cells
+        # fixed (the error names the cell); any other file with an error is
+        # left exactly as it was.
+        if write and outcome.changed and (outcome.error is None or path.endswith(".ipynb")):
             try:
                 write_atomically(path, outcome.fixed)
             except OSError as error:
