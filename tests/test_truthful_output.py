@@ -296,3 +296,21 @@ def test_verify_without_tensorflow_says_the_command_that_works(tmp_path):
     assert result.returncode == 2
     assert "pip install 'tensorflow-cpu>=2.16'" in result.stderr
     assert "pip install 'lstm-init-lint[verify]'" not in result.stderr
+
+
+def test_a_size_the_file_does_not_state_is_called_assumed(tmp_path, capsys):
+    (tmp_path / "symbolic.py").write_text(THREE_FINDINGS)  # sizes are parameters: n_in, units
+    assert main(["--no-cache", str(tmp_path / "symbolic.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at an assumed 512 units that is a spectral radius" in out
+    assert "with an assumed 512 inputs" in out
+    assert "at 512 units" not in out
+
+
+def test_a_size_the_file_states_is_the_cell_s_own(capsys):
+    from fixture_format import FIXTURES
+
+    assert main(["--no-cache", str(FIXTURES / "tf2_module_per_matrix.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at its 512 units that is a spectral radius" in out and "with its 300 inputs" in out
+    assert "assumed" not in out
