@@ -83,6 +83,7 @@ def test_the_package_installs_without_tensorflow():
     assert not [d for d in dependencies if d.split(";")[0].strip().lower().startswith(("tensorflow", "keras", "tf-keras", "numpy", "torch"))]
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_check_hook_fails_with_the_finding(project, pre_commit_home):
     result = try_repo(project, "lstm-init-lint", pre_commit_home)
     output = result.stdout + result.stderr
@@ -94,6 +95,7 @@ def test_check_hook_fails_with_the_finding(project, pre_commit_home):
     assert "clean.py" not in output
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_check_hook_passes_on_a_clean_repository(project, pre_commit_home):
     (project / "bad.py").write_text(CLEAN)
     (project / "lab.ipynb").unlink()
@@ -103,6 +105,7 @@ def test_check_hook_passes_on_a_clean_repository(project, pre_commit_home):
     assert "Passed" in result.stdout
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_fix_hook_rewrites_the_file(project, pre_commit_home):
     before = (project / "bad.py").read_text()
     result = try_repo(project, "lstm-init-lint-fix", pre_commit_home)

@@ -23,6 +23,8 @@ from fixture_format import FIXTURES
 
 from lstm_init_lint.cli import main
 
+pytestmark = pytest.mark.slow  # lints and diffs the about 2,700 files of TensorFlow and Keras
+
 # What a file that cannot be analysed may be told; anything else (an
 # "internal error") is a bug.
 CLEAN_ERRORS = re.compile(

@@ -314,3 +314,9 @@ def test_a_size_the_file_states_is_the_cell_s_own(capsys):
     out = capsys.readouterr().out
     assert "at its 512 units that is a spectral radius" in out and "with its 300 inputs" in out
     assert "assumed" not in out
+
+
+def test_a_missing_file_spelled_like_a_path_is_a_missing_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check.py"]) == 2
+    assert capsys.readouterr().err == "check.py: error: no such file or directory\n"

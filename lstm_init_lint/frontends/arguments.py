@@ -246,8 +246,8 @@ def _known(command: Command, name: str) -> Option:
 def _not_a_mistyped_command(first: str) -> None:
     """A first argument that is no path but is close to a command name is
     a typo of that command, not a missing file."""
-    if os.path.lexists(first):
-        return
+    if os.path.lexists(first) or not first.replace("-", "").isalpha():
+        return  # a path that exists, or one spelled like a path (model.py, src/)
     close = difflib.get_close_matches(first, list(COMMANDS), n=1, cutoff=0.7)
     if close:
         raise UsageError(f"{first!r} is neither a file nor a command; did you mean `{close[0]}`?")
