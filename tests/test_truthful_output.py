@@ -320,3 +320,32 @@ def test_a_missing_file_spelled_like_a_path_is_a_missing_file(tmp_path, capsys, 
     monkeypatch.chdir(tmp_path)
     assert main(["check.py"]) == 2
     assert capsys.readouterr().err == "check.py: error: no such file or directory\n"
+
+
+SIZES_FROM_DEFAULTS_AND_CONSTANTS = '''import tensorflow as tf
+
+UNITS = 256
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in=100, units=UNITS):
+        self.W = tf.Variable(tf.random.normal([n_in, 4 * units], stddev=0.1))
+        self.U = tf.Variable(tf.random.normal([units, 4 * units], stddev=0.1))
+        self.b = tf.Variable(tf.zeros([4 * units]))
+
+    def __call__(self, x, state):
+        h, c = state
+        z = tf.matmul(x, self.W) + tf.matmul(h, self.U) + self.b
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        return h, (h, c)
+'''
+
+
+def test_sizes_from_parameter_defaults_and_module_constants_are_used(tmp_path, capsys):
+    (tmp_path / "cell.py").write_text(SIZES_FROM_DEFAULTS_AND_CONSTANTS)
+    assert main(["--no-cache", str(tmp_path / "cell.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at its 256 units" in out and "with its 100 inputs" in out
+    assert "assumed" not in out
