@@ -91,6 +91,7 @@ def test_two_fix_runs_at_once_leave_the_tree_exactly_fixed(tmp_path):
     assert _states(tmp_path) == {"original": 0, "fixed": COUNT}
 
 
+@pytest.mark.slow  # fixes 150 files in a subprocess
 def test_the_next_fix_removes_abandoned_temporary_files_but_not_fresh_ones(tmp_path):
     """What a kill in the microseconds between naming and renaming would leave."""
     _tree(tmp_path)

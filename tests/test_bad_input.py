@@ -127,6 +127,7 @@ def test_fix_never_writes_a_bad_file_and_still_fixes_the_others(case, tmp_path, 
     assert sorted(os.listdir(tmp_path)) == sorted(["cell.py", bad.name])
 
 
+@pytest.mark.slow  # lints and fixes every bad input in subprocesses
 def test_a_whole_directory_of_bad_files_in_a_subprocess_without_a_traceback(tmp_path):
     """The installed command as a user runs it: one line per bad file, the
     good file's findings, exit 2, and nothing on standard error but those lines."""

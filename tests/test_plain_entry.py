@@ -27,6 +27,7 @@ def _run(command: list[str], cwd) -> subprocess.CompletedProcess:
     [[], ["--no-cache"], ["--exit-zero", "--no-cache"], ["--force-exclude", "--no-cache"], ["--format", "json"], ["--statistics", "--no-cache"]],
     ids=lambda switches: " ".join(switches) or "no switches",
 )
+@pytest.mark.slow  # three subprocesses over the fixtures per case
 def test_every_entry_point_prints_the_same(tmp_path, switches):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES, tree)

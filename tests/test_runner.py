@@ -47,6 +47,7 @@ def test_a_process_with_threads_gets_the_same_result_from_a_fork_server():
         waiter.join()
 
 
+@pytest.mark.slow  # a subprocess per number of jobs
 def test_the_command_line_prints_the_same_with_any_number_of_jobs(capsys):
     outputs = []
     for jobs in ("1", "2", "3"):
