@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, Callable
 
 from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
 
@@ -144,16 +145,27 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     """The code cells as one module through ``lint_python``. A cell that does
     not parse is reported (its cell, its line) and left out, and the others
     are still analysed, as the kernel would still run them."""
-    from .source.notebooks.read import module_text, read_notebook
+    from .source.notebooks.read import read_notebook
 
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FileResult(path, (), notebook)
+    result, _blank, errors = _without_broken_cells(notebook, lambda text: lint_python(text, path, settings))
+    findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
+    return FileResult(path, findings, _first_error(errors))
+
+
+def _without_broken_cells(notebook, attempt: Callable[[bytes], Any]) -> tuple[Any, frozenset[int], list[FileError]]:
+    """``attempt(module bytes)`` on the code cells as one module, again and
+    again, each time leaving out (as empty lines) the cell whose error stops
+    the parse. Returns the last attempt's result, the cells left out, and the
+    errors, located in their cells (an error no cell holds comes last)."""
+    from .source.notebooks.read import module_text
+
     blank: set[int] = set()
     errors: list[FileError] = []
     while True:
-        text = module_text(notebook.cells, frozenset(blank))
-        result = lint_python(text.encode("utf-8"), path, settings)
+        result = attempt(module_text(notebook.cells, frozenset(blank)).encode("utf-8"))
         error = result.error
         located = notebook.locate(error.line) if error is not None and error.line is not None else None
         if located is None or located[0].index in blank:
@@ -161,10 +173,9 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
         cell, line = located
         errors.append(replace(error, line=line, notebook_cell=cell.index))
         blank.add(cell.index)
-    if error is not None and (located is None or located[0].index in blank):
+    if error is not None:
         errors.append(error)
-    findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
-    return FileResult(path, findings, _first_error(errors))
+    return result, frozenset(blank), errors
 
 
 def _to_cell(finding: Finding, notebook) -> Finding:
@@ -199,28 +210,26 @@ def _first_error(errors: list[FileError]) -> FileError | None:
 
 def fix_notebook(source: bytes, path: str, settings: Settings):
     """The code cells fixed as one module; only the cells whose source
-    changed are written back (outputs, metadata and other cells kept)."""
+    changed are written back (outputs, metadata and other cells kept). As
+    ``lint_notebook`` reads it, a cell that does not parse is named in the
+    outcome's error and left as it is, and the other cells are fixed."""
     from .fix import FixOutcome, fix_python
-    from .source.notebooks.read import module_text, read_notebook
+    from .source.notebooks.read import read_notebook
     from .source.notebooks.write import cell_sources, write_cells
 
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
-    text = module_text(notebook.cells)
-    outcome = fix_python(text.encode("utf-8"), path, settings, lint_python)
+    outcome, blank, errors = _without_broken_cells(notebook, lambda text: fix_python(text, path, settings, lint_python))
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
-    if outcome.error is not None:
-        error = outcome.error
-        located = notebook.locate(error.line) if error.line is not None else None
-        if located is not None:
-            error = replace(error, line=located[1], notebook_cell=located[0].index)
+    error = _first_error(errors)
+    if outcome.error is not None:  # the cells left could not be fixed (or analysed) as a whole
         return FixOutcome(path, source, source, (), remaining, error)
     if not outcome.changed:
-        return FixOutcome(path, source, source, (), remaining)
+        return FixOutcome(path, source, source, (), remaining, error)
     try:
-        fixed = write_cells(source, cell_sources(notebook, outcome.fixed.decode("utf-8")))
-    except ValueError as error:
-        return FixOutcome(path, source, source, (), remaining, FileError(path, f"cannot write the fixed cells back: {error}"))
-    return FixOutcome(path, source, fixed, applied, remaining)
+        fixed = write_cells(source, cell_sources(notebook, outcome.fixed.decode("utf-8"), blank))
+    except ValueError as failure:
+        return FixOutcome(path, source, source, (), remaining, FileError(path, f"cannot write the fixed cells back: {failure}"))
+    return FixOutcome(path, source, fixed, applied, remaining, error)

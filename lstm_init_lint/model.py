@@ -353,6 +353,7 @@ class HowChecked(str, Enum):
     PASSED_OVER = "passed over"  # the pre-filter showed it cannot hold a cell
     CACHED = "cached"  # unchanged since a run with the same settings
     NOT_READ = "not read"  # missing or unreadable
+    SKIPPED = "skipped"  # may hold a cell, but too large to parse: a warning, not an error
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     error: FileError | None = None
     how: HowChecked = HowChecked.ANALYSED
+    skipped: str | None = None  # why the file was not analysed, when that is no error (``HowChecked.SKIPPED``)
 
 
 @dataclass(frozen=True)

@@ -80,11 +80,12 @@ def test_missing_path_is_an_error_but_other_paths_run(tree, capsys):
 
 def test_unknown_option_is_a_usage_error(capsys):
     assert main(["--no-such-flag"]) == 2
-    assert "No such option" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: unknown option '--no-such-flag'; 'lstm-init-lint --help' lists the options\n"
 
 
 def test_bad_reference_is_a_usage_error(capsys):
     assert main(["--reference", "pytorch", "."]) == 2
+    assert capsys.readouterr().err == "error: --reference must be one of keras or tf1 (got 'pytorch')\n"
 
 
 def test_json_contract(tree, capsys):

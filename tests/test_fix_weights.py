@@ -27,6 +27,8 @@ from lstm_init_lint.engine import lint_source
 from lstm_init_lint.engine import fix_source
 from lstm_init_lint.model import Role, Settings
 
+pytestmark = pytest.mark.slow  # runs every fixture twice under TensorFlow
+
 PROBE = Path(__file__).with_name("weight_probe.py")
 CHANGED = sorted(p for p in FIXTURES.glob("*.py") if p.with_name(p.name + ".fixed").exists())
 

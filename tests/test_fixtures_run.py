@@ -15,6 +15,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from fixture_format import FIXTURES
 
+pytestmark = pytest.mark.slow  # runs every fixture under TensorFlow
+
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
 
 

@@ -2,7 +2,7 @@
 reads one way (source -> analysis -> rules -> engine -> run -> output), and
 none is hidden in a function-level import either.
 
-A function-level import that only defers a heavy one (typer, libcst) may
+A function-level import that only defers a heavy one (libcst, TensorFlow) may
 close a cycle, since it runs after both modules are loaded; each is listed
 in ``DEFERRED``, with what it defers, so a new one is a decision, not an
 accident.
@@ -16,9 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "lstm_init_lint"
 
 # (importer, imported): what the function-level import defers.
-DEFERRED = {
-    ("lstm_init_lint.plain", "lstm_init_lint.cli"): "typer: the console script's quick path starts without it",
-}
+DEFERRED: dict[tuple[str, str], str] = {}
 
 
 def _modules() -> dict[str, tuple[Path, bool]]:

@@ -36,6 +36,8 @@ import tensorflow as tf
 
 from lstm_init_lint.knowledge.reference import REFERENCES
 
+pytestmark = pytest.mark.slow  # builds real Keras and TF1 layers
+
 KERAS = REFERENCES["keras"]
 TF1 = REFERENCES["tf1"]
 

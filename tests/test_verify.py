@@ -13,6 +13,8 @@ from lstm_init_lint.model import Settings
 from lstm_init_lint.rules import _cells
 from lstm_init_lint.verify import verify_sources
 
+pytestmark = pytest.mark.slow  # verification in TensorFlow
+
 FIXED = sorted(FIXTURES.glob("*.py.fixed"))
 
 
@@ -90,7 +92,7 @@ def test_a_clear_message_when_tensorflow_is_missing(monkeypatch, capsys):
     monkeypatch.setattr(verify, "tensorflow_available", lambda: False)
     assert main(["verify", str(FIXTURES)]) == 2
     err = capsys.readouterr().err
-    assert "pip install 'lstm-init-lint[verify]'" in err and "Traceback" not in err
+    assert "pip install 'tensorflow-cpu>=2.16'" in err and "pip install '.[verify]'" in err and "Traceback" not in err
 
 
 def test_verify_needs_fix_and_dims_must_be_well_formed(capsys):

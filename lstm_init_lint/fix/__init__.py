@@ -37,6 +37,7 @@ class FixOutcome:
     remaining: tuple[Finding, ...]  # what is still reported after fixing
     error: FileError | None = None
     encoding: str = "utf-8"
+    skipped: str | None = None  # why the file was left unread by the fixer, when that is no error
 
     @property
     def changed(self) -> bool:

@@ -65,8 +65,10 @@ def rules_table() -> str:
     return "\n".join(f"{rule.code}  {rule.name:<{width}}  {rule.summary()}" for rule in RULES)
 
 
-def find_rule(code: str) -> Rule | None:
-    return next((rule for rule in RULES if rule.code == code.strip().upper()), None)
+def find_rule(code_or_name: str) -> Rule | None:
+    """The rule with this code (``LST001``, any case) or name (``recurrent-kernel-init``)."""
+    wanted = code_or_name.strip()
+    return next((rule for rule in RULES if rule.code == wanted.upper() or rule.name == wanted.lower()), None)
 
 
 def page_path(root: Path, rule: Rule) -> Path:

@@ -11,6 +11,12 @@ from ..model import Finding, RunResult
 def text(result: RunResult, colour: bool = False) -> str:
     """One ``path:line:col: CODE message`` line per finding (``path:cell
     N:line:col`` in a notebook), then the summary; ANSI colour if asked."""
+    return "\n".join([*finding_lines(result, colour), summary(result)])
+
+
+def finding_lines(result: RunResult, colour: bool = False) -> list[str]:
+    """The findings of ``text``, without the summary (the command line
+    prints the file errors between the two)."""
     from .colour import paint
 
     lines = []
@@ -18,8 +24,7 @@ def text(result: RunResult, colour: bool = False) -> str:
         for finding in file.findings:
             where = paint(location(finding), "bold", on=colour)
             lines.append(f"{where}: {paint(finding.code, 'bold', 'red', on=colour)} {finding.message}")
-    lines.append(summary(result))
-    return "\n".join(lines)
+    return lines
 
 
 def location(finding: Finding) -> str:
@@ -29,20 +34,43 @@ def location(finding: Finding) -> str:
 
 
 def summary(result: RunResult) -> str:
+    """The last line of a lint. It says "passed" only when every file was
+    analysed and none has a finding."""
     checked = len(result.files)
     findings = result.findings
     errors = result.errors
-    files = "1 file" if checked == 1 else f"{checked} files"
+    files = _count(checked, "file")
+    if checked == 0:
+        return "No files checked."
+    skipped = skipped_count(result)
     if findings:
         with_findings = len({f.path for f in findings})
-        what = "1 finding" if len(findings) == 1 else f"{len(findings)} findings"
-        where = "1 file" if with_findings == 1 else f"{with_findings} files"
-        line = f"Found {what} in {where} ({files} checked)."
+        line = f"Found {_count(len(findings), 'finding')} in {_count(with_findings, 'file')} ({files} checked)"
+    elif errors and checked == len(errors):
+        line = f"Nothing analysed ({files} checked)"
+    elif errors:
+        line = f"No findings in the other {_count(checked - len(errors), 'file')} ({files} checked)"
     else:
-        line = f"All checks passed ({files} checked)."
+        line = f"All checks passed ({files} checked)"
     if errors:
-        line += f" {len(errors)} {'file' if len(errors) == 1 else 'files'} could not be analysed."
-    return line
+        line += f"; {_count(len(errors), 'file')} could not be analysed"
+    if skipped:
+        line += f"; {_count(skipped, 'file')} skipped"
+    return line + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def skipped_count(result: RunResult) -> int:
+    return sum(1 for file in result.files if file.skipped is not None)
+
+
+def warnings(result: RunResult) -> str:
+    """One ``path: warning: ...`` line per file skipped (too large to hold a
+    cell worth parsing): reported, but no failure."""
+    return "\n".join(f"{file.path}: warning: {file.skipped}" for file in result.files if file.skipped is not None)
 
 
 def json_report(result: RunResult) -> str:
@@ -51,6 +79,11 @@ def json_report(result: RunResult) -> str:
 
 def fix_text(outcomes: list, written: bool) -> str:
     """What --fix changed, what it left and why, and a summary line."""
+    return "\n".join([*fix_lines(outcomes, written), fix_summary(outcomes, written)])
+
+
+def fix_lines(outcomes: list, written: bool) -> list[str]:
+    """What --fix changed and what it left (and why), one line each."""
     lines = []
     for outcome in outcomes:
         for finding in outcome.applied:
@@ -58,6 +91,12 @@ def fix_text(outcomes: list, written: bool) -> str:
         for finding in outcome.remaining:
             reason = finding.no_fix_reason or "no automatic fix"
             lines.append(f"{location(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
+    return lines
+
+
+def fix_summary(outcomes: list, written: bool) -> str:
+    """The last line of --fix / --diff, with the files that could not be
+    analysed (and so were not fixed)."""
     fixed = sum(len(o.applied) for o in outcomes)
     remaining = sum(len(o.remaining) for o in outcomes)
     changed = sum(1 for o in outcomes if o.changed)
@@ -65,9 +104,15 @@ def fix_text(outcomes: list, written: bool) -> str:
     verb = "Fixed" if written else "Would fix"
     files = "1 file" if changed == 1 else f"{changed} files"
     line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked} {'file' if checked == 1 else 'files'} checked)"
-    line += f"; {remaining} left without an automatic fix." if remaining else "."
-    lines.append(line)
-    return "\n".join(lines)
+    if remaining:
+        line += f"; {remaining} left without an automatic fix"
+    failed = sum(1 for o in outcomes if o.error is not None)
+    if failed:
+        line += f"; {_count(failed, 'file')} could not be analysed"
+    skipped = sum(1 for o in outcomes if getattr(o, "skipped", None) is not None)
+    if skipped:
+        line += f"; {_count(skipped, 'file')} skipped"
+    return line + "."
 
 
 def fix_json(outcomes: list) -> str:

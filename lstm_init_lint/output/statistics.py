@@ -14,6 +14,7 @@ _FILE_COUNTS = (
     ("cached", HowChecked.CACHED, "served from the cache"),
     ("analysed", HowChecked.ANALYSED, "analysed"),
     ("not_read", HowChecked.NOT_READ, "not read"),
+    ("skipped", HowChecked.SKIPPED, "skipped (too large to analyse)"),
 )
 
 
@@ -33,15 +34,30 @@ def file_counts(result: RunResult) -> dict[str, int]:
     return counts
 
 
-def text(result: RunResult) -> str:
+def text(result: RunResult, with_summary: bool = True) -> str:
     rules = rule_counts(result)
     width = max((len(str(count)) for _, _, count in rules), default=1)
     lines = [f"{count:>{width}}  {code}  {name}" for code, name, count in rules]
     files = file_counts(result)
     parts = ", ".join(f"{files[key]} {words}" for key, _, words in _FILE_COUNTS)
     lines.append(f"Files: {files['checked']} checked: {parts}.")
-    lines.append(summary(result))
+    if with_summary:
+        lines.append(summary(result))
     return "\n".join(lines)
+
+
+def fix_statistics(outcomes: list, written: bool) -> str:
+    """``--statistics`` with ``--fix`` / ``--diff``: per rule, the findings
+    and how many were fixed (or would be)."""
+    found = Counter(f.code for o in outcomes for f in (*o.applied, *o.remaining))
+    fixed = Counter(f.code for o in outcomes for f in o.applied)
+    from ..rules import RULES_BY_CODE
+
+    width = max((len(str(count)) for count in found.values()), default=1)
+    verb = "fixed" if written else "would fix"
+    return "\n".join(
+        f"{found[code]:>{width}}  {code}  {RULES_BY_CODE[code].name if code in RULES_BY_CODE else ''} ({fixed[code]} {verb})" for code in sorted(found)
+    )
 
 
 def json_statistics(result: RunResult) -> str:

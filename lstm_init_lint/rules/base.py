@@ -12,6 +12,8 @@ from typing import ClassVar
 from ..model import GATE_LABELS, CellWeight, Initializer, Role
 from ..knowledge.reference import Reference
 
+# The size a message computes its figures at when the file states none;
+# the message then says the size is assumed, never that it is the cell's.
 ILLUSTRATIVE_UNITS = 512
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix safety")
 
@@ -129,7 +131,7 @@ def gate_words(weight: CellWeight, reference: Reference) -> str:
 def units_phrase(weight: CellWeight) -> tuple[int, str]:
     if weight.units:
         return weight.units, f"at its {weight.units} units"
-    return ILLUSTRATIVE_UNITS, f"at {ILLUSTRATIVE_UNITS} units"
+    return ILLUSTRATIVE_UNITS, f"at an assumed {ILLUSTRATIVE_UNITS} units"
 
 
 def entry_std(init: Initializer, fan_in: float, fan_out: float) -> float | None:

@@ -69,7 +69,7 @@ class InputKernelInit(MatrixRule):
         blocks = max(1, len(weight.gates))
         fan_out = (weight.units or ILLUSTRATIVE_UNITS) * blocks
         std = entry_std(init, fan_in, fan_out)
-        at = f"with its {weight.fan_in} inputs" if weight.fan_in else f"with {ILLUSTRATIVE_UNITS} inputs"
+        at = f"with its {weight.fan_in} inputs" if weight.fan_in else f"with an assumed {ILLUSTRATIVE_UNITS} inputs"
         reference_std = math.sqrt(2.0 * fan_in / (fan_in + fan_out))
         why = "its scale does not follow the layer's fan-in and fan-out"
         if std is not None:

@@ -13,14 +13,17 @@ from ..model import FileError
 
 
 def read_source(path: str) -> bytes | FileError:
-    """``path``'s bytes, or a ``FileError``: too large, a directory, unreadable."""
+    """``path``'s bytes, or a ``FileError``: too large to read, a directory, unreadable."""
     try:
-        if not path.endswith(".ipynb"):  # a notebook's limit is on its code cells, once read
-            from ..source.limits import too_large
+        # The limit on what libcst parses applies later, and only to files
+        # that may hold a cell (``source.limits.skip_reason``): a large
+        # data-only module is passed over like any other. This bound keeps
+        # memory sane.
+        from ..source.limits import too_large_to_read
 
-            large = too_large(path, os.stat(path).st_size)
-            if large is not None:
-                return large
+        large = too_large_to_read(path, os.stat(path).st_size)
+        if large is not None:
+            return large
         with open(path, "rb") as handle:
             return handle.read()
     except IsADirectoryError:

@@ -106,7 +106,15 @@ def lint_paths(
         size = stamp.size if stamp is not None else 0
         tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
     done_before = len(results) - len(errors)
-    for count, (task, checked) in enumerate(zip(tasks, each_task(check_file, tasks, jobs)), 1):
+    advance = None
+    if progress:
+        completed = [done_before]
+
+        def advance(count: int) -> None:  # as files complete, so a long run's bar moves
+            completed[0] += count
+            progress(completed[0], len(files))
+
+    for task, checked in zip(tasks, each_task(check_file, tasks, jobs, advance)):
         if checked.result is None:  # the content is the cached one: its result, under the new stamp
             kept = entries[task.path].result
             results.append(served(entries[task.path], task.path))
@@ -116,8 +124,6 @@ def lint_paths(
         cache = caches.get(task.settings)
         if cache is not None and checked.stamp is not None and checked.digest is not None:
             cache.store(task.path, Entry(checked.stamp, checked.digest, checked.checked_at_ns, kept))
-        if progress:
-            progress(done_before + count, len(files))
     for cache in caches.values():
         cache.save()
     results.sort(key=lambda r: r.path)
@@ -137,13 +143,15 @@ def check_file(task: Task) -> Checked:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
         if not task.path.endswith(".py") or may_hold_cell(source):
-            result = lint_source(source, task.path, task.settings)
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings)
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
             result = FileResult(task.path, (), syntax_error(source, task.path), HowChecked.PASSED_OVER)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
+    if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
+        return Checked(result, None, None, checked_at_ns)
     return Checked(result, stamp, content, checked_at_ns)
 
 
@@ -167,7 +175,10 @@ def fix_paths(
     outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
     tasks = [Task(path, _size(path), None, settings_for(path), cached=False) for path in files]
     for outcome in each_task(fix_file, tasks, jobs):
-        if write and outcome.changed and outcome.error is None:
+        # A notebook with a cell that does not parse has its other cells
+        # fixed (the error names the cell); any other file with an error is
+        # left exactly as it was.
+        if write and outcome.changed and (outcome.error is None or outcome.path.endswith(".ipynb")):
             try:
                 write_atomically(outcome.path, outcome.fixed)
             except OSError as error:
@@ -186,6 +197,9 @@ def fix_file(task: Task):
         return FixOutcome(task.path, b"", b"", (), (), source)
     if task.path.endswith(".py") and not may_hold_cell(source):  # as check_file: nothing to fix, only the syntax check
         return FixOutcome(task.path, source, source, (), (), syntax_error(source, task.path))
+    skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
+    if skipped is not None:
+        return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
     return fix_source(source, task.path, task.settings)
 
 
@@ -196,27 +210,47 @@ def _size(path: str) -> int:
         return 0
 
 
-def each_task(work: Callable[[Task], Any], tasks: list[Task], jobs: int) -> Iterator:
+def skipped_as_too_large(source: bytes, path: str) -> FileResult | None:
+    """A Python file that may hold a cell but is too large to parse is
+    skipped with a warning (``limits.skip_reason``); a notebook's limit is
+    on its code cells, applied when they are read."""
+    from ..source.limits import skip_reason
+
+    reason = skip_reason(len(source)) if path.endswith(".py") else None
+    return None if reason is None else FileResult(path, (), None, HowChecked.SKIPPED, reason)
+
+
+def each_task(work: Callable[[Task], Any], tasks: list[Task], jobs: int, advance: Callable[[int], None] | None = None) -> Iterator:
     """``work(task)`` for each task, in the tasks' order: here, one at a time
     as the caller takes them (so a fix is written before the next file is
     read), or shared among ``jobs`` processes when there are enough tasks to
     pay for them. ``work`` is a module-level function, so that it can be
-    sent to them."""
+    sent to them. ``advance(n)``, when given, is told each time ``n`` more
+    tasks are done (in whatever order they finish), so a progress bar moves."""
+    advance = advance or (lambda _count: None)
     if not uses_a_pool(len(tasks), jobs):
-        return (work(task) for task in tasks)
+        return (_advancing(work(task), advance) for task in tasks)
     # Imported here: a run of a few files (a pre-commit hook) never pays for them.
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     groups = chunks(tasks)
     done: dict[int, Any] = {}
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=_context()) as pool:
-            for group, results in zip(groups, pool.map(_work_chunk, [(work, [tasks[i] for i in group]) for group in groups])):
-                done.update(zip(group, results))
+            futures = {pool.submit(_work_chunk, (work, [tasks[i] for i in group])): group for group in groups}
+            for future in as_completed(futures):
+                group = futures[future]
+                done.update(zip(group, future.result()))
+                advance(len(group))
     except (BrokenProcessPool, OSError):
         pass  # a worker died or none could start: what is left runs here
-    return iter([done[i] if i in done else work(task) for i, task in enumerate(tasks)])
+    return iter([done[i] if i in done else _advancing(work(task), advance) for i, task in enumerate(tasks)])
+
+
+def _advancing(result: Any, advance: Callable[[int], None]) -> Any:
+    advance(1)
+    return result
 
 
 def uses_a_pool(task_count: int, jobs: int) -> bool:

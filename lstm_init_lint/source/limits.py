@@ -34,7 +34,8 @@ import warnings
 from ..model import FileError
 from .syntax import TOO_DEEP_FOR_PYTHON, compile_error
 
-MAX_SOURCE_BYTES = 1 << 20  # 1 MiB of Python source (a notebook's code cells together)
+MAX_SOURCE_BYTES = 2 << 20  # 2 MiB of Python source (a notebook's code cells together): about 30 s and 3 GB of libcst
+MAX_READ_BYTES = 256 << 20  # never read more than this into memory, even for the pre-filter
 MAX_DEPTH = 100  # levels of syntax nesting the analysis follows (Python recursion: about 6 frames a level)
 MAX_BRACKETS = 200  # Python's own limit on nested brackets
 MAX_STATEMENT_TOKENS = 20_000  # tokens in one statement of a file only libcst can read
@@ -47,6 +48,22 @@ def too_large(path: str, size: int) -> FileError | None:
     if size <= MAX_SOURCE_BYTES:
         return None
     return FileError(path, f"too large to analyse ({_megabytes(size)}; the limit is {_megabytes(MAX_SOURCE_BYTES)} of Python source); exclude it or split it")
+
+
+def too_large_to_read(path: str, size: int) -> FileError | None:
+    """A file too large even to read and pre-filter (a data dump)."""
+    if size <= MAX_READ_BYTES:
+        return None
+    return FileError(path, f"too large to read ({_megabytes(size)}; the limit is {_megabytes(MAX_READ_BYTES)}); exclude it")
+
+
+def skip_reason(size: int) -> str | None:
+    """Why a file that may hold a cell is skipped rather than parsed, or
+    None when it is small enough. A skip is a warning: the file is
+    reported and counted, and the run does not fail because of it."""
+    if size <= MAX_SOURCE_BYTES:
+        return None
+    return f"skipped: too large to analyse ({_megabytes(size)}; the limit is {_megabytes(MAX_SOURCE_BYTES)} of Python source that may hold a cell); exclude it or split it"
 
 
 def check(source: bytes, path: str) -> FileError | None:

@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from ..model import Settings
 
-INSTALL_HINT = "verification needs TensorFlow, which is not installed: pip install 'lstm-init-lint[verify]'"
+# The command that works wherever lstm-init-lint came from (it is on no
+# package index): TensorFlow itself, as the ``verify`` extra would install it.
+INSTALL_HINT = "verification needs TensorFlow, which is not installed here: pip install 'tensorflow-cpu>=2.16' (or, in a clone of lstm-init-lint, pip install '.[verify]')"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ class FileCheck:
 
 
 def tensorflow_available() -> bool:
-    return importlib.util.find_spec("tensorflow") is not None
+    try:
+        return importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):  # a finder that refuses it, a broken install
+        return False
 
 
 def parse_dims(text: str | None) -> dict[str, int]:

@@ -43,12 +43,16 @@ def write_cells(notebook: bytes, new_sources: Mapping[int, str]) -> bytes:
     return out.encode("utf-8")
 
 
-def cell_sources(module: NotebookModule, new_text: str) -> dict[int, str]:
-    """The cells whose source differs after a fixer rewrote ``module.text``:
+def cell_sources(module: NotebookModule, new_text: str, blank: frozenset[int] = frozenset()) -> dict[int, str]:
+    """The cells whose source differs after a fixer rewrote ``module.text``
+    (with the cells in ``blank``, those that do not parse, as empty lines):
     index -> new source, with the IPython lines that were masked put back.
-    Lines the fixer added go to the cell of the line before them (or the
-    first cell, for lines added at the top, such as an import)."""
-    old_lines = module.text.split("\n")[:-1]
+    A blanked cell's lines come back as they were. Lines the fixer added go
+    to the cell of the line before them (or the first cell, for lines added
+    at the top, such as an import)."""
+    from .read import module_text
+
+    old_lines = module_text(module.cells, blank).split("\n")[:-1]
     new_lines = new_text.split("\n")
     if new_lines and new_lines[-1] == "":
         new_lines.pop()

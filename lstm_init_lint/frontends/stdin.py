@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .model import RunResult, Settings
+from ..model import RunResult, Settings
 
 
 def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False) -> RunResult:
-    from .engine import lint_source
-    from .run.exclusion import Exclusion
+    from ..engine import lint_source
+    from ..run.exclusion import Exclusion
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return RunResult()
@@ -29,16 +29,16 @@ def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings],
     error. Returns the exit code."""
     import sys
 
-    from .run.exclusion import Exclusion
-    from .run.files import unified_diff
-    from .engine import fix_source
-    from .output.report import fix_text
+    from ..run.exclusion import Exclusion
+    from ..run.files import unified_diff
+    from ..engine import fix_source
+    from ..output.report import fix_text
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         sys.stdout.buffer.write(source)
         return 0
     if name.endswith(".ipynb"):
-        from .engine import fix_notebook
+        from ..engine import fix_notebook
 
         outcome = fix_notebook(source, name, settings_for(name))
     else:

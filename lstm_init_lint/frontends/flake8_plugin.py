@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
-from . import __version__
+from .. import __version__
 
 
 class Plugin:
@@ -41,8 +41,8 @@ class Plugin:
         cls.reference = options.lstm_init_reference
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
-        from .engine import detect
-        from .model import Settings
+        from ..engine import detect
+        from ..model import Settings
 
         source = "".join(self.lines).encode("utf-8")
         result = detect(source, self.filename, Settings(reference=self.reference))
