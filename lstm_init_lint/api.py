@@ -27,40 +27,51 @@ def lint_source(source: bytes, path: str, settings: Settings | None = None) -> F
     return lint_python(source, path, settings)
 
 
-def lint_python(source: bytes, path: str, settings: Settings) -> FileResult:
+def lint_python(source: bytes, path: str, settings: Settings, python2: bool = True) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
-    cells as one module): ``detect``, then the one filter (``selection.keep``)."""
+    cells as one module): ``detect``, then the one filter (``selection.keep``).
+    ``python2``: whether source Python 3 refuses may be read as Python 2."""
     from .selection import keep
 
-    result = detect(source, path, settings)
-    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error)
+    result = detect(source, path, settings, python2)
+    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python)
 
 
-def detect(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
+def detect(source: bytes, path: str, settings: Settings | None = None, python2: bool = True) -> FileResult:
     """Every finding in one Python file's bytes, nothing filtered: the one
     detector behind the command line and the flake8 plugin (flake8 applies
-    its own ``--select`` and ``# noqa``)."""
+    its own ``--select`` and ``# noqa``). A file Python 3 refuses is read as
+    Python 2 when it is that (``python2``), else the Python 3 error stands."""
     from .analysis import analyse
     from .parse import parse, source_text
 
     settings = settings or Settings()
     module = parse(source, path)
+    reading = None  # the Python 2 reading, for a file only Python 2 reads
     if isinstance(module, FileError):
-        return FileResult(path, (), module)
+        from .python2 import parse_python2
+
+        read = parse_python2(source, path, module) if python2 else None
+        if read is None:
+            return FileResult(path, (), module)
+        module, reading = read
     try:
         analysis = analyse(module)
         pairs = findings_for(analysis.weights, path, settings)
         if pairs:
             from .fix.plan import Text, attach_fixes
 
-            findings = attach_fixes(pairs, Text(source_text(source, module)), analysis.aliases, analysis.dialect, settings)
+            text = Text(reading.translated if reading is not None else source_text(source, module))
+            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings)
         else:
             findings = []
+        if reading is not None:
+            findings = [reading.to_original(finding) for finding in findings]
     except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit
         return FileResult(path, (), FileError(path, "the code is nested too deeply to analyse"))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
-    return FileResult(path, tuple(findings))
+    return FileResult(path, tuple(findings), python=3 if reading is None else 2)
 
 
 def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[tuple[Finding, CellWeight]]:

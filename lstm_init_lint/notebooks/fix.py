@@ -19,7 +19,7 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
     text = module_text(notebook.cells)
-    outcome = fix_source(text.encode("utf-8"), path, settings)
+    outcome = fix_source(text.encode("utf-8"), path, settings, notebook.python2)
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
     if outcome.error is not None:

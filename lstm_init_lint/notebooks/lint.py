@@ -18,6 +18,8 @@ _HELPER_LINE = re.compile(r"\(\) \(line (\d+)\)")
 
 
 def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
+    """A notebook whose kernel is Python 2 (``read.NotebookModule.python2``)
+    is read as Python 2 where Python 3 refuses its code, as a file is."""
     from ..api import lint_python
 
     notebook = read_notebook(source, path)
@@ -27,7 +29,7 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     errors: list[FileError] = []
     while True:
         text = module_text(notebook.cells, frozenset(blank))
-        result = lint_python(text.encode("utf-8"), path, settings)
+        result = lint_python(text.encode("utf-8"), path, settings, notebook.python2)
         error = result.error
         located = notebook.locate(error.line) if error is not None and error.line is not None else None
         if located is None or located[0].index in blank:
@@ -38,7 +40,7 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     if error is not None and (located is None or located[0].index in blank):
         errors.append(error)
     findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
-    return FileResult(path, findings, _first_error(errors))
+    return FileResult(path, findings, _first_error(errors), python=result.python)
 
 
 def _to_cell(finding: Finding, notebook: NotebookModule) -> Finding:
