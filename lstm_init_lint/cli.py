@@ -99,7 +99,7 @@ def check(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N", show_default=False, help="Check files in N processes. Default: the machine's cores. Used only when more than a handful of files need checking; the output is the same as with --jobs 1."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Neither read nor write the cache (.lstm_init_lint_cache/ in the current directory, or $LSTM_INIT_LINT_CACHE_DIR), which otherwise serves files unchanged since a run with the same settings."),
-    statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed."),
+    statistics: bool = typer.Option(False, "--statistics", help="Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache and analysed, and how many were read as Python 2."),
 ) -> None:
     """Lint PATHS for hand-written recurrent cells whose initialisers differ from the reference's."""
     from .config import ConfigError, Overrides, SettingsResolver, describe
