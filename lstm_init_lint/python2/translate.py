@@ -64,8 +64,12 @@ def parse_tree(text: str):
 
 
 def _prints_as_function(text: str) -> bool:
-    from lib2to3.refactor import _detect_future_features  # imported by _grammar() first
-
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            from lib2to3.refactor import _detect_future_features
+        except ImportError:  # pragma: no cover - Python 3.13 and later
+            from fissix.refactor import _detect_future_features  # type: ignore[no-redef]
     try:
         return "print_function" in _detect_future_features(text)
     except Exception:  # noqa: BLE001 - a future statement it cannot read: Python 2's default
