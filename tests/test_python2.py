@@ -231,6 +231,19 @@ def test_a_notebook_with_a_python3_kernel_is_not_read_as_python2():
     assert result.error is not None and "Missing parentheses in call to 'print'" in result.error.message
 
 
+def test_in_a_python2_notebook_the_broken_cells_are_blamed_not_the_python2_ones():
+    """Python 3 stops at the first ``print x``; the kernel (Python 2) would
+    stop at the broken cells, so those are named and left out."""
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    broken = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["def broken(:\n", "    pass"]}
+    assigns_a_call = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": ["print 'x'\n", "f() = 3"]}
+    notebook["cells"][2:2] = [broken]
+    notebook["cells"][4:4] = [assigns_a_call]  # the Python 2 grammar takes it, Python does not
+    result = lint_source(json.dumps(notebook).encode(), "nb.ipynb")
+    assert result.error.render() == "nb.ipynb:cell 3:1:12: error: syntax error: invalid syntax (as Python 2) (cells 5 could not be parsed either)"
+    assert [(f.notebook_cell, f.code) for f in result.findings] == [(6, "LST002"), (6, "LST001"), (6, "LST004")]
+
+
 @pytest.mark.parametrize(
     ("metadata", "python2"),
     [

@@ -31,6 +31,10 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
         text = module_text(notebook.cells, frozenset(blank))
         result = lint_python(text.encode("utf-8"), path, settings, notebook.python2)
         error = result.error
+        if error is not None and notebook.python2:  # the cell Python 2 stops at, not Python 3
+            from ..python2 import refusal
+
+            error = refusal(text.encode("utf-8"), path) or error
         located = notebook.locate(error.line) if error is not None and error.line is not None else None
         if located is None or located[0].index in blank:
             break

@@ -80,6 +80,32 @@ def passes_as_python2(source: bytes, path: str, python3_error: FileError) -> boo
     return reading is not None and compile_error(reading.translated_source, path) is None
 
 
+def refusal(source: bytes, path: str) -> FileError | None:
+    """For a notebook whose kernel is Python 2 and whose code neither
+    language reads: where the Python 2 grammar stops, which is the cell
+    to blame (Python 3 stops at the first ``print x``, valid to that kernel)."""
+    import ast
+
+    from ..syntax import compile_error
+    from .translate import read_text, refusal_place
+
+    text_and_encoding = decoded(source)
+    if text_and_encoding is None:
+        return None
+    encoding, text = text_and_encoding
+    reading = read_text(text, encoding)
+    if reading is not None:  # the grammar reads it; Python 3 refuses the translation: where
+        error = compile_error(reading.translated_source, path, ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+        if error is None or error.line is None:
+            return None
+        column = reading.original_column(error.line, error.column, "start") if error.column else None
+        return FileError(path, error.message, error.line, column)
+    place = refusal_place(text)
+    if place is None:
+        return None
+    return FileError(path, "syntax error: invalid syntax (as Python 2)", place[0], place[1] + 1)
+
+
 def decoded(source: bytes) -> tuple[str, str] | None:
     """(encoding, text) as Python (and libcst) decode the bytes."""
     import io

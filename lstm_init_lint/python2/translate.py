@@ -48,9 +48,21 @@ def _grammar():
 
 
 def parse_tree(text: str):
-    """The Python 2 tree of ``text``, or None when the grammar refuses it.
-    ``from __future__ import print_function`` makes ``print`` a name, as in
-    Python 2.6 and later."""
+    """The Python 2 tree of ``text``, or None when the grammar refuses it."""
+    tree, _ = _parse(text)
+    return tree
+
+
+def refusal_place(text: str) -> tuple[int, int] | None:
+    """(line, 0-based column) where the Python 2 grammar stops reading
+    ``text``; None when it reads it all (or cannot say where)."""
+    _, place = _parse(text)
+    return place
+
+
+def _parse(text: str):
+    """(tree, None), or (None, where it failed). ``from __future__ import
+    print_function`` makes ``print`` a name, as in Python 2.6 and later."""
     pygram, pytree, driver, _ = _grammar()
     grammar = pygram.python_grammar_no_print_statement if _prints_as_function(text) else pygram.python_grammar
     if not text.endswith("\n"):
@@ -58,9 +70,20 @@ def parse_tree(text: str):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return driver.Driver(grammar, convert=pytree.convert).parse_string(text)
-    except Exception:  # noqa: BLE001 - ParseError, TokenError, IndentationError...: not Python 2
-        return None
+            return driver.Driver(grammar, convert=pytree.convert).parse_string(text), None
+    except SyntaxError as error:  # IndentationError from the tokenizer
+        return None, (error.lineno, (error.offset or 1) - 1) if error.lineno else None
+    except Exception as error:  # noqa: BLE001 - ParseError, TokenError...: not Python 2
+        return None, _place(error)
+
+
+def _place(error: Exception) -> tuple[int, int] | None:
+    context = getattr(error, "context", None)  # ParseError: (prefix, (line, column))
+    if isinstance(context, tuple) and len(context) == 2 and isinstance(context[1], tuple):
+        return context[1]
+    if len(error.args) == 2 and isinstance(error.args[1], tuple):  # TokenError: (message, (line, column))
+        return error.args[1]
+    return None
 
 
 def _prints_as_function(text: str) -> bool:
