@@ -43,40 +43,51 @@ def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 
 
-def lint_python(source: bytes, path: str, settings: Settings) -> FileResult:
+def lint_python(source: bytes, path: str, settings: Settings, python2: bool = True) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
-    cells as one module): ``detect``, then the one filter (``selection.keep``)."""
+    cells as one module): ``detect``, then the one filter (``selection.keep``).
+    ``python2``: whether source Python 3 refuses may be read as Python 2."""
     from .run.selection import keep
 
-    result = detect(source, path, settings)
-    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error)
+    result = detect(source, path, settings, python2)
+    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python)
 
 
-def detect(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
+def detect(source: bytes, path: str, settings: Settings | None = None, python2: bool = True) -> FileResult:
     """Every finding in one Python file's bytes, nothing filtered: the one
     detector behind the command line and the flake8 plugin (flake8 applies
-    its own ``--select`` and ``# noqa``)."""
+    its own ``--select`` and ``# noqa``). A file Python 3 refuses is read as
+    Python 2 when it is that (``python2``), else the Python 3 error stands."""
     from .analysis import analyse
     from .source.parse import parse, source_text
 
     settings = settings or Settings()
     module = parse(source, path)
+    reading = None  # the Python 2 reading, for a file only Python 2 reads
     if isinstance(module, FileError):
-        return FileResult(path, (), module)
+        from .source.python2 import parse_python2
+
+        read = parse_python2(source, path, module) if python2 else None
+        if read is None:
+            return FileResult(path, (), module)
+        module, reading = read
     try:
         analysis = analyse(module)
         pairs = findings_for(analysis.weights, path, settings)
         if pairs:
             from .fix.plan import Text, attach_fixes
 
-            findings = attach_fixes(pairs, Text(source_text(source, module)), analysis.aliases, analysis.dialect, settings)
+            text = Text(reading.translated if reading is not None else source_text(source, module))
+            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings)
         else:
             findings = []
+        if reading is not None:
+            findings = [reading.to_original(finding) for finding in findings]
     except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit
         return FileResult(path, (), FileError(path, "the code is nested too deeply to analyse"))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
-    return FileResult(path, tuple(findings))
+    return FileResult(path, tuple(findings), python=3 if reading is None else 2)
 
 
 def analyse_source(source: bytes, path: str):
@@ -150,23 +161,30 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FileResult(path, (), notebook)
-    result, _blank, errors = _without_broken_cells(notebook, lambda text: lint_python(text, path, settings))
+    result, _blank, errors = _without_broken_cells(notebook, path, lambda text: lint_python(text, path, settings, notebook.python2))
     findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
-    return FileResult(path, findings, _first_error(errors))
+    return FileResult(path, findings, _first_error(errors), python=result.python)
 
 
-def _without_broken_cells(notebook, attempt: Callable[[bytes], Any]) -> tuple[Any, frozenset[int], list[FileError]]:
+def _without_broken_cells(notebook, path: str, attempt: Callable[[bytes], Any]) -> tuple[Any, frozenset[int], list[FileError]]:
     """``attempt(module bytes)`` on the code cells as one module, again and
     again, each time leaving out (as empty lines) the cell whose error stops
     the parse. Returns the last attempt's result, the cells left out, and the
-    errors, located in their cells (an error no cell holds comes last)."""
+    errors, located in their cells (an error no cell holds comes last). In a
+    notebook whose kernel is Python 2 (``NotebookModule.python2``), the cell
+    to blame is the one Python 2 stops at, not the one Python 3 refuses."""
     from .source.notebooks.read import module_text
 
     blank: set[int] = set()
     errors: list[FileError] = []
     while True:
-        result = attempt(module_text(notebook.cells, frozenset(blank)).encode("utf-8"))
+        text = module_text(notebook.cells, frozenset(blank)).encode("utf-8")
+        result = attempt(text)
         error = result.error
+        if error is not None and notebook.python2:
+            from .source.python2 import refusal
+
+            error = refusal(text, path) or error
         located = notebook.locate(error.line) if error is not None and error.line is not None else None
         if located is None or located[0].index in blank:
             break
@@ -220,7 +238,7 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
-    outcome, blank, errors = _without_broken_cells(notebook, lambda text: fix_python(text, path, settings, lint_python))
+    outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, lint_python, notebook.python2))
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
     error = _first_error(errors)

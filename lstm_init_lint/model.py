@@ -268,9 +268,12 @@ class Finding:
     # notebook's cells, and ``span`` is then within that cell. Named
     # ``notebook_cell`` because ``cell`` already says lstm or gru.
     notebook_cell: int | None = None
+    # The language the file was read as: 2 for a file that only a Python 2
+    # grammar accepts (``python2``); its JSON then says ``"python": 2``.
+    python: int = 3
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "line": self.span.line,
             "column": self.span.column,
@@ -292,6 +295,9 @@ class Finding:
             "no_fix_reason": self.no_fix_reason,
             "notebook_cell": self.notebook_cell,
         }
+        if self.python != 3:
+            out["python"] = self.python
+        return out
 
 
 @dataclass(frozen=True)
@@ -363,6 +369,7 @@ class FileResult:
     error: FileError | None = None
     how: HowChecked = HowChecked.ANALYSED
     skipped: str | None = None  # why the file was not analysed, when that is no error (``HowChecked.SKIPPED``)
+    python: int = 3  # 2: read as Python 2 (``python2``), which ``--statistics`` counts
 
 
 @dataclass(frozen=True)

@@ -50,17 +50,19 @@ LOOKS_LIKE_A_CELL = b"import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))
 # name: (file name, bytes, the error line after "PATH")
 BAD_FILES = {
     "syntax error": ("bad.py", b"import tensorflow as tf\n\ndef f(:\n    pass\n", ":3:7: error: syntax error: invalid syntax"),
-    "python 2": (
+    # Python 2 is analysed (tests/test_python2.py); Python 2 with a syntax
+    # error in it as well is neither, and gets Python 3's message.
+    "python 2 with a syntax error": (
         "bad.py",
-        b"import tensorflow as tf\n\nW = tf.Variable(tf.random_normal([4, 4], stddev=0.1))\nprint \"built\", W\n",
+        b"import tensorflow as tf\n\nW = tf.Variable(tf.random_normal([4, 4], stddev=0.1))\nprint \"built\", W\ndef show(:\n    pass\n",
         ":4:1: error: syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?",
     ),
-    "python 2 octal literal": (
+    "python 2 octal literal with a syntax error": (
         "bad.py",
-        b"import os\n\nos.chmod('model.ckpt', 0644)\n",
+        b"import os\n\nos.chmod('model.ckpt', 0644)\nif x\n",
         ":3:24: error: syntax error: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
     ),
-    "tabs and spaces": ("bad.py", b"def f():\n\tif x:\n        pass\n", ":3:1: error: syntax error: inconsistent use of tabs and spaces in indentation"),
+    "tabs and spaces with a syntax error": ("bad.py", b"def f():\n\tif x:\n        pass\n    else\n", ":3:1: error: syntax error: inconsistent use of tabs and spaces in indentation"),
     "NUL byte": ("bad.py", b"x = 1\ny = 2\x00\n", ":2: error: source contains a NUL byte"),
     "undecodable, no cookie, line 1": ("bad.py", b'x = "\xff\xfe"\n', ":1: error: cannot decode the file as utf-8: byte 0xff is not valid"),
     "undecodable, no cookie, line 3": ("bad.py", b'x = 1\ny = 2\nz = "caf\xe9"\n', ":3: error: cannot decode the file as utf-8: byte 0xe9 is not valid"),

@@ -31,6 +31,8 @@ def file_counts(result: RunResult) -> dict[str, int]:
     counts = {"checked": len(result.files)}
     counts.update({key: how[kind] for key, kind, _ in _FILE_COUNTS})
     counts["errors"] = len(result.errors)
+    # Read as Python 2 (``python2``): a count across the kinds above.
+    counts["python2"] = sum(1 for file in result.files if file.python == 2)
     return counts
 
 
@@ -40,7 +42,8 @@ def text(result: RunResult, with_summary: bool = True) -> str:
     lines = [f"{count:>{width}}  {code}  {name}" for code, name, count in rules]
     files = file_counts(result)
     parts = ", ".join(f"{files[key]} {words}" for key, _, words in _FILE_COUNTS)
-    lines.append(f"Files: {files['checked']} checked: {parts}.")
+    python2 = f" ({files['python2']} read as Python 2)" if files["python2"] else ""
+    lines.append(f"Files: {files['checked']} checked: {parts}{python2}.")
     if with_summary:
         lines.append(summary(result))
     return "\n".join(lines)

@@ -143,7 +143,7 @@ def served(entry: Entry, path: str) -> FileResult:
     result = entry.result
     findings = tuple(dataclasses.replace(f, path=path) for f in result.findings)
     error = dataclasses.replace(result.error, path=path) if result.error is not None else None
-    return FileResult(path, findings, error, HowChecked.CACHED)
+    return FileResult(path, findings, error, HowChecked.CACHED, python=result.python)
 
 
 def _encode_entry(entry: Entry) -> dict[str, Any]:
@@ -155,6 +155,7 @@ def _encode_entry(entry: Entry) -> dict[str, Any]:
         "checked_at_ns": entry.checked_at_ns,
         "path": result.path,
         "how": result.how.value,
+        "python": result.python,
         "findings": [encode(f) for f in result.findings],
         "error": encode(result.error),
     }
@@ -171,6 +172,7 @@ def _decode_entry(raw: Any) -> Entry:
             () if findings == [] else decode(tuple[Finding, ...], findings),
             None if error is None else decode(FileError, error),
             decode(HowChecked, raw["how"]),
+            python=_exactly(int, raw["python"]),
         )
         stamp = Stamp(_exactly(int, raw["size"]), _exactly(int, raw["mtime_ns"]))
         return Entry(stamp, _exactly(str, raw["digest"]), _exactly(int, raw["checked_at_ns"]), result)

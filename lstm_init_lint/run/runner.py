@@ -148,6 +148,11 @@ def check_file(task: Task) -> Checked:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
             result = FileResult(task.path, (), syntax_error(source, task.path), HowChecked.PASSED_OVER)
+            if result.error is not None:  # Python 2 code is no error (only now is that asked)
+                from ..source.python2 import passes_as_python2
+
+                if passes_as_python2(source, task.path, result.error):
+                    result = FileResult(task.path, (), None, HowChecked.PASSED_OVER, python=2)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
     if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run

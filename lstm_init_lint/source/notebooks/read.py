@@ -30,6 +30,7 @@ class CodeCell:
 @dataclass(frozen=True)
 class NotebookModule:
     cells: tuple[CodeCell, ...]
+    python2: bool = False  # its kernel is Python 2 (``python2_kernel``)
 
     @property
     def text(self) -> str:
@@ -99,4 +100,19 @@ def read_notebook(source: bytes, path: str) -> NotebookModule | FileError:
         cell = CodeCell(index, next_line, source_text, masked)
         cells.append(cell)
         next_line += cell.line_count
-    return NotebookModule(tuple(cells))
+    return NotebookModule(tuple(cells), python2_kernel(notebook.get("metadata")))
+
+
+def python2_kernel(metadata) -> bool:
+    """Whether the notebook's metadata names a Python 2 kernel: its
+    ``language_info.version`` (``2.7.15``), else ``kernelspec`` (``python2``,
+    language ``python``)."""
+    if not isinstance(metadata, dict):
+        return False
+    info = metadata.get("language_info")
+    if isinstance(info, dict) and isinstance(info.get("version"), str) and info["version"].strip():
+        return info["version"].strip().startswith("2")
+    spec = metadata.get("kernelspec")
+    if not isinstance(spec, dict) or str(spec.get("language", "python")).lower() != "python":
+        return False
+    return str(spec.get("name", "")).lower() in ("python2", "python2.7") or "python 2" in str(spec.get("display_name", "")).lower()
