@@ -50,7 +50,7 @@ def analyse(module: cst.Module) -> Analysis:
         return Analysis((), interpreter.incomplete, dialect, aliases)
     describer.expect(_nodes_to_place(cell_usages))
     groups = _per_call_groups(cell_usages)
-    sharing = _Sharing(interpreter.weights, cell_usages, describer, groups)
+    sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
 
@@ -68,7 +68,10 @@ class _Sharing:
     """Which weights each initialiser expression creates, so a fix never
     rewrites an expression that also creates a weight it should not change."""
 
-    def __init__(self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group]) -> None:
+    def __init__(
+        self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group], parameter_defaults: set[int]
+    ) -> None:
+        self.parameter_defaults = parameter_defaults
         used = {id(u.weight) for cu in cell_usages for u in cu.usages}
         # A weight made by one call of a helper is known by that call.
         self.per_call: dict[int, tuple[tuple, str]] = {}
@@ -346,6 +349,12 @@ def _describe_weight(
         # The call passes the initialiser in (``linear(h, n, initializer=...)``):
         # fixed there, for this call alone.
         site_fix = replace(site_fix, replace=describer.span(init.node), sharers=())
+    elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
+        site_fix = replace(
+            site_fix,
+            blocker=f"its initialiser is a parameter's default (`{describer.text(init.node, 50)}`, line {describer.span(init.node).line}), "
+            "which a caller may replace; change the default, or pass the right initialiser where the function is called",
+        )
     elif call is not None and not site_fix.blocker:
         # The helper's one initialiser serves calls that need different ones.
         site_fix = replace(

@@ -149,6 +149,9 @@ class Interpreter:
         self.scope_initializers: list[Value | None] = []
         self.global_scope_initializer: Value | None = None
         self.call_stack: list[cst.CSTNode] = []
+        # ids of initialiser expressions that are a parameter's default: --fix
+        # must not write over a parameter a caller may set.
+        self.parameter_defaults: set[int] = set()
         self.call_nodes: list[cst.Call] = []  # the calls being dispatched now, innermost last
         self.tf1_evidence = False
         self.incomplete = False
@@ -204,8 +207,12 @@ class Interpreter:
                 scope.vars[name] = self_obj
                 continue
             default = func.defaults.get(name)
-            if isinstance(default, Const) and default.value is not None:
+            # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
+            # is what the function uses when no caller says otherwise.
+            if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
                 value: Value = default
+                if isinstance(default, InitializerObj):
+                    self.parameter_defaults.add(id(default.node))
             else:
                 value = Opaque(name, Origin("param", record, len(args), name))
             scope.vars[name] = value
