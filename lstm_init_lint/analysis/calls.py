@@ -392,7 +392,30 @@ def call_builtin(it: Interpreter, name: str, args: list[Value], kwargs: dict[str
             return Opaque(name)
     if name == "print":
         return NONE
+    if name == "isinstance" and len(args) == 2:
+        return _isinstance(args[0], args[1])
     return Opaque(name)
+
+
+_PY_TYPES = {"list": list, "tuple": tuple, "dict": dict, "int": int, "float": float, "str": str, "bool": bool}
+
+
+def _isinstance(value: Value, spec: Value) -> Value:
+    """``isinstance(args, (list, tuple))`` when the interpreter knows what
+    ``args`` is: a list or tuple display, a constant, a dict, a weight or the
+    result of tensor arithmetic. Anything else stays unknown."""
+    names = [item.name for item in spec.items if isinstance(item, Builtin)] if isinstance(spec, Seq) else [spec.name] if isinstance(spec, Builtin) else []
+    if not names or not all(name in _PY_TYPES for name in names) or (isinstance(spec, Seq) and len(names) != len(spec.items)):
+        return Opaque("isinstance")
+    if isinstance(value, Seq):
+        return Const(value.kind in names)
+    if isinstance(value, DictVal):
+        return Const("dict" in names)
+    if isinstance(value, Const):
+        return Const(isinstance(value.value, tuple(_PY_TYPES[name] for name in names)))
+    if isinstance(value, (WeightVal, InitVal)) or (isinstance(value, Op) and value.kind != "call"):
+        return Const(False)  # a tensor
+    return Opaque("isinstance")
 
 
 # --- TensorFlow / Keras / NumPy ------------------------------------------------
@@ -804,6 +827,7 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
     weight.loop_key = keys[-1] if keys else None
+    weight.path = frame.path
     it.weights.append(weight)
     return weight
 

@@ -53,10 +53,19 @@ class Record:
 
 
 class Frame:
-    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns")
+    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns", "path", "stopped")
 
-    def __init__(self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None) -> None:
+    def __init__(
+        self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None, path: tuple = ()
+    ) -> None:
         self.scope = scope
+        # The call nodes that led here from the evaluation's start (a function
+        # evaluated on its own starts with none): a helper that creates a
+        # weight creates one per call path (``linear([x])``, ``linear([h])``).
+        self.path: tuple[cst.CSTNode, ...] = path
+        # A ``return`` surely reached (not under an undecided test) ends the
+        # body: ``if not bias: return result`` makes no bias on that call.
+        self.stopped = False
         self.depth = depth
         self.record = record
         self.func = func

@@ -149,6 +149,10 @@ class Interpreter:
         self.scope_initializers: list[Value | None] = []
         self.global_scope_initializer: Value | None = None
         self.call_stack: list[cst.CSTNode] = []
+        # ids of initialiser expressions that are a parameter's default: --fix
+        # must not write over a parameter a caller may set.
+        self.parameter_defaults: set[int] = set()
+        self.call_nodes: list[cst.Call] = []  # the calls being dispatched now, innermost last
         self.tf1_evidence = False
         self.incomplete = False
         self.module_scope = Scope()
@@ -203,8 +207,12 @@ class Interpreter:
                 scope.vars[name] = self_obj
                 continue
             default = func.defaults.get(name)
-            if isinstance(default, Const) and default.value is not None:
+            # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
+            # is what the function uses when no caller says otherwise.
+            if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
                 value: Value = default
+                if isinstance(default, InitializerObj):
+                    self.parameter_defaults.add(id(default.node))
             else:
                 value = Opaque(name, Origin("param", record, len(args), name))
             scope.vars[name] = value
@@ -222,6 +230,8 @@ class Interpreter:
 
     def exec_block(self, body: Any, frame: Frame) -> None:
         for stmt in body:
+            if frame.stopped:
+                break
             self.exec_stmt(stmt, frame)
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
@@ -232,6 +242,8 @@ class Interpreter:
 
     def _exec_simple_line(self, stmt: cst.SimpleStatementLine, frame: Frame) -> None:
         for small in stmt.body:
+            if frame.stopped:
+                break
             handler = self._small_handlers.get(type(small))
             if handler is not None:
                 handler(self, small, frame)
@@ -241,6 +253,8 @@ class Interpreter:
             self.exec_block(suite.body, frame)
         else:
             for small in suite.body:
+                if frame.stopped:
+                    break
                 handler = self._small_handlers.get(type(small))
                 if handler is not None:
                     handler(self, small, frame)
@@ -272,6 +286,7 @@ class Interpreter:
     def _exec_return(self, stmt: cst.Return, frame: Frame) -> None:
         value = self.ev(stmt.value, frame) if stmt.value is not None else NONE
         frame.returns.append(value)
+        frame.stopped = True
 
     def _exec_import(self, stmt: cst.Import, frame: Frame) -> None:
         for alias in stmt.names:
@@ -298,13 +313,28 @@ class Interpreter:
             frame.scope.vars[local] = ModuleRef(f"{base}.{name}")
 
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
-        self.ev(stmt.test, frame)
+        """Only the live arm when the test is decided (``if True:``,
+        ``if not isinstance(args, (list, tuple)):`` on a list, ``if not bias:``
+        on a default); both arms, in order, otherwise."""
+        test = self.ev(stmt.test, frame)
+        if isinstance(test, Const):
+            if test.value:
+                self._exec_suite(stmt.body, frame)
+            elif isinstance(stmt.orelse, cst.If):
+                self._exec_if(stmt.orelse, frame)
+            elif isinstance(stmt.orelse, cst.Else):
+                self._exec_suite(stmt.orelse.body, frame)
+            return
         self._exec_suite(stmt.body, frame)
+        body_returned, frame.stopped = frame.stopped, False
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
             self._exec_if(orelse, frame)
         elif isinstance(orelse, cst.Else):
             self._exec_suite(orelse.body, frame)
+        else:
+            frame.stopped = False
+        frame.stopped = body_returned and frame.stopped
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.ev(stmt.iter, frame)
@@ -316,6 +346,8 @@ class Interpreter:
         if unrolled:
             key_name = stmt.target.value if isinstance(stmt.target, cst.Name) else None
             for item in items:
+                if frame.stopped:
+                    break
                 self.start_iteration(carried, frame)
                 self.assign(stmt.target, item, frame)
                 keyed = key_name is not None and isinstance(item, Const)
@@ -329,6 +361,7 @@ class Interpreter:
             source = iterable.parent if isinstance(iterable, Parts) else iterable
             self.assign(stmt.target, Component(source, ("other",), stmt.iter), frame)
             self._exec_suite(stmt.body, frame)
+            frame.stopped = False  # the loop may run no iteration
         self.end_loop(carried, frame, record)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
@@ -340,6 +373,7 @@ class Interpreter:
         self.start_iteration(carried, frame)
         self.ev(stmt.test, frame)
         self._exec_suite(stmt.body, frame)
+        frame.stopped = False  # the loop may run no iteration
         self.end_loop(carried, frame, record)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
@@ -435,11 +469,15 @@ class Interpreter:
                 self.scope_initializers.pop()
 
     def _exec_try(self, stmt: cst.Try, frame: Frame) -> None:
+        # Any statement of the body may raise: no return in it is sure.
         self._exec_suite(stmt.body, frame)
+        frame.stopped = False
         for handler in stmt.handlers:
             self._exec_suite(handler.body, frame)
+            frame.stopped = False
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
+            frame.stopped = False
         if stmt.finalbody is not None:
             self._exec_suite(stmt.finalbody.body, frame)
 
@@ -447,6 +485,7 @@ class Interpreter:
         self.ev(stmt.subject, frame)
         for case in stmt.cases:
             self._exec_suite(case.body, frame)
+            frame.stopped = False
 
     def _exec_function_def(self, stmt: cst.FunctionDef, frame: Frame) -> None:
         func = self.make_function(stmt, frame.scope, stmt.name.value, owner=None, frame=frame)
@@ -470,7 +509,7 @@ class Interpreter:
         frame.scope.vars[stmt.name.value] = cls
         self.classes.append(cls)
         body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
-        class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls)
+        class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
             if isinstance(item, cst.FunctionDef):
                 cls.methods[item.name.value] = self.make_function(item, frame.scope, item.name.value, cls, class_frame)
@@ -527,6 +566,7 @@ class Interpreter:
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
+                weight.path = frame.path
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
             base = instance or dotted(target) or "…"
@@ -601,12 +641,13 @@ class Interpreter:
             scope.vars[name] = value
             record.params.append((name, value))
         self.bind_star_params(func, scope, args, kwargs)
-        result = self.run_body(func, scope, record, frame.depth + 1, self_obj)
+        path = frame.path + (self.call_nodes[-1],) if self.call_nodes else frame.path
+        result = self.run_body(func, scope, record, frame.depth + 1, self_obj, path)
         return result
 
-    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None) -> Value:
+    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None, path: tuple = ()) -> Value:
         self.records.append(record)
-        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner)
+        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner, path)
         self.call_stack.append(func.node)
         try:
             if func.is_lambda:
@@ -751,13 +792,21 @@ class Interpreter:
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
             self.call_mark = mark
-            handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            self.call_nodes.append(node)
+            try:
+                handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            finally:
+                self.call_nodes.pop()
             if handled is not None:
                 return handled
             callee = self.get_attr(base, func.attr.value, func)
         else:
             callee = self.ev(func, frame)
-        return calls.call_value(self, callee, args, kwargs, node, frame)
+        self.call_nodes.append(node)
+        try:
+            return calls.call_value(self, callee, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
 
     def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
@@ -815,6 +864,8 @@ class Interpreter:
             return Op("neg", (value,), node)
         if isinstance(node.operator, cst.Plus):
             return value
+        if isinstance(node.operator, cst.Not) and isinstance(value, Const):
+            return Const(not value.value)
         return Opaque("unary")
 
     def _ev_boolop(self, node: cst.BooleanOperation, frame: Frame) -> Value:
@@ -826,7 +877,9 @@ class Interpreter:
             if isinstance(left, Opaque) and not isinstance(right, Opaque):
                 return right
             return left
-        return right if isinstance(left, Const) and left.value else Opaque("and")
+        if isinstance(left, Const):
+            return right if left.value else left
+        return Opaque("and")
 
     def _ev_compare(self, node: cst.Comparison, frame: Frame) -> Value:
         """Known only when every side is a constant: ``gate == "f"`` inside a
@@ -921,7 +974,7 @@ class Interpreter:
     def _ev_comprehension(self, node: cst.CSTNode, frame: Frame) -> Value:
         """``[tf.Variable(...) for _ in range(4)]``: unrolled over a short
         known iterable, else evaluated once."""
-        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls)
+        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls, frame.path)
         results: list[Value] = []
         entries: dict[Any, Value] = {}
 

@@ -271,6 +271,7 @@ class WeightInstance:
         "namespace",
         "init_form",
         "loop_key",
+        "path",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -294,6 +295,10 @@ class WeightInstance:
         # (variable, value) of the innermost unrolled loop, in the creating
         # function, that made this weight: ("gate", "f").
         self.loop_key: tuple[str, Any] | None = None
+        # The call nodes leading to the frame that binds it (or, unbound, that
+        # creates it): one creation statement reached through two calls of a
+        # helper makes two weights.
+        self.path: tuple[cst.CSTNode, ...] = ()
 
 
 class WeightVal(Value):
