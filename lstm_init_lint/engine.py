@@ -68,7 +68,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None) -> FileRe
         if pairs:
             from .fix.plan import Text, attach_fixes
 
-            findings = attach_fixes(pairs, Text(source_text(source, module)), analysis.aliases, analysis.dialect, settings)
+            findings = attach_fixes(pairs, Text(source_text(source, module)), analysis.aliases, analysis.dialect, settings, analysis.axis_first)
         else:
             findings = []
     except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit

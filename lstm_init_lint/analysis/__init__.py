@@ -34,6 +34,7 @@ class Analysis:
     incomplete: bool  # the interpreter stopped early on a huge file
     dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
     aliases: tuple[tuple[str, str], ...] = ()  # (module, local name) the file imports
+    axis_first: bool = False  # the file calls concat / split in TF 0.x's order (axis first)
 
 
 def analyse(module: cst.Module) -> Analysis:
@@ -43,15 +44,15 @@ def analyse(module: cst.Module) -> Analysis:
     aliases = _aliases(interpreter)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer = _Describer(module)
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer.expect(_nodes_to_place(cell_usages))
     sharing = _Sharing(interpreter.weights, cell_usages, describer)
     weights = _cell_weights(cell_usages, describer, dialect, sharing, interpreter.passed_as)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
 
 
 def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:

@@ -526,14 +526,23 @@ def _act(c: OpCall) -> Value:
     return Op("act", (x,) if x is not None else (), c.node, activation_name(c.path))
 
 
+def _is_int(value: Value | None) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool)
+
+
 def _concat(c: OpCall) -> Value:
-    values = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors")
+    values, axis = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors"), c.arg(1, "axis")
+    if "concat_dim" in c.kwargs or (_is_int(values) and axis is not None and c.it.known_items(axis) is not None):
+        # TF 0.x: concat(concat_dim, values), told apart by its arguments (an
+        # int first, a list second), whatever version the file targets.
+        values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
+        c.it.axis_first = True
     items = c.it.known_items(values) if values is not None else None
     if items is None:
         return Opaque("concat")
     if items and all(isinstance(v, InitVal) for v in items):
         return concat_inits(items, c.node)
-    return Op("concat", tuple(items), c.node, c.arg(1, "axis"))
+    return Op("concat", tuple(items), c.node, axis)
 
 
 def _stack(c: OpCall) -> Value:
@@ -558,6 +567,11 @@ def _split(c: OpCall) -> Value:
     value = c.arg(0, "value") or c.arg(0, "ary") or c.arg(0, "x")
     parts = c.arg(1, "num_or_size_splits") or c.arg(1, "indices_or_sections")
     axis_value = c.arg(2, "axis")
+    if "split_dim" in c.kwargs or "num_split" in c.kwargs or (_is_int(value) and len(c.args) >= 3 and not isinstance(c.args[2], Const)):
+        # TF 0.x: split(split_dim, num_split, value): an int where the tensor
+        # goes and a tensor where the axis goes.
+        axis_value, parts, value = c.arg(0, "split_dim"), c.arg(1, "num_split"), c.arg(2, "value")
+        c.it.axis_first = True
     axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
     if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
         return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)
@@ -571,6 +585,17 @@ def _split(c: OpCall) -> Value:
         exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
         return Seq([Component(value, ("split", k, exprs, axis), c.node) for k in range(len(exprs))], "tuple", c.node)
     return Parts(value, "split", axis, c.node)
+
+
+def _neg(c: OpCall) -> Value:
+    x = c.arg(0, "x")
+    if x is None:
+        return Opaque(c.path)
+    if isinstance(x, Const) and isinstance(x.value, (int, float)):
+        return Const(-x.value)
+    if isinstance(x, InitVal):
+        return scaled_init(x, S.const(-1.0))
+    return Op("neg", (x,), c.node)
 
 
 def _pass(c: OpCall) -> Value:
@@ -665,6 +690,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "unstack": _unstack,
     "split": _split,
     "pass": _pass,
+    "neg": _neg,
     "gather": _gather,
     "sqrt": _sqrt,
     "xw_plus_b": _xw_plus_b,

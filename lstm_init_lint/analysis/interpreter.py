@@ -150,6 +150,7 @@ class Interpreter:
         self.global_scope_initializer: Value | None = None
         self.call_stack: list[cst.CSTNode] = []
         self.tf1_evidence = False
+        self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran

@@ -52,8 +52,8 @@ class Text:
         return line + 1, offset - self.starts[line] + 1
 
 
-def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings) -> list[Finding]:
-    dialect = Dialect.of(aliases, dialect_name)
+def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings, axis_first: bool = False) -> list[Finding]:
+    dialect = Dialect.of(aliases, dialect_name, axis_first)
     planned: list[tuple[Finding, CellWeight, Fix | None, str | None]] = []
     for finding, weight in pairs:
         fix, reason = _plan_one(finding, weight, text, dialect, settings)
