@@ -82,6 +82,7 @@ BUILTINS = {
 }
 
 _ACTIVATION_STRINGS = {"sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "elu", "selu", "linear", "swish", "silu", "gelu"}
+_SETTERS = {"assign", "load", "set_weights"}
 _PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze", "copy", "clone", "float", "type", "T", "transpose", "detach", "to"}
 
 
@@ -174,12 +175,21 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
                 return Opaque("str")
         return Opaque(name)
     if isinstance(base, WeightVal):
-        if name in ("read_value", "value", "numpy"):
+        if name in ("read_value", "value", "numpy") or (base.weight.api == "numpy" and name in _PASS_METHODS):
             return base
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)
+        if name in _SETTERS:
+            set_after_creation(base, node)
+            return NONE
         return it.make_op("call", (base, *args), node, name)
     if isinstance(base, (Opaque, Op, Component)):
+        if name in _SETTERS:
+            set_after_creation(base, node)  # bias[u:2 * u].assign(1.0)
         if name in _PASS_METHODS:
             return Op("pass", (base,), node, name)
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)  # NumPy's a.dot(b)
         if name == "read":
             return Component(base, ("other",), node)
         return it.make_op("call", (base, *args), node, name)
@@ -670,8 +680,20 @@ def _initializer_get(c: OpCall) -> Value:
     return initializer_value(c.arg(0, "identifier"), c.node) or Opaque("initializer")
 
 
+def _set_value(c: OpCall) -> Value:
+    """``K.set_value(bias, value)``, ``tf.assign(bias, value)``."""
+    target = c.arg(0, "x") or c.arg(0, "ref")
+    if target is not None:
+        set_after_creation(target, c.node)
+    return NONE
+
+
 def _rng(c: OpCall) -> Value:
     return RngVal()
+
+
+def _array(c: OpCall) -> Value:
+    return tensor_init(c.it, c.namespace, c.path, c.args, c.kwargs, c.node)
 
 
 # One handler per kind of the operations table (tests/test_resolver.py checks
@@ -706,6 +728,8 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "activation_get": _activation_get,
     "initializer_get": _initializer_get,
     "rng": _rng,
+    "array": _array,
+    "set_value": _set_value,
 }
 
 
@@ -918,6 +942,8 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight = _new_weight(it, node, api, frame)
     weight.namespace = namespace
     value = args[0] if args else kwargs.get(keyword)
+    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
+        value = value.weight.init  # tf.Variable(self.w_init): the array was its initial value
     weight.init_form = _form(value)
     shape_value = kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None
@@ -931,6 +957,48 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight.shape = shape or (init.shape if init is not None else None)
     name = kwargs.get("name")
     weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    return WeightVal(weight)
+
+
+def set_after_creation(target: Value, node: cst.CSTNode) -> None:
+    """A weight written after it is created (slice assignment, ``assign``,
+    ``K.set_value``): its initial value is what that write leaves, which is
+    not read here, so nothing is said about it."""
+    while isinstance(target, (Component, Op)) and not isinstance(target, WeightVal):
+        if isinstance(target, Op) and target.kind != "pass":
+            return
+        parent = target.parent if isinstance(target, Component) else (target.args[0] if target.args else None)
+        if parent is None:
+            return
+        target = parent
+    if isinstance(target, WeightVal):
+        target.weight.init = InitVal(Dist("unknown", {"expr": "set after it is created"}), node, target.weight.shape)
+
+
+def holds_numpy_weight(value: Value, target: cst.CSTNode) -> bool:
+    """A NumPy array kept as a parameter: a from-scratch cell's weights are
+    plain arrays (``self.W = np.random.randn(n, m) * 0.01``). Kept on an
+    object, or random under any name; a constant array under a local name is
+    more often a state or a buffer than a weight (the cell's gating decides
+    in the end: only arrays that reach its matmuls and gates are reported)."""
+    if not (isinstance(value, InitVal) and value.numpy and isinstance(value.node, cst.Call)):
+        return False
+    if value.shape is not None and not 1 <= len(value.shape) <= 2:
+        return False
+    if isinstance(target, cst.Attribute):
+        return True
+    return isinstance(target, cst.Name) and value.dist.family not in ("zeros", "ones", "constant", "piecewise")
+
+
+def create_numpy_weight(it: Interpreter, init: InitVal, expression: cst.CSTNode, frame: Frame) -> Value:
+    """The weight a NumPy array is: created where the array is written, its
+    initial value the whole right-hand side."""
+    weight = _new_weight(it, init.node, "numpy", frame)
+    weight.namespace = "np"
+    weight.init = init
+    weight.init_node = expression
+    weight.init_form = "tensor"
+    weight.shape = init.shape
     return WeightVal(weight)
 
 

@@ -45,11 +45,31 @@ class Gate:
     complement: bool = False  # the gate is used as ``1 - g``
 
 
+def _logistic(value: Op) -> Value | None:
+    """The ``x`` of a sigmoid written out: ``1 / (1 + exp(-x))``, as
+    from-scratch code defines it."""
+    if value.kind != "div" or len(value.args) != 2 or not (isinstance(value.args[0], Const) and value.args[0].value == 1):
+        return None
+    terms = additive_terms(value.args[1])
+    if len(terms) != 2:
+        return None
+    for one, exp in (terms, terms[::-1]):
+        exp = strip(exp)
+        if isinstance(one, Const) and one.value == 1 and isinstance(exp, Op) and exp.kind == "call" and str(exp.meta).rsplit(".", 1)[-1] == "exp" and len(exp.args) == 1:
+            negated = strip(exp.args[0])
+            if isinstance(negated, Op) and negated.kind == "neg" and negated.args:
+                return negated.args[0]
+    return None
+
+
 def gate_of(value: Value) -> Gate | None:
     value = strip(value)
     if isinstance(value, Op):
         if value.kind == "act" and value.args:
             return Gate(value, value.args[0], str(value.meta))
+        pre = _logistic(value)
+        if pre is not None:
+            return Gate(value, pre, "sigmoid")
         if value.kind == "sub" and len(value.args) == 2:
             one = value.args[0]
             if isinstance(one, Const) and one.value == 1:

@@ -122,6 +122,10 @@ def fix_site(
             blocker = f"cannot see the weight's shape where it is created (`{_short(code(replace))}`)"
     elif weight.shape_node is not None:
         shape = code(weight.shape_node)
+    if weight.api == "numpy":
+        # The reference spellings are TensorFlow's; written into NumPy code
+        # they would turn its arrays into tensors.
+        blocker = "a NumPy array: there is no NumPy spelling of the reference initialisers to write"
     return FixSite(
         kind=kind,
         api=weight.api,

@@ -249,6 +249,8 @@ class Interpreter:
     def _exec_assign(self, stmt: cst.Assign, frame: Frame) -> None:
         mark = len(self.weights)
         value = self.ev(stmt.value, frame)
+        if len(stmt.targets) == 1 and calls.holds_numpy_weight(value, stmt.targets[0].target):
+            value = calls.create_numpy_weight(self, value, stmt.value, frame)
         for target in stmt.targets:
             self.assign(target.target, value, frame, fresh=mark)
 
@@ -500,6 +502,7 @@ class Interpreter:
             self.note_binding(value, target, None, frame, fresh)
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, frame)
+            calls.set_after_creation(base, target)  # b[u:2 * u] = 1.0
             key = self.subscript_constant(target, frame)
             instance = None
             if isinstance(base, DictVal) and key is not None:

@@ -141,7 +141,26 @@ _add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
 _add("svd", "tf:linalg.svd", "tf:svd", "np:linalg.svd")
 _add("activation_get", "keras:activations.get")
 _add("initializer_get", "keras:initializers.get")
+_add("set_value", "keras:backend.set_value", "tf:assign", "tf:compat.v1.assign")
 _add("rng", "np:random.default_rng", "np:random.RandomState", "np:random.Generator")
+# NumPy arrays a from-scratch cell keeps as its weights (their parameters are
+# in ``analysis/initializers.py``'s TENSOR_INITS, which has these keys).
+_add(
+    "array",
+    "np:random.randn",
+    "np:random.rand",
+    "np:random.uniform",
+    "np:random.normal",
+    "np:random.standard_normal",
+    "np:random.random",
+    "np:random.random_sample",
+    "np:random.sample",
+    "np:zeros",
+    "np:ones",
+    "np:full",
+    "np:eye",
+    "np:identity",
+)
 
 for _name in _ACTIVATIONS:
     for _prefix in ("tf:", "tf:nn.", "tf:math.", "keras:activations.", "keras:ops.", "keras:backend.", "np:"):
@@ -155,6 +174,9 @@ OPS["tf:keras.activations.sigmoid"] = "act"
 PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
 CREATOR_KINDS = frozenset({"variable", "get_variable"})
 CREATOR_METHODS = ("add_weight", "add_variable")
+# A NumPy array is a weight too (``analysis/calls.holds_numpy_weight``), in a
+# file that imports numpy.
+ARRAY_KINDS = frozenset({"array", "rng"})
 
 
 def last_names(kinds: frozenset[str]) -> frozenset[str]:

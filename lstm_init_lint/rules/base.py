@@ -21,7 +21,9 @@ SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix saf
 FIX_SAFETY = """Changing an initialiser changes how the model trains: results, the
 learning rate that works and the number of steps needed can all move, and
 a checkpoint trained with the old initialiser is not affected (weights
-are loaded, not re-initialised)."""
+are loaded, not re-initialised). A weight kept as a plain NumPy array is
+reported but not rewritten: the reference spellings are TensorFlow's, and
+written into NumPy code they would turn its arrays into tensors."""
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ with a finding spells, in its code:
   / ``get_variable`` / ``get_local_variable`` reached through an import of
   ``tensorflow``, ``keras`` or ``tf_keras`` (module references come only
   from import statements);
+* or a NumPy array (``np.random.randn``, ``np.zeros``, a ``default_rng``:
+  a from-scratch cell's weights are arrays) in a file that names ``numpy``;
 * a matrix product: the ``@`` operator, or ``matmul``,
   ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``.
 
@@ -44,10 +46,10 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..knowledge.apis import CREATOR_KINDS, CREATOR_METHODS, PRODUCT_KINDS, last_names
+from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, PRODUCT_KINDS, last_names
 
 # A first look at memory speed: most files lack one of each anywhere.
-_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight")
+_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy")
 _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b")
 
 # The words themselves come from the interpreter's own tables, so a new
@@ -55,6 +57,8 @@ _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b")
 _WEIGHT_CREATORS = frozenset(name.encode() for name in CREATOR_METHODS)
 _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREATOR_KINDS))
 _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
+_ARRAY_CREATORS = frozenset(name.encode() for name in last_names(ARRAY_KINDS))
+_NUMPY = frozenset({b"numpy"})
 _PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS))
 
 _GETATTR = frozenset({b"getattr"})
@@ -66,7 +70,7 @@ def _whole_word(word: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")")
 
 
-_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _PRODUCTS, _GETATTR)}
+_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR)}
 
 # String literals and comments, found left to right as Python's tokenizer
 # finds them (exact for Python 3.11 syntax). ``split`` alternates code and
@@ -123,7 +127,9 @@ def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
 def _creates_weight(words: bytes, code: bytes) -> bool:
     if _has_word(words, _WEIGHT_CREATORS):
         return True
-    return _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS)
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
+        return True
+    return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
 
 
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
