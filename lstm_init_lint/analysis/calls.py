@@ -500,13 +500,35 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
     return handler(OpCall(it, kind, namespace, path, args, kwargs, node, frame))
 
 
+def _axis(op: Op) -> Any:
+    return op.meta.value if isinstance(op.meta, Const) else op.meta
+
+
+def blockwise_matmul(it: Interpreter, a: Value, b: Value, node: cst.CSTNode) -> Value:
+    """``a @ b``; when both are joined at run time, columns of ``a`` against
+    rows of ``b`` (``matmul(concat([x, h], 1), concat([W_x, W_h], 0))``),
+    the sum of the blocks' products ``x @ W_x + h @ W_h``, which is what
+    the code computes and what tells each weight's role."""
+    if (
+        isinstance(a, Op)
+        and isinstance(b, Op)
+        and a.kind == "concat"
+        and b.kind == "concat"
+        and len(a.args) == len(b.args) > 1
+        and _axis(a) in (1, -1)
+        and _axis(b) == 0
+    ):
+        return it.make_op("add", tuple(Op("matmul", (x, w), node) for x, w in zip(a.args, b.args)), node)
+    return Op("matmul", (a, b), node)
+
+
 def _matmul(c: OpCall) -> Value:
     a, b = c.arg(0, "a"), c.arg(1, "b")
     if a is None or b is None:
         a, b = c.arg(0, "x1"), c.arg(1, "x2")
     if a is None or b is None:
         return Opaque("matmul")
-    return Op("matmul", (a, b), c.node)
+    return blockwise_matmul(c.it, a, b, c.node)
 
 
 def _einsum(c: OpCall) -> Value:

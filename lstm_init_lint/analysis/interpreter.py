@@ -503,6 +503,9 @@ class Interpreter:
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, frame)
             calls.set_after_creation(base, target)  # b[u:2 * u] = 1.0
+            if isinstance(base, InitVal) and isinstance(target.value, (cst.Name, cst.Attribute)):
+                # t = np.zeros(shape); t[:, :u] = ...: no longer what it was created as
+                self.assign(target.value, calls.copy_init(base, Dist("unknown", {"expr": "written into after creation"})), frame)
             key = self.subscript_constant(target, frame)
             instance = None
             if isinstance(base, DictVal) and key is not None:
@@ -790,7 +793,7 @@ class Interpreter:
                 return Opaque("repeated sequence")
             return Seq(left.items * right.value, left.kind)
         if kind == "matmul":
-            return Op("matmul", (left, right), node)
+            return calls.blockwise_matmul(self, left, right, node)
         scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled

@@ -107,6 +107,11 @@ _add(
     "tf:ensure_shape",
     "tf:constant",
     "tf:layers.dropout",
+    # Normalisation between the matmul and the gate: the weight keeps its
+    # role through it (its gains and shifts are not gate biases).
+    "tf:nn.batch_normalization",
+    "tf:contrib.layers.layer_norm",
+    "tf:contrib.layers.batch_norm",
     "keras:ops.reshape",
     "keras:ops.transpose",
     "keras:ops.squeeze",
