@@ -568,7 +568,7 @@ def _concat(c: OpCall) -> Value:
         # TF 0.x: concat(concat_dim, values), told apart by its arguments (an
         # int first, a list second), whatever version the file targets.
         values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
-        c.it.axis_first = True
+        c.it.axis_first = c.it.tf1_evidence = True
     items = c.it.known_items(values) if values is not None else None
     if items is None:
         return Opaque("concat")
@@ -603,7 +603,7 @@ def _split(c: OpCall) -> Value:
         # TF 0.x: split(split_dim, num_split, value): an int where the tensor
         # goes and a tensor where the axis goes.
         axis_value, parts, value = c.arg(0, "split_dim"), c.arg(1, "num_split"), c.arg(2, "value")
-        c.it.axis_first = True
+        c.it.axis_first = c.it.tf1_evidence = True
     axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
     if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
         return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)

@@ -223,5 +223,12 @@ TF1_ONLY = frozenset(
         "log",
         "disable_v2_behavior",
         "reset_default_graph",
+        # TensorFlow 0.x's names, gone by 2.0 (0.x defaults are TF1's)
+        "mul",
+        "sub",
+        "neg",
+        "pack",
+        "unpack",
+        "batch_matmul",
     }
 )
