@@ -194,7 +194,7 @@ def test_every_product_in_the_operations_table_is_kept(key):
     assert may_hold_cell(source.encode("utf-8")), source
 
 
-@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable"}))
+@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable", "dense"}))
 def test_every_weight_creator_in_the_operations_table_is_kept(key):
     source = _TABLE_CELL.format(create=f"{_spelling(key)}('w', [units, units])", product="tf.matmul(h, self.W)")
     assert may_hold_cell(source.encode("utf-8")), source
@@ -241,5 +241,5 @@ def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
     from lstm_init_lint.knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, OPS, PRODUCT_KINDS
 
     assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
-    assert CREATOR_KINDS == {"variable", "get_variable"} and CREATOR_KINDS <= set(OPS.values())
+    assert CREATOR_KINDS == {"variable", "get_variable", "dense"} and CREATOR_KINDS <= set(OPS.values())
     assert ARRAY_KINDS == {"array", "rng"} and ARRAY_KINDS <= set(OPS.values())

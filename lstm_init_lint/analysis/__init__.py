@@ -329,7 +329,7 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_span = None if init.implicit == "get_variable default" or init.implicit == "add_weight default" else describer.span(init.node)
+    init_span = None if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.span(init.node)
     return WeightSite(
         weight=name,
         instance=instance,

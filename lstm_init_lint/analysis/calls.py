@@ -20,6 +20,7 @@ from .values import (
     ClassVal,
     Component,
     Const,
+    DenseLayer,
     DictVal,
     ExternalMethod,
     FuncVal,
@@ -102,6 +103,8 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
         return apply_initializer(callee, args, kwargs)
     if isinstance(callee, ObjVal):
         return it.call_object(callee, args, kwargs, frame, node)
+    if isinstance(callee, DenseLayer):
+        return apply_dense(it, callee, args, node)
     if isinstance(callee, Builtin):
         return call_builtin(it, callee.name, args, kwargs, node, frame)
     if isinstance(callee, ExternalMethod):
@@ -702,6 +705,59 @@ def _initializer_get(c: OpCall) -> Value:
     return initializer_value(c.arg(0, "identifier"), c.node) or Opaque("initializer")
 
 
+def _dense(c: OpCall) -> Value:
+    """``Dense(units, activation=None, use_bias=True, kernel_initializer=
+    "glorot_uniform", bias_initializer="zeros")``: the weights are created
+    with the layer, reported where it is constructed."""
+    units = c.arg(0, "units")
+    columns = to_expr(units) if units is not None else None
+    shape = (S.sym("input_dim"), columns) if columns is not None else None
+    kernel = _layer_weight(c, "Dense", "kernel_initializer", Dist("glorot_uniform"), shape, "Dense default")
+    use_bias = c.kwargs.get("use_bias")
+    bias = None
+    if not (isinstance(use_bias, Const) and use_bias.value is False):
+        bias = _layer_weight(c, "Dense bias", "bias_initializer", Dist("zeros"), (columns,) if columns is not None else None, "Dense default")
+        bias.weight.shape_node = _arg_node(c.node, 0, "units")
+    activation = c.arg(1, "activation")
+    name = None
+    if isinstance(activation, Const) and isinstance(activation.value, str):
+        name = activation.value
+    elif isinstance(activation, ModuleRef):
+        name = activation.qualname.rsplit(".", 1)[-1]
+    elif activation is not None and not (isinstance(activation, Const) and activation.value is None):
+        name = "?"
+    return DenseLayer(kernel, bias, name)
+
+
+def _layer_weight(c: OpCall, api: str, keyword: str, default: Dist, shape: tuple | None, implicit: str) -> WeightVal:
+    weight = _new_weight(c.it, c.node, api, c.frame)
+    weight.namespace = "layer"
+    value = c.kwargs.get(keyword)
+    if isinstance(value, Const) and value.value is None:
+        value = None
+    weight.init_node = _arg_node(c.node, 99, keyword)
+    weight.init_form = _form(value)
+    init = _resolve_initial(c.it, value, shape, c.frame, c.node) if value is not None else None
+    if init is None and value is None:
+        init = InitVal(default, c.node, shape)
+        init.implicit = implicit
+    weight.init = init
+    weight.shape = shape
+    return WeightVal(weight)
+
+
+def apply_dense(it: Interpreter, layer: DenseLayer, args: list[Value], node: cst.CSTNode) -> Value:
+    x = args[0] if args else Opaque("inputs")
+    out: Value = Op("matmul", (x, layer.kernel), node)
+    if layer.bias is not None:
+        out = it.make_op("add", (out, layer.bias), node)
+    if layer.activation in ("linear", None):
+        return out
+    if layer.activation == "?":
+        return it.make_op("call", (out,), node, "activation")
+    return Op("act", (out,), node, layer.activation)
+
+
 def _set_value(c: OpCall) -> Value:
     """``K.set_value(bias, value)``, ``tf.assign(bias, value)``."""
     target = c.arg(0, "x") or c.arg(0, "ref")
@@ -752,6 +808,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "rng": _rng,
     "array": _array,
     "set_value": _set_value,
+    "dense": _dense,
 }
 
 

@@ -38,6 +38,7 @@ from .values import (
     Component,
     Const,
     DictVal,
+    DenseLayer,
     ExternalMethod,
     FuncVal,
     InitializerObj,
@@ -534,6 +535,12 @@ class Interpreter:
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
+        elif isinstance(value, DenseLayer):
+            # self.W_i = Dense(units): its weights, reported at the construction
+            base = instance or dotted(target) or "…"
+            for part, weight in (("kernel", value.kernel), ("bias", value.bias)):
+                if weight is not None:
+                    self.note_binding(weight, target, f"{base}.{part}", frame, fresh)
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
             base = instance or dotted(target) or "…"

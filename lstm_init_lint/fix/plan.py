@@ -83,9 +83,9 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
     if site.replace is not None:
         edit = Edit(site.replace, code)
     else:
-        edit = keyword_insertion(text, site.call, "initializer", code)
+        edit = keyword_insertion(text, site.call, site.keyword, code)
         if edit is None:
-            return None, "cannot find where to add initializer= in the call"
+            return None, f"cannot find where to add {site.keyword}= in the call"
     description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text}"
     imports = ()
     needed = dialect.needed_import()

@@ -140,6 +140,9 @@ _add("scan", "tf:scan", "tf:foldl", "tf:foldr")
 _add("k_rnn", "keras:backend.rnn")
 _add("variable", "tf:Variable", "keras:backend.variable", "keras:Variable", "keras:variables.Variable")
 _add("get_variable", "tf:get_variable", "tf:get_local_variable", "tf:layers.get_variable")
+# Framework layers a hand-written cell uses as its kernels: each creates a
+# kernel (glorot_uniform) and a bias (zeros) of its own.
+_add("dense", "keras:layers.Dense", "keras:layers.core.Dense")
 _add("variable_scope", "tf:variable_scope", "tf:name_scope")
 _add("get_variable_scope", "tf:get_variable_scope")
 _add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
@@ -177,7 +180,8 @@ OPS["tf:keras.activations.sigmoid"] = "act"
 # matrix product and a weight creator, by the kinds above, or a Keras layer's
 # weight method (any object's: the class may inherit it from anywhere).
 PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
-CREATOR_KINDS = frozenset({"variable", "get_variable"})
+CREATOR_KINDS = frozenset({"variable", "get_variable", "dense"})
+LAYER_KINDS = frozenset({"dense"})  # creators that are layers: their weights are the layer's
 CREATOR_METHODS = ("add_weight", "add_variable")
 # A NumPy array is a weight too (``analysis/calls.holds_numpy_weight``), in a
 # file that imports numpy.

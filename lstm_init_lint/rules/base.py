@@ -102,6 +102,8 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: tf.get_variable's default)"
     if site.implicit == "add_weight default":
         return f"{text} (no initializer: add_weight's default)"
+    if site.implicit == "Dense default":
+        return f"{text} (no initializer: the Dense layer's default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
     if site.helper and site.helper_line:
