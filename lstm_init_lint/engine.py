@@ -78,7 +78,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None, python2: 
             from .fix.plan import Text, attach_fixes
 
             text = Text(reading.translated if reading is not None else source_text(source, module))
-            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings)
+            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings, analysis.axis_first)
         else:
             findings = []
         if reading is not None:

@@ -186,6 +186,7 @@ class FixSite:
     # over constants (``for gate in "ifco"``): a shared expression can then
     # still be fixed for this iteration alone (``... if gate == "f" else ...``).
     loop_key: tuple[str, Any] | None = None
+    keyword: str = "initializer"  # the argument that takes the initialiser (Dense: kernel_initializer=)
 
 
 @dataclass(frozen=True)

@@ -195,16 +195,52 @@ def test_every_product_in_the_operations_table_is_kept(key):
     assert may_hold_cell(source.encode("utf-8")), source
 
 
-@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable"}))
+@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable", "dense"}))
 def test_every_weight_creator_in_the_operations_table_is_kept(key):
     source = _TABLE_CELL.format(create=f"{_spelling(key)}('w', [units, units])", product="tf.matmul(h, self.W)")
     assert may_hold_cell(source.encode("utf-8")), source
 
 
+_NUMPY_CELL = """
+import numpy as np
+
+
+class Cell:
+    def __init__(self, units):
+        self.W = {create}
+
+    def step(self, x, h):
+        return np.tanh(np.dot(h, self.W))
+"""
+
+
+@pytest.mark.parametrize("key", _table_entries({"array", "rng"}))
+def test_every_numpy_array_creator_in_the_operations_table_is_kept(key):
+    """A from-scratch cell's weights are NumPy arrays; a file without any
+    TensorFlow creator must still be kept when it makes them."""
+    source = _NUMPY_CELL.format(create=f"{_spelling(key)}(units)")
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+def test_numpy_arrays_without_numpy_are_not_weights():
+    source = _NUMPY_CELL.replace("import numpy as np", "import cupy as np").format(create="np.random.randn(units, units)")
+    assert not may_hold_cell(source.encode("utf-8"))
+
+
+def test_every_array_creator_has_its_parameters():
+    """The operations table's NumPy array creators are the NumPy entries of
+    the tensor initialisers' table (which reads their arguments), and back."""
+    from lstm_init_lint.analysis.initializers import TENSOR_INITS
+    from lstm_init_lint.knowledge.apis import OPS
+
+    assert {key for key, kind in OPS.items() if kind == "array"} == {key for key in TENSOR_INITS if key.startswith("np:")}
+
+
 def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
     """The kinds above are the ones the pre-filter takes its words from; a
     kind renamed in the table must not leave the pre-filter without words."""
-    from lstm_init_lint.knowledge.apis import CREATOR_KINDS, OPS, PRODUCT_KINDS
+    from lstm_init_lint.knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, OPS, PRODUCT_KINDS
 
     assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
-    assert CREATOR_KINDS == {"variable", "get_variable"} and CREATOR_KINDS <= set(OPS.values())
+    assert CREATOR_KINDS == {"variable", "get_variable", "dense"} and CREATOR_KINDS <= set(OPS.values())
+    assert ARRAY_KINDS == {"array", "rng"} and ARRAY_KINDS <= set(OPS.values())

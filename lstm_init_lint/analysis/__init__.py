@@ -34,6 +34,7 @@ class Analysis:
     incomplete: bool  # the interpreter stopped early on a huge file
     dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
     aliases: tuple[tuple[str, str], ...] = ()  # (module, local name) the file imports
+    axis_first: bool = False  # the file calls concat / split in TF 0.x's order (axis first)
 
 
 def analyse(module: cst.Module) -> Analysis:
@@ -43,16 +44,16 @@ def analyse(module: cst.Module) -> Analysis:
     aliases = _aliases(interpreter)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer = _Describer(module)
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer.expect(_nodes_to_place(cell_usages))
     groups = _per_call_groups(cell_usages)
     sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
 
 
 def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
@@ -429,7 +430,7 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_span = None if init.implicit == "get_variable default" or init.implicit == "add_weight default" else describer.span(init.node)
+    init_span = None if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.span(init.node)
     if call is not None:
         helper = helper or weight.creator
         helper_line = (init_span or describer.span(weight.creation_node)).line

@@ -20,6 +20,7 @@ from .values import (
     ClassVal,
     Component,
     Const,
+    DenseLayer,
     DictVal,
     ExternalMethod,
     FuncVal,
@@ -82,6 +83,7 @@ BUILTINS = {
 }
 
 _ACTIVATION_STRINGS = {"sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "elu", "selu", "linear", "swish", "silu", "gelu"}
+_SETTERS = {"assign", "load", "set_weights"}
 _PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze", "copy", "clone", "float", "type", "T", "transpose", "detach", "to"}
 
 
@@ -101,6 +103,8 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
         return apply_initializer(callee, args, kwargs)
     if isinstance(callee, ObjVal):
         return it.call_object(callee, args, kwargs, frame, node)
+    if isinstance(callee, DenseLayer):
+        return apply_dense(it, callee, args, node)
     if isinstance(callee, Builtin):
         return call_builtin(it, callee.name, args, kwargs, node, frame)
     if isinstance(callee, ExternalMethod):
@@ -174,12 +178,21 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
                 return Opaque("str")
         return Opaque(name)
     if isinstance(base, WeightVal):
-        if name in ("read_value", "value", "numpy"):
+        if name in ("read_value", "value", "numpy") or (base.weight.api == "numpy" and name in _PASS_METHODS):
             return base
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)
+        if name in _SETTERS:
+            set_after_creation(base, node)
+            return NONE
         return it.make_op("call", (base, *args), node, name)
     if isinstance(base, (Opaque, Op, Component)):
+        if name in _SETTERS:
+            set_after_creation(base, node)  # bias[u:2 * u].assign(1.0)
         if name in _PASS_METHODS:
             return Op("pass", (base,), node, name)
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)  # NumPy's a.dot(b)
         if name == "read":
             return Component(base, ("other",), node)
         return it.make_op("call", (base, *args), node, name)
@@ -513,13 +526,35 @@ def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[V
     return handler(OpCall(it, kind, namespace, path, args, kwargs, node, frame))
 
 
+def _axis(op: Op) -> Any:
+    return op.meta.value if isinstance(op.meta, Const) else op.meta
+
+
+def blockwise_matmul(it: Interpreter, a: Value, b: Value, node: cst.CSTNode) -> Value:
+    """``a @ b``; when both are joined at run time, columns of ``a`` against
+    rows of ``b`` (``matmul(concat([x, h], 1), concat([W_x, W_h], 0))``),
+    the sum of the blocks' products ``x @ W_x + h @ W_h``, which is what
+    the code computes and what tells each weight's role."""
+    if (
+        isinstance(a, Op)
+        and isinstance(b, Op)
+        and a.kind == "concat"
+        and b.kind == "concat"
+        and len(a.args) == len(b.args) > 1
+        and _axis(a) in (1, -1)
+        and _axis(b) == 0
+    ):
+        return it.make_op("add", tuple(Op("matmul", (x, w), node) for x, w in zip(a.args, b.args)), node)
+    return Op("matmul", (a, b), node)
+
+
 def _matmul(c: OpCall) -> Value:
     a, b = c.arg(0, "a"), c.arg(1, "b")
     if a is None or b is None:
         a, b = c.arg(0, "x1"), c.arg(1, "x2")
     if a is None or b is None:
         return Opaque("matmul")
-    return Op("matmul", (a, b), c.node)
+    return blockwise_matmul(c.it, a, b, c.node)
 
 
 def _einsum(c: OpCall) -> Value:
@@ -549,14 +584,23 @@ def _act(c: OpCall) -> Value:
     return Op("act", (x,) if x is not None else (), c.node, activation_name(c.path))
 
 
+def _is_int(value: Value | None) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool)
+
+
 def _concat(c: OpCall) -> Value:
-    values = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors")
+    values, axis = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors"), c.arg(1, "axis")
+    if "concat_dim" in c.kwargs or (_is_int(values) and axis is not None and c.it.known_items(axis) is not None):
+        # TF 0.x: concat(concat_dim, values), told apart by its arguments (an
+        # int first, a list second), whatever version the file targets.
+        values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
+        c.it.axis_first = c.it.tf1_evidence = True
     items = c.it.known_items(values) if values is not None else None
     if items is None:
         return Opaque("concat")
     if items and all(isinstance(v, InitVal) for v in items):
         return concat_inits(items, c.node)
-    return Op("concat", tuple(items), c.node, c.arg(1, "axis"))
+    return Op("concat", tuple(items), c.node, axis)
 
 
 def _stack(c: OpCall) -> Value:
@@ -581,6 +625,11 @@ def _split(c: OpCall) -> Value:
     value = c.arg(0, "value") or c.arg(0, "ary") or c.arg(0, "x")
     parts = c.arg(1, "num_or_size_splits") or c.arg(1, "indices_or_sections")
     axis_value = c.arg(2, "axis")
+    if "split_dim" in c.kwargs or "num_split" in c.kwargs or (_is_int(value) and len(c.args) >= 3 and not isinstance(c.args[2], Const)):
+        # TF 0.x: split(split_dim, num_split, value): an int where the tensor
+        # goes and a tensor where the axis goes.
+        axis_value, parts, value = c.arg(0, "split_dim"), c.arg(1, "num_split"), c.arg(2, "value")
+        c.it.axis_first = c.it.tf1_evidence = True
     axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
     if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
         return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)
@@ -594,6 +643,17 @@ def _split(c: OpCall) -> Value:
         exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
         return Seq([Component(value, ("split", k, exprs, axis), c.node) for k in range(len(exprs))], "tuple", c.node)
     return Parts(value, "split", axis, c.node)
+
+
+def _neg(c: OpCall) -> Value:
+    x = c.arg(0, "x")
+    if x is None:
+        return Opaque(c.path)
+    if isinstance(x, Const) and isinstance(x.value, (int, float)):
+        return Const(-x.value)
+    if isinstance(x, InitVal):
+        return scaled_init(x, S.const(-1.0))
+    return Op("neg", (x,), c.node)
 
 
 def _pass(c: OpCall) -> Value:
@@ -668,8 +728,73 @@ def _initializer_get(c: OpCall) -> Value:
     return initializer_value(c.arg(0, "identifier"), c.node) or Opaque("initializer")
 
 
+def _dense(c: OpCall) -> Value:
+    """``Dense(units, activation=None, use_bias=True, kernel_initializer=
+    "glorot_uniform", bias_initializer="zeros")``: the weights are created
+    with the layer, reported where it is constructed."""
+    units = c.arg(0, "units")
+    columns = to_expr(units) if units is not None else None
+    shape = (S.sym("input_dim"), columns) if columns is not None else None
+    kernel = _layer_weight(c, "Dense", "kernel_initializer", Dist("glorot_uniform"), shape, "Dense default")
+    use_bias = c.kwargs.get("use_bias")
+    bias = None
+    if not (isinstance(use_bias, Const) and use_bias.value is False):
+        bias = _layer_weight(c, "Dense bias", "bias_initializer", Dist("zeros"), (columns,) if columns is not None else None, "Dense default")
+        bias.weight.shape_node = _arg_node(c.node, 0, "units")
+    activation = c.arg(1, "activation")
+    name = None
+    if isinstance(activation, Const) and isinstance(activation.value, str):
+        name = activation.value
+    elif isinstance(activation, ModuleRef):
+        name = activation.qualname.rsplit(".", 1)[-1]
+    elif activation is not None and not (isinstance(activation, Const) and activation.value is None):
+        name = "?"
+    return DenseLayer(kernel, bias, name)
+
+
+def _layer_weight(c: OpCall, api: str, keyword: str, default: Dist, shape: tuple | None, implicit: str) -> WeightVal:
+    weight = _new_weight(c.it, c.node, api, c.frame)
+    weight.namespace = "layer"
+    value = c.kwargs.get(keyword)
+    if isinstance(value, Const) and value.value is None:
+        value = None
+    weight.init_node = _arg_node(c.node, 99, keyword)
+    weight.init_form = _form(value)
+    init = _resolve_initial(c.it, value, shape, c.frame, c.node) if value is not None else None
+    if init is None and value is None:
+        init = InitVal(default, c.node, shape)
+        init.implicit = implicit
+    weight.init = init
+    weight.shape = shape
+    return WeightVal(weight)
+
+
+def apply_dense(it: Interpreter, layer: DenseLayer, args: list[Value], node: cst.CSTNode) -> Value:
+    x = args[0] if args else Opaque("inputs")
+    out: Value = Op("matmul", (x, layer.kernel), node)
+    if layer.bias is not None:
+        out = it.make_op("add", (out, layer.bias), node)
+    if layer.activation in ("linear", None):
+        return out
+    if layer.activation == "?":
+        return it.make_op("call", (out,), node, "activation")
+    return Op("act", (out,), node, layer.activation)
+
+
+def _set_value(c: OpCall) -> Value:
+    """``K.set_value(bias, value)``, ``tf.assign(bias, value)``."""
+    target = c.arg(0, "x") or c.arg(0, "ref")
+    if target is not None:
+        set_after_creation(target, c.node)
+    return NONE
+
+
 def _rng(c: OpCall) -> Value:
     return RngVal()
+
+
+def _array(c: OpCall) -> Value:
+    return tensor_init(c.it, c.namespace, c.path, c.args, c.kwargs, c.node)
 
 
 # One handler per kind of the operations table (tests/test_resolver.py checks
@@ -688,6 +813,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "unstack": _unstack,
     "split": _split,
     "pass": _pass,
+    "neg": _neg,
     "gather": _gather,
     "sqrt": _sqrt,
     "xw_plus_b": _xw_plus_b,
@@ -703,6 +829,9 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "activation_get": _activation_get,
     "initializer_get": _initializer_get,
     "rng": _rng,
+    "array": _array,
+    "set_value": _set_value,
+    "dense": _dense,
 }
 
 
@@ -916,6 +1045,8 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight = _new_weight(it, node, api, frame)
     weight.namespace = namespace
     value = args[0] if args else kwargs.get(keyword)
+    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
+        value = value.weight.init  # tf.Variable(self.w_init): the array was its initial value
     weight.init_form = _form(value)
     shape_value = kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None
@@ -929,6 +1060,48 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight.shape = shape or (init.shape if init is not None else None)
     name = kwargs.get("name")
     weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    return WeightVal(weight)
+
+
+def set_after_creation(target: Value, node: cst.CSTNode) -> None:
+    """A weight written after it is created (slice assignment, ``assign``,
+    ``K.set_value``): its initial value is what that write leaves, which is
+    not read here, so nothing is said about it."""
+    while isinstance(target, (Component, Op)) and not isinstance(target, WeightVal):
+        if isinstance(target, Op) and target.kind != "pass":
+            return
+        parent = target.parent if isinstance(target, Component) else (target.args[0] if target.args else None)
+        if parent is None:
+            return
+        target = parent
+    if isinstance(target, WeightVal):
+        target.weight.init = InitVal(Dist("unknown", {"expr": "set after it is created"}), node, target.weight.shape)
+
+
+def holds_numpy_weight(value: Value, target: cst.CSTNode) -> bool:
+    """A NumPy array kept as a parameter: a from-scratch cell's weights are
+    plain arrays (``self.W = np.random.randn(n, m) * 0.01``). Kept on an
+    object, or random under any name; a constant array under a local name is
+    more often a state or a buffer than a weight (the cell's gating decides
+    in the end: only arrays that reach its matmuls and gates are reported)."""
+    if not (isinstance(value, InitVal) and value.numpy and isinstance(value.node, cst.Call)):
+        return False
+    if value.shape is not None and not 1 <= len(value.shape) <= 2:
+        return False
+    if isinstance(target, cst.Attribute):
+        return True
+    return isinstance(target, cst.Name) and value.dist.family not in ("zeros", "ones", "constant", "piecewise")
+
+
+def create_numpy_weight(it: Interpreter, init: InitVal, expression: cst.CSTNode, frame: Frame) -> Value:
+    """The weight a NumPy array is: created where the array is written, its
+    initial value the whole right-hand side."""
+    weight = _new_weight(it, init.node, "numpy", frame)
+    weight.namespace = "np"
+    weight.init = init
+    weight.init_node = expression
+    weight.init_form = "tensor"
+    weight.shape = init.shape
     return WeightVal(weight)
 
 

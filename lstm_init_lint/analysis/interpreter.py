@@ -38,6 +38,7 @@ from .values import (
     Component,
     Const,
     DictVal,
+    DenseLayer,
     ExternalMethod,
     FuncVal,
     InitializerObj,
@@ -154,6 +155,7 @@ class Interpreter:
         self.parameter_defaults: set[int] = set()
         self.call_nodes: list[cst.Call] = []  # the calls being dispatched now, innermost last
         self.tf1_evidence = False
+        self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
@@ -262,6 +264,8 @@ class Interpreter:
     def _exec_assign(self, stmt: cst.Assign, frame: Frame) -> None:
         mark = len(self.weights)
         value = self.ev(stmt.value, frame)
+        if len(stmt.targets) == 1 and calls.holds_numpy_weight(value, stmt.targets[0].target):
+            value = calls.create_numpy_weight(self, value, stmt.value, frame)
         for target in stmt.targets:
             self.assign(target.target, value, frame, fresh=mark)
 
@@ -538,6 +542,10 @@ class Interpreter:
             self.note_binding(value, target, None, frame, fresh)
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, frame)
+            calls.set_after_creation(base, target)  # b[u:2 * u] = 1.0
+            if isinstance(base, InitVal) and isinstance(target.value, (cst.Name, cst.Attribute)):
+                # t = np.zeros(shape); t[:, :u] = ...: no longer what it was created as
+                self.assign(target.value, calls.copy_init(base, Dist("unknown", {"expr": "written into after creation"})), frame)
             key = self.subscript_constant(target, frame)
             instance = None
             if isinstance(base, DictVal) and key is not None:
@@ -567,6 +575,12 @@ class Interpreter:
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
                 weight.path = frame.path
+        elif isinstance(value, DenseLayer):
+            # self.W_i = Dense(units): its weights, reported at the construction
+            base = instance or dotted(target) or "…"
+            for part, weight in (("kernel", value.kernel), ("bias", value.bias)):
+                if weight is not None:
+                    self.note_binding(weight, target, f"{base}.{part}", frame, fresh)
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
             base = instance or dotted(target) or "…"
@@ -835,7 +849,7 @@ class Interpreter:
                 return Opaque("repeated sequence")
             return Seq(left.items * right.value, left.kind)
         if kind == "matmul":
-            return Op("matmul", (left, right), node)
+            return calls.blockwise_matmul(self, left, right, node)
         scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled

@@ -338,6 +338,19 @@ class Parts(Value):
         return Component(self.parent, ("index", k), self.node)
 
 
+class DenseLayer(Value):
+    """A framework layer a hand-written cell uses as its kernel
+    (``self.W_i = Dense(units)``): its kernel and bias weights, created with
+    the layer, and its activation; calling it is ``act(x @ kernel + bias)``."""
+
+    __slots__ = ("kernel", "bias", "activation")
+
+    def __init__(self, kernel: WeightVal, bias: WeightVal | None, activation: str | None) -> None:
+        self.kernel = kernel
+        self.bias = bias
+        self.activation = activation
+
+
 class ExternalMethod(Value):
     """A method of something outside the file (``super().build``)."""
 

@@ -79,12 +79,13 @@ def _add(kind: str, *keys: str) -> None:
         OPS[key] = kind
 
 
-_add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul")
+_add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul", "tf:batch_matmul")
 _add("einsum", "tf:einsum", "tf:linalg.einsum", "keras:ops.einsum", "np:einsum")
 _add("add", "tf:add", "tf:math.add", "tf:nn.bias_add", "keras:ops.add", "keras:backend.bias_add", "np:add")
 _add("add_n", "tf:add_n", "tf:math.add_n", "keras:ops.add_n")
 _add("sub", "tf:subtract", "tf:math.subtract", "tf:sub", "keras:ops.subtract", "np:subtract")
 _add("mul", "tf:multiply", "tf:math.multiply", "tf:mul", "keras:ops.multiply", "np:multiply")
+_add("neg", "tf:neg", "tf:negative", "tf:math.negative", "keras:ops.negative", "np:negative")
 _add("div", "tf:divide", "tf:math.divide", "tf:truediv", "tf:div", "keras:ops.divide", "keras:ops.true_divide", "np:divide", "np:true_divide")
 _add("concat", "tf:concat", "keras:ops.concatenate", "keras:backend.concatenate", "np:concatenate", "np:hstack")
 _add("stack", "tf:stack", "tf:pack", "keras:ops.stack", "keras:backend.stack", "np:stack", "np:array")
@@ -106,6 +107,11 @@ _add(
     "tf:ensure_shape",
     "tf:constant",
     "tf:layers.dropout",
+    # Normalisation between the matmul and the gate: the weight keeps its
+    # role through it (its gains and shifts are not gate biases).
+    "tf:nn.batch_normalization",
+    "tf:contrib.layers.layer_norm",
+    "tf:contrib.layers.batch_norm",
     "keras:ops.reshape",
     "keras:ops.transpose",
     "keras:ops.squeeze",
@@ -134,13 +140,35 @@ _add("scan", "tf:scan", "tf:foldl", "tf:foldr")
 _add("k_rnn", "keras:backend.rnn")
 _add("variable", "tf:Variable", "keras:backend.variable", "keras:Variable", "keras:variables.Variable")
 _add("get_variable", "tf:get_variable", "tf:get_local_variable", "tf:layers.get_variable")
+# Framework layers a hand-written cell uses as its kernels: each creates a
+# kernel (glorot_uniform) and a bias (zeros) of its own.
+_add("dense", "keras:layers.Dense", "keras:layers.core.Dense")
 _add("variable_scope", "tf:variable_scope", "tf:name_scope")
 _add("get_variable_scope", "tf:get_variable_scope")
 _add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
 _add("svd", "tf:linalg.svd", "tf:svd", "np:linalg.svd")
 _add("activation_get", "keras:activations.get")
 _add("initializer_get", "keras:initializers.get")
+_add("set_value", "keras:backend.set_value", "tf:assign", "tf:compat.v1.assign")
 _add("rng", "np:random.default_rng", "np:random.RandomState", "np:random.Generator")
+# NumPy arrays a from-scratch cell keeps as its weights (their parameters are
+# in ``analysis/initializers.py``'s TENSOR_INITS, which has these keys).
+_add(
+    "array",
+    "np:random.randn",
+    "np:random.rand",
+    "np:random.uniform",
+    "np:random.normal",
+    "np:random.standard_normal",
+    "np:random.random",
+    "np:random.random_sample",
+    "np:random.sample",
+    "np:zeros",
+    "np:ones",
+    "np:full",
+    "np:eye",
+    "np:identity",
+)
 
 for _name in _ACTIVATIONS:
     for _prefix in ("tf:", "tf:nn.", "tf:math.", "keras:activations.", "keras:ops.", "keras:backend.", "np:"):
@@ -152,8 +180,12 @@ OPS["tf:keras.activations.sigmoid"] = "act"
 # matrix product and a weight creator, by the kinds above, or a Keras layer's
 # weight method (any object's: the class may inherit it from anywhere).
 PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
-CREATOR_KINDS = frozenset({"variable", "get_variable"})
+CREATOR_KINDS = frozenset({"variable", "get_variable", "dense"})
+LAYER_KINDS = frozenset({"dense"})  # creators that are layers: their weights are the layer's
 CREATOR_METHODS = ("add_weight", "add_variable")
+# A NumPy array is a weight too (``analysis/calls.holds_numpy_weight``), in a
+# file that imports numpy.
+ARRAY_KINDS = frozenset({"array", "rng"})
 
 
 def last_names(kinds: frozenset[str]) -> frozenset[str]:
@@ -195,5 +227,12 @@ TF1_ONLY = frozenset(
         "log",
         "disable_v2_behavior",
         "reset_default_graph",
+        # TensorFlow 0.x's names, gone by 2.0 (0.x defaults are TF1's)
+        "mul",
+        "sub",
+        "neg",
+        "pack",
+        "unpack",
+        "batch_matmul",
     }
 )

@@ -23,7 +23,9 @@ SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix saf
 FIX_SAFETY = """Changing an initialiser changes how the model trains: results, the
 learning rate that works and the number of steps needed can all move, and
 a checkpoint trained with the old initialiser is not affected (weights
-are loaded, not re-initialised)."""
+are loaded, not re-initialised). A weight kept as a plain NumPy array is
+reported but not rewritten: the reference spellings are TensorFlow's, and
+written into NumPy code they would turn its arrays into tensors."""
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,8 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: tf.get_variable's default)"
     if site.implicit == "add_weight default":
         return f"{text} (no initializer: add_weight's default)"
+    if site.implicit == "Dense default":
+        return f"{text} (no initializer: the Dense layer's default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
     if site.helper and site.helper_line:

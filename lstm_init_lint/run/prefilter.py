@@ -9,11 +9,15 @@ with a finding spells, in its code:
 
 * a weight creation: ``add_weight`` / ``add_variable`` (Keras' layer
   methods, whatever the class inherits from), or ``Variable`` / ``variable``
-  / ``get_variable`` / ``get_local_variable`` reached through an import of
+  / ``get_variable`` / ``get_local_variable`` / a layer such as ``Dense``
+  (whose kernel and bias a cell can use) reached through an import of
   ``tensorflow``, ``keras`` or ``tf_keras`` (module references come only
   from import statements);
+* or a NumPy array (``np.random.randn``, ``np.zeros``, a ``default_rng``:
+  a from-scratch cell's weights are arrays) in a file that names ``numpy``;
 * a matrix product: the ``@`` operator, or ``matmul``,
-  ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``.
+  ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``,
+  or a layer (``Dense``) whose call is one.
 
 Each of these reaches the interpreter as an identifier written in the file
 (an attribute, a name, an imported name), so a cell spread over helpers of
@@ -44,18 +48,21 @@ from __future__ import annotations
 import codecs
 import re
 
-from ..knowledge.apis import CREATOR_KINDS, CREATOR_METHODS, PRODUCT_KINDS, last_names
+from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, PRODUCT_KINDS, last_names
 
 # A first look at memory speed: most files lack one of each anywhere.
-_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight")
-_PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b")
+# (the layers' names too: ``Dense`` spells neither).
+_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
+_PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
 
 # The words themselves come from the interpreter's own tables, so a new
 # spelling there cannot be missed here.
 _WEIGHT_CREATORS = frozenset(name.encode() for name in CREATOR_METHODS)
 _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREATOR_KINDS))
 _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
-_PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS))
+_ARRAY_CREATORS = frozenset(name.encode() for name in last_names(ARRAY_KINDS))
+_NUMPY = frozenset({b"numpy"})
+_PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
 
 _GETATTR = frozenset({b"getattr"})
 
@@ -66,7 +73,7 @@ def _whole_word(word: bytes) -> re.Pattern[bytes]:
     return re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")")
 
 
-_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _PRODUCTS, _GETATTR)}
+_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR)}
 
 # String literals and comments, found left to right as Python's tokenizer
 # finds them (exact for Python 3.11 syntax). ``split`` alternates code and
@@ -123,7 +130,9 @@ def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
 def _creates_weight(words: bytes, code: bytes) -> bool:
     if _has_word(words, _WEIGHT_CREATORS):
         return True
-    return _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS)
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
+        return True
+    return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
 
 
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:

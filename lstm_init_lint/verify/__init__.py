@@ -86,7 +86,9 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
         return analysed.message
     text, analysis = analysed
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
-    return file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    job["axis_first"] = analysis.axis_first
+    return job
 
 
 def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:

@@ -16,7 +16,7 @@ from ..model import CellKind, CellWeight, Initializer, Role, Settings
 from ..knowledge.reference import REFERENCES
 from ..rules._bias import as_initializer, expected_blocks
 
-_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform"}
+_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform", "Dense": "glorot_uniform", "Dense bias": "zeros"}
 
 
 def expected_initializer(weight: CellWeight, settings: Settings) -> Initializer:

@@ -110,6 +110,20 @@ def resolve(qualname: str) -> Any:
         return getattr(resolve(module), attr)
 
 
+class _AxisFirst:
+    """A TensorFlow module with TensorFlow 0.x's ``concat(axis, values)``: the
+    order a fix for a 0.x file is written in (``Dialect.axis_first``)."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def concat(self, axis: Any, values: Any, name: str = "concat") -> Any:
+        return self._module.concat(values, axis, name=name)
+
+
 def run_file(job: dict) -> dict:
     out: dict[str, Any] = {"path": job["path"], "compiles": True, "names": [], "weights": [], "dims": {}}
     try:
@@ -121,6 +135,8 @@ def run_file(job: dict) -> dict:
     for qualname, local in job["imports"]:
         try:
             modules[local] = resolve(qualname)
+            if job.get("axis_first") and qualname.split(".")[0] == "tensorflow":
+                modules[local] = _AxisFirst(modules[local])
         except Exception as error:  # noqa: BLE001 - reported, not raised
             out["names"].append({"name": local, "ok": False, "error": f"cannot import {qualname}: {error}"})
     for dotted in job["introduced"]:
