@@ -1,3 +1,3 @@
-from .plain import run
+from .frontends.cli import run
 
 run()

@@ -143,7 +143,6 @@ class WeightSite:
     weight: str  # the name as written: ``self.Ui``, ``p["w_h" + gate]``
     instance: str | None  # the evaluated name when it differs: ``p["w_hf"]``
     span: Span  # the creation statement's target (or the creating call)
-    creation: str  # ``tf.Variable``, ``get_variable``, ``add_weight``, ``keras.Variable``
     initializer: Initializer  # what it starts with now
     init_span: Span | None  # where that initialiser is written
     helper: str | None  # the user helper that produced it, if any
@@ -187,6 +186,7 @@ class FixSite:
     # over constants (``for gate in "ifco"``): a shared expression can then
     # still be fixed for this iteration alone (``... if gate == "f" else ...``).
     loop_key: tuple[str, Any] | None = None
+    keyword: str = "initializer"  # the argument that takes the initialiser (Dense: kernel_initializer=)
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,6 @@ class CellWeight:
     fan_in: int | None
     certain: bool
     evidence: tuple[str, ...]
-    peepholes: bool = False
     projection: bool = False
     gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
     fix_site: FixSite | None = None
@@ -270,9 +269,12 @@ class Finding:
     # notebook's cells, and ``span`` is then within that cell. Named
     # ``notebook_cell`` because ``cell`` already says lstm or gru.
     notebook_cell: int | None = None
+    # The language the file was read as: 2 for a file that only a Python 2
+    # grammar accepts (``python2``); its JSON then says ``"python": 2``.
+    python: int = 3
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "line": self.span.line,
             "column": self.span.column,
@@ -294,6 +296,9 @@ class Finding:
             "no_fix_reason": self.no_fix_reason,
             "notebook_cell": self.notebook_cell,
         }
+        if self.python != 3:
+            out["python"] = self.python
+        return out
 
 
 @dataclass(frozen=True)
@@ -332,7 +337,7 @@ class Settings:
     gitignore-style patterns, relative to ``root`` (the directory of
     ``config_file``, or the working directory when there is none).
     ``exclude``: what a directory walk skips; ``None`` means the default
-    list (``discover.DEFAULT_EXCLUDES``). ``extend_exclude``: skipped as
+    list (``run.exclusion.DEFAULT_EXCLUDES``). ``extend_exclude``: skipped as
     well. ``per_file_ignores``: ``(pattern, codes)`` pairs, the codes
     ignored in files the pattern matches.
     """
@@ -355,6 +360,7 @@ class HowChecked(str, Enum):
     PASSED_OVER = "passed over"  # the pre-filter showed it cannot hold a cell
     CACHED = "cached"  # unchanged since a run with the same settings
     NOT_READ = "not read"  # missing or unreadable
+    SKIPPED = "skipped"  # may hold a cell, but too large to parse: a warning, not an error
 
 
 @dataclass(frozen=True)
@@ -363,6 +369,8 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     error: FileError | None = None
     how: HowChecked = HowChecked.ANALYSED
+    skipped: str | None = None  # why the file was not analysed, when that is no error (``HowChecked.SKIPPED``)
+    python: int = 3  # 2: read as Python 2 (``python2``), which ``--statistics`` counts
 
 
 @dataclass(frozen=True)

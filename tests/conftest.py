@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from lstm_init_lint.api import lint_source  # noqa: E402
+from lstm_init_lint.engine import lint_source  # noqa: E402
 from lstm_init_lint.model import Finding, Settings  # noqa: E402
 
 

@@ -19,8 +19,8 @@ import time
 import pytest
 from sample_cells import THREE_FINDINGS
 
-from lstm_init_lint import files
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.run import files
+from lstm_init_lint.engine import fix_source
 
 COUNT = 150
 KILLS = 10
@@ -58,6 +58,7 @@ def test_fixed_text_differs_from_the_original():
     assert FIXED != THREE_FINDINGS.encode()
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_leaves_each_file_old_or_new_and_no_temporary_file(tmp_path):
     _tree(tmp_path / "full")
     started = time.monotonic()
@@ -81,6 +82,7 @@ def test_sigkill_at_random_moments_leaves_each_file_old_or_new_and_no_temporary_
     assert mixed >= 1
 
 
+@pytest.mark.slow
 def test_two_fix_runs_at_once_leave_the_tree_exactly_fixed(tmp_path):
     _tree(tmp_path)
     first, second = _fix(tmp_path), _fix(tmp_path)
@@ -89,6 +91,7 @@ def test_two_fix_runs_at_once_leave_the_tree_exactly_fixed(tmp_path):
     assert _states(tmp_path) == {"original": 0, "fixed": COUNT}
 
 
+@pytest.mark.slow  # fixes 150 files in a subprocess
 def test_the_next_fix_removes_abandoned_temporary_files_but_not_fresh_ones(tmp_path):
     """What a kill in the microseconds between naming and renaming would leave."""
     _tree(tmp_path)

@@ -18,8 +18,8 @@ import pytest
 from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.cli import main
-from lstm_init_lint.fix import fix_source
-from lstm_init_lint.limits import MAX_SOURCE_BYTES
+from lstm_init_lint.engine import fix_source
+from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
 
 FIXED = fix_source(THREE_FINDINGS.encode(), "cell.py").fixed
 GOOD_FINDINGS = ("cell.py:6:9: LST002", "cell.py:7:9: LST001", "cell.py:8:9: LST004")
@@ -50,17 +50,19 @@ LOOKS_LIKE_A_CELL = b"import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))
 # name: (file name, bytes, the error line after "PATH")
 BAD_FILES = {
     "syntax error": ("bad.py", b"import tensorflow as tf\n\ndef f(:\n    pass\n", ":3:7: error: syntax error: invalid syntax"),
-    "python 2": (
+    # Python 2 is analysed (tests/test_python2.py); Python 2 with a syntax
+    # error in it as well is neither, and gets Python 3's message.
+    "python 2 with a syntax error": (
         "bad.py",
-        b"import tensorflow as tf\n\nW = tf.Variable(tf.random_normal([4, 4], stddev=0.1))\nprint \"built\", W\n",
+        b"import tensorflow as tf\n\nW = tf.Variable(tf.random_normal([4, 4], stddev=0.1))\nprint \"built\", W\ndef show(:\n    pass\n",
         ":4:1: error: syntax error: Missing parentheses in call to 'print'. Did you mean print(...)?",
     ),
-    "python 2 octal literal": (
+    "python 2 octal literal with a syntax error": (
         "bad.py",
-        b"import os\n\nos.chmod('model.ckpt', 0644)\n",
+        b"import os\n\nos.chmod('model.ckpt', 0644)\nif x\n",
         ":3:24: error: syntax error: leading zeros in decimal integer literals are not permitted; use an 0o prefix for octal integers",
     ),
-    "tabs and spaces": ("bad.py", b"def f():\n\tif x:\n        pass\n", ":3:1: error: syntax error: inconsistent use of tabs and spaces in indentation"),
+    "tabs and spaces with a syntax error": ("bad.py", b"def f():\n\tif x:\n        pass\n    else\n", ":3:1: error: syntax error: inconsistent use of tabs and spaces in indentation"),
     "NUL byte": ("bad.py", b"x = 1\ny = 2\x00\n", ":2: error: source contains a NUL byte"),
     "undecodable, no cookie, line 1": ("bad.py", b'x = "\xff\xfe"\n', ":1: error: cannot decode the file as utf-8: byte 0xff is not valid"),
     "undecodable, no cookie, line 3": ("bad.py", b'x = 1\ny = 2\nz = "caf\xe9"\n', ":3: error: cannot decode the file as utf-8: byte 0xe9 is not valid"),
@@ -71,11 +73,6 @@ BAD_FILES = {
         "bad.py",
         b"\xef\xbb\xbf# coding: latin-1\nx = 1\n",
         ": error: cannot decode the file: it starts with a UTF-8 byte order mark but its coding cookie names another encoding",
-    ),
-    "ten megabytes": (
-        "big.py",
-        None,  # built by _ten_megabytes()
-        f": error: too large to analyse (10.0 MiB; the limit is {MAX_SOURCE_BYTES / (1 << 20):.1f} MiB of Python source); exclude it or split it",
     ),
     "10,000 nested parentheses": ("deep.py", b"x = " + b"(" * 10_000 + b"1" + b")" * 10_000 + b"\n", ":1:205: error: syntax error: too many nested parentheses"),
     "10,000 nested lists": ("deep.py", b"x = " + b"[" * 10_000 + b"1" + b"]" * 10_000 + b"\n", ":1:205: error: syntax error: too many nested parentheses"),
@@ -89,8 +86,7 @@ BAD_FILES = {
 
 
 def _bytes(case: str) -> bytes:
-    data = BAD_FILES[case][1]
-    return _ten_megabytes() if data is None else data
+    return BAD_FILES[case][1]
 
 
 def _project(tmp_path, case: str):
@@ -117,7 +113,7 @@ def test_a_bad_file_is_one_clear_line_and_the_others_are_still_linted(case, tmp_
     assert _one_error_line(err, bad).startswith(BAD_FILES[case][2])
     for finding in GOOD_FINDINGS:
         assert f"{tmp_path}/{finding}" in out
-    assert out.strip().splitlines()[-1] == "Found 3 findings in 1 file (2 files checked). 1 file could not be analysed."
+    assert out.strip().splitlines()[-1] == "Found 3 findings in 1 file (2 files checked); 1 file could not be analysed."
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
@@ -133,6 +129,7 @@ def test_fix_never_writes_a_bad_file_and_still_fixes_the_others(case, tmp_path, 
     assert sorted(os.listdir(tmp_path)) == sorted(["cell.py", bad.name])
 
 
+@pytest.mark.slow  # lints and fixes every bad input in subprocesses
 def test_a_whole_directory_of_bad_files_in_a_subprocess_without_a_traceback(tmp_path):
     """The installed command as a user runs it: one line per bad file, the
     good file's findings, exit 2, and nothing on standard error but those lines."""
@@ -157,10 +154,15 @@ def test_a_whole_directory_of_bad_files_in_a_subprocess_without_a_traceback(tmp_
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.name != "cell.py"} == before
 
 
-def test_ten_megabytes_are_refused_before_they_are_read_into_the_parser(tmp_path):
-    """The size is checked on the file system: the parser is never even
-    imported (the big file holds a cell, so the pre-filter keeps it)."""
-    _, bad = _project(tmp_path, "ten megabytes")
+def test_ten_megabytes_of_a_cell_are_skipped_before_the_parser_sees_them(tmp_path):
+    """A file that may hold a cell but is over the limit is skipped with a
+    warning, no error: the parser is never even imported (the big file holds
+    a cell, so the pre-filter keeps it), and the run's exit status is the
+    other files' (here, the three findings of cell.py)."""
+    good = tmp_path / "cell.py"
+    good.write_text(THREE_FINDINGS)
+    bad = tmp_path / "big.py"
+    bad.write_bytes(_ten_megabytes())
     assert len(bad.read_bytes()) >= 10 * 1024 * 1024
     script = (
         "import sys\nfrom lstm_init_lint.cli import main\n"
@@ -168,8 +170,12 @@ def test_ten_megabytes_are_refused_before_they_are_read_into_the_parser(tmp_path
         "print(code, 'libcst' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
-    assert result.stdout.splitlines()[-1] == "2 False", result
-    assert "too large to analyse (10.0 MiB" in result.stderr
+    assert result.stdout.splitlines()[-1] == "0 False", result
+    limit = f"{MAX_SOURCE_BYTES / (1 << 20):.1f} MiB"
+    assert result.stderr == f"{bad}: warning: skipped: too large to analyse (10.0 MiB; the limit is {limit} of Python source that may hold a cell); exclude it or split it\n"
+    assert main([str(good), str(bad)]) == 1
+    assert main(["--fix", str(good), str(bad)]) == 0
+    assert good.read_bytes() == FIXED and bad.read_bytes() == _ten_megabytes()
 
 
 # --- paths that are not files --------------------------------------------------

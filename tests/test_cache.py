@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.api import lint_paths
+from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.cli import main
-from lstm_init_lint.codec import decode, encode
+from lstm_init_lint.run.codec import decode, encode
 from lstm_init_lint.model import Finding, HowChecked, Settings
 from lstm_init_lint.rules import _cells
 
@@ -57,7 +57,7 @@ def test_a_second_run_over_an_unchanged_tree_parses_nothing_and_prints_the_same(
     assert main([str(tree)]) == 1
     assert capsys.readouterr().out == cold
     _, _, files = run(capsys, tree)
-    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 4 served from the cache, 0 analysed, 0 not read."
+    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 4 served from the cache, 0 analysed, 0 not read, 0 skipped (too large to analyse)."
 
 
 def test_cached_findings_are_the_findings(tree, tmp_path):
@@ -74,7 +74,7 @@ def test_a_changed_file_is_analysed_again(tree, capsys):
     _, before, _ = run(capsys, tree)
     target.write_text(target.read_text().replace("stddev=0.1", "stddev=0.2"))
     _, after, files = run(capsys, tree)
-    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 3 served from the cache, 1 analysed, 0 not read."
+    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 3 served from the cache, 1 analysed, 0 not read, 0 skipped (too large to analyse)."
     assert before != after
 
 
@@ -153,7 +153,7 @@ def test_an_unwritable_cache_does_not_stop_the_run(tree, tmp_path, monkeypatch, 
 
 
 def test_every_fixture_finding_survives_the_codec():
-    from lstm_init_lint.api import lint_source
+    from lstm_init_lint.engine import lint_source
 
     findings = [f for path in sorted(FIXTURES.glob("*.py")) for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
     assert findings

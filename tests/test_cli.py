@@ -63,8 +63,9 @@ def test_a_file_that_cannot_be_parsed_is_named_and_the_others_still_run(tree, ca
 
 def test_a_broken_file_the_prefilter_passes_over_is_still_reported(tree, capsys):
     """No weight, no product: never parsed by libcst, but Python's own
-    syntax check still names what is wrong with it."""
-    (tree / "script.py").write_text("print 'hello'\n")
+    syntax check still names what is wrong with it (Python 2 that is broken
+    as Python 2 too: plain Python 2 is read as such, tests/test_python2.py)."""
+    (tree / "script.py").write_text("print 'hello'\ndef f(:\n    pass\n")
     assert main([str(tree)]) == 2
     captured = capsys.readouterr()
     assert f"{tree / 'script.py'}:1:1: error: syntax error: Missing parentheses in call to 'print'" in captured.err
@@ -80,11 +81,12 @@ def test_missing_path_is_an_error_but_other_paths_run(tree, capsys):
 
 def test_unknown_option_is_a_usage_error(capsys):
     assert main(["--no-such-flag"]) == 2
-    assert "No such option" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: unknown option '--no-such-flag'; 'lstm-init-lint --help' lists the options\n"
 
 
 def test_bad_reference_is_a_usage_error(capsys):
     assert main(["--reference", "pytorch", "."]) == 2
+    assert capsys.readouterr().err == "error: --reference must be one of keras or tf1 (got 'pytorch')\n"
 
 
 def test_json_contract(tree, capsys):

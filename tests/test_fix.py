@@ -8,8 +8,9 @@ import json
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.api import lint_source
-from lstm_init_lint.fix import checked_edit, fix_source
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.engine import fix_source
+from lstm_init_lint.fix import checked_edit
 from lstm_init_lint.model import Edit, Settings, Span
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))

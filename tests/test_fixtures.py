@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from fixture_format import FIXTURES, as_line, read_expected
 
-from lstm_init_lint.api import lint_source
+from lstm_init_lint.engine import lint_source
 from lstm_init_lint.model import Settings
 
 

@@ -17,13 +17,16 @@ from __future__ import annotations
 import ast
 
 import hypothesmith
+import pytest
 from cell_programs import cell_programs
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from lstm_init_lint.api import lint_source
-from lstm_init_lint.fix import fix_source
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.engine import fix_source
 from lstm_init_lint.model import Settings
+
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of generated programs
 
 FIXED_SEED = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

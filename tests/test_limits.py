@@ -1,5 +1,5 @@
 """The bounds that keep any input from crashing or stalling a run
-(lstm_init_lint/limits.py and the interpreter's budget), tested from the
+(lstm_init_lint/source/limits.py and the interpreter's budget), tested from the
 side a user sees: code inside the bounds is analysed completely, code
 outside them is one clear error, and a huge file never hides a cell."""
 
@@ -13,9 +13,9 @@ import pytest
 from sample_cells import THREE_FINDINGS
 
 from lstm_init_lint.analysis.interpreter import MAX_LITERAL_ITEMS, Interpreter
-from lstm_init_lint.api import lint_source
-from lstm_init_lint.fix import fix_source
-from lstm_init_lint.limits import MAX_DEPTH
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.engine import fix_source
+from lstm_init_lint.source.limits import MAX_DEPTH
 
 NESTED = {
     "a + chain": lambda n: "x = " + " + ".join(["1"] * n),

@@ -55,4 +55,4 @@ def test_an_excluded_directory_named_explicitly_is_walked_unless_force_exclude(r
     assert main([str(build)]) == 1
     assert linted(capsys, build) == ["out.py"]
     assert main(["--force-exclude", str(build)]) == 0
-    assert capsys.readouterr().out.strip() == "All checks passed (0 files checked)."
+    assert capsys.readouterr().out.strip() == "No files checked."

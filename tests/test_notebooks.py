@@ -11,11 +11,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lstm_init_lint.api import lint_source
+from lstm_init_lint.engine import lint_source
 from lstm_init_lint.cli import main
-from lstm_init_lint.notebooks.magics import mask
-from lstm_init_lint.notebooks.read import read_notebook
-from lstm_init_lint.notebooks.write import cell_sources, write_cells
+from lstm_init_lint.source.notebooks.magics import mask
+from lstm_init_lint.source.notebooks.read import read_notebook
+from lstm_init_lint.source.notebooks.write import cell_sources, write_cells
 
 SETUP = """%matplotlib inline
 !pip install -q tensorflow
@@ -235,3 +235,34 @@ def test_positions_after_a_blanked_cell_magic_stay_right(tmp_path, capsys):
     (finding,) = json.loads(capsys.readouterr().out)
     assert (finding["notebook_cell"], finding["line"], finding["column"]) == (3, 5, 9)
     assert "via init_matrix() (cell 2, line 9)" in finding["message"]
+
+
+def _mixed(tmp_path):
+    """The tutorial with a Python 2 cell (cell 4) before the LSTM's (cell 5)."""
+    notebook = nbformat.reads(tutorial(), as_version=4)
+    notebook.cells.insert(3, new_code_cell("print 'python 2'"))
+    path = tmp_path / "mixed.ipynb"
+    path.write_text(nbformat.writes(notebook))
+    return path
+
+
+@pytest.mark.parametrize("mode", ["--diff", "--fix"])
+def test_fix_and_diff_fix_the_cells_that_parse_and_name_the_one_that_does_not(tmp_path, capsys, mode):
+    path = _mixed(tmp_path)
+    before = path.read_text()
+    assert main([mode, str(path)]) == 2
+    captured = capsys.readouterr()
+    verb = "Would fix" if mode == "--diff" else "Fixed"
+    error = f"{path}:cell 4:1:1: error: syntax error: Missing parentheses in call to 'print'"
+    assert error in captured.err
+    summary = (captured.err if mode == "--diff" else captured.out).splitlines()[-1]
+    assert summary == f"{verb} 1 finding in 1 file (1 file checked); 1 file could not be analysed."
+    if mode == "--diff":
+        assert "+" in captured.out and "orthogonal" in captured.out.lower()
+        assert path.read_text() == before
+    else:
+        after = nbformat.reads(path.read_text(), as_version=4)
+        assert after.cells[3].source == "print 'python 2'"  # the broken cell, as it was
+        assert after.cells[4].source != nbformat.reads(before, as_version=4).cells[4].source
+        assert main([str(path)]) == 2  # only the broken cell is left
+        assert " LST001 " not in capsys.readouterr().out

@@ -143,7 +143,7 @@ def test_github_annotations(project, capsys):
 
 
 def test_github_escapes_what_the_runner_would_misread():
-    from lstm_init_lint.github import command
+    from lstm_init_lint.output.github import command
 
     assert command("warning", {"file": "a,b:c.py", "line": 3}, "50% done\nnext") == "::warning file=a%2Cb%3Ac.py,line=3::50%25 done%0Anext"
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_init_lint.exclusion import default_exclude
-from lstm_init_lint.patterns import _any_of, _directory_names, compile_patterns, matches_relative
+from lstm_init_lint.run.exclusion import default_exclude
+from lstm_init_lint.run.patterns import _any_of, _directory_names, compile_patterns, matches_relative
 
 NAMES = ["build", ".venv", "a", "b.c", "site-packages", "__pycache__", "x.py", "build.py", "dist", ".git", "-v", "..", "."]
 PATTERN_SETS = [

@@ -83,6 +83,7 @@ def test_the_package_installs_without_tensorflow():
     assert not [d for d in dependencies if d.split(";")[0].strip().lower().startswith(("tensorflow", "keras", "tf-keras", "numpy", "torch"))]
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_check_hook_fails_with_the_finding(project, pre_commit_home):
     result = try_repo(project, "lstm-init-lint", pre_commit_home)
     output = result.stdout + result.stderr
@@ -94,6 +95,7 @@ def test_check_hook_fails_with_the_finding(project, pre_commit_home):
     assert "clean.py" not in output
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_check_hook_passes_on_a_clean_repository(project, pre_commit_home):
     (project / "bad.py").write_text(CLEAN)
     (project / "lab.ipynb").unlink()
@@ -103,6 +105,7 @@ def test_check_hook_passes_on_a_clean_repository(project, pre_commit_home):
     assert "Passed" in result.stdout
 
 
+@pytest.mark.slow  # pre-commit builds an environment
 def test_fix_hook_rewrites_the_file(project, pre_commit_home):
     before = (project / "bad.py").read_text()
     result = try_repo(project, "lstm-init-lint-fix", pre_commit_home)
@@ -141,3 +144,39 @@ def test_the_readme_snippet_names_the_declared_hooks():
     declared = {hook["id"] for hook in hooks()}
     assert [hook["id"] for hook in config["repos"][0]["hooks"]] == ["lstm-init-lint"]
     assert "id: lstm-init-lint-fix" in snippet and "lstm-init-lint-fix" in declared
+
+
+def readme_pre_commit_configs() -> list[str]:
+    """The `.pre-commit-config.yaml` snippets of the README, as printed."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(r"```yaml\n(# \.pre-commit-config\.yaml.*?)```", readme, re.S)
+
+
+def run_pre_commit(repo, config: str, home) -> subprocess.CompletedProcess:
+    (repo / ".pre-commit-config.yaml").write_text(config)
+    subprocess.run(["git", "add", ".pre-commit-config.yaml"], cwd=repo, check=True)
+    executable = tool("pre-commit")
+    command = [executable] if executable else [sys.executable, "-m", "pre_commit"]
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+    env.pop("CI", None)
+    return subprocess.run([*command, "run", "--all-files", "--verbose"], cwd=repo, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("which", ["rev of the clone", "local hook"])
+def test_the_readme_pre_commit_snippets_work_as_printed(project, pre_commit_home, which):
+    """From a clone: the path filled in, and `rev:` the commit `git rev-parse
+    HEAD` prints (a commit that exists, unlike a tag that was never made)."""
+    configs = readme_pre_commit_configs()
+    assert len(configs) == 2
+    config = configs[0] if which == "rev of the clone" else configs[1]
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    config = config.replace("/path/to/lstm-init-lint", str(ROOT)).replace("rev: COMMIT", f"rev: {commit}")
+    assert "v0.1.0" not in config
+    result = run_pre_commit(project, config, pre_commit_home)
+    output = result.stdout + result.stderr
+    assert result.returncode == 1, output
+    assert "bad.py:7:9: LST001 LSTM recurrent kernel `self.U`" in output
+    assert "generated/bad.py" not in output

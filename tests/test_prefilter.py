@@ -11,9 +11,10 @@ from __future__ import annotations
 import pytest
 from fixture_format import FIXTURES, read_expected
 
-from lstm_init_lint.api import lint_paths, lint_source
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.model import HowChecked, Settings
-from lstm_init_lint.prefilter import may_hold_cell
+from lstm_init_lint.run.prefilter import may_hold_cell
 from lstm_init_lint.rules import RULES, _cells
 
 BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
@@ -54,7 +55,8 @@ def test_every_rule_example_with_findings_is_kept(example):
 def test_a_run_over_the_fixtures_finds_what_each_file_alone_finds():
     """End to end: the pre-filter in the run loses nothing on fixtures/."""
     run = lint_paths([str(FIXTURES)])
-    alone = [f for path in sorted(FIXTURES.glob("*.py")) for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
+    files = sorted([*FIXTURES.glob("*.py"), *FIXTURES.glob("*.ipynb")])  # a notebook is never pre-filtered, but is in the run
+    alone = [f for path in files for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
     assert run.findings == alone
     assert run.findings
 
@@ -147,3 +149,98 @@ def test_only_python_files_are_pre_filtered(tmp_path):
     (tmp_path / "script").write_text(PASSED_OVER["no tensorflow at all"])
     (result,) = lint_paths([str(tmp_path / "script")]).files
     assert result.how == HowChecked.ANALYSED
+
+
+# One spelling per entry of the interpreter's tables (knowledge/apis.py): a
+# file that creates its weight and multiplies by it through any of them must
+# be kept, so adding a spelling there that the pre-filter's words miss fails here.
+_MODULES = {"tf": "tf", "keras": "keras", "np": "np", "math": "math"}
+_TABLE_CELL = """
+import math
+import numpy as np
+import tensorflow as tf
+import keras
+
+
+class Cell:
+    def __init__(self, units):
+        self.W = {create}
+
+    def step(self, x, h):
+        return tf.sigmoid({product})
+"""
+
+
+def _spelling(key: str) -> str:
+    namespace, path = key.split(":", 1)
+    return f"{_MODULES[namespace]}.{path}"
+
+
+def _table_entries(kinds):
+    from lstm_init_lint.knowledge.apis import OPS
+
+    return [pytest.param(key, id=key) for key, kind in sorted(OPS.items()) if kind in kinds]
+
+
+def _product_call(key: str) -> str:
+    from lstm_init_lint.knowledge.apis import OPS
+
+    arguments = {"einsum": "'ij,jk->ik', h, self.W", "xw_plus_b": "h, self.W, 0.0"}.get(OPS[key], "h, self.W")
+    return f"{_spelling(key)}({arguments})"
+
+
+@pytest.mark.parametrize("key", _table_entries({"matmul", "einsum", "xw_plus_b"}))
+def test_every_product_in_the_operations_table_is_kept(key):
+    source = _TABLE_CELL.format(create="tf.Variable(tf.zeros([units, units]))", product=_product_call(key))
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+@pytest.mark.parametrize("key", _table_entries({"variable", "get_variable", "dense"}))
+def test_every_weight_creator_in_the_operations_table_is_kept(key):
+    source = _TABLE_CELL.format(create=f"{_spelling(key)}('w', [units, units])", product="tf.matmul(h, self.W)")
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+_NUMPY_CELL = """
+import numpy as np
+
+
+class Cell:
+    def __init__(self, units):
+        self.W = {create}
+
+    def step(self, x, h):
+        return np.tanh(np.dot(h, self.W))
+"""
+
+
+@pytest.mark.parametrize("key", _table_entries({"array", "rng"}))
+def test_every_numpy_array_creator_in_the_operations_table_is_kept(key):
+    """A from-scratch cell's weights are NumPy arrays; a file without any
+    TensorFlow creator must still be kept when it makes them."""
+    source = _NUMPY_CELL.format(create=f"{_spelling(key)}(units)")
+    assert may_hold_cell(source.encode("utf-8")), source
+
+
+def test_numpy_arrays_without_numpy_are_not_weights():
+    source = _NUMPY_CELL.replace("import numpy as np", "import cupy as np").format(create="np.random.randn(units, units)")
+    assert not may_hold_cell(source.encode("utf-8"))
+
+
+def test_every_array_creator_has_its_parameters():
+    """The operations table's NumPy array creators are the NumPy entries of
+    the tensor initialisers' table (which reads their arguments), and back."""
+    from lstm_init_lint.analysis.initializers import TENSOR_INITS
+    from lstm_init_lint.knowledge.apis import OPS
+
+    assert {key for key, kind in OPS.items() if kind == "array"} == {key for key in TENSOR_INITS if key.startswith("np:")}
+
+
+def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
+    """The kinds above are the ones the pre-filter takes its words from; a
+    kind renamed in the table must not leave the pre-filter without words."""
+    from lstm_init_lint.knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, OPS, PRODUCT_KINDS
+
+    assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
+    assert CREATOR_KINDS == {"variable", "get_variable", "dense"} and CREATOR_KINDS <= set(OPS.values())
+    assert ARRAY_KINDS == {"array", "rng"} and ARRAY_KINDS <= set(OPS.values())

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 from sample_cells import CLEAN, ONE_FINDING, run_in_terminal, run_tool
 
-from lstm_init_lint.progress import MIN_FILES
+from lstm_init_lint.output.progress import MIN_FILES
 
 BAR = re.compile(r"lstm-init-lint \S* *\d+/(\d+) files")  # the label, the bar, "N/M files"
 
@@ -78,7 +78,7 @@ def test_stdin_filename_with_force_exclude_skips_an_excluded_file(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.lstm-init-lint]\nextend-exclude = ["generated/"]\n')
     result = run_tool(["--force-exclude", "--stdin-filename", "generated/model.py", "-"], cwd=tmp_path, input=ONE_FINDING)
     assert result.returncode == 0
-    assert result.stdout.strip() == "All checks passed (0 files checked)."
+    assert result.stdout.strip() == "No files checked."
 
 
 def test_stdin_notebook(tmp_path):

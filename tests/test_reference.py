@@ -1,4 +1,4 @@
-"""Check ``lstm_init_lint.reference`` against the TensorFlow and Keras that are installed.
+"""Check ``lstm_init_lint.knowledge.reference`` against the TensorFlow and Keras that are installed.
 
 The tables in ``reference.py`` are what every finding is measured against, so a
 Keras or TensorFlow release that changes a default must fail here rather than
@@ -34,7 +34,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from lstm_init_lint.reference import REFERENCES
+from lstm_init_lint.knowledge.reference import REFERENCES
+
+pytestmark = pytest.mark.slow  # builds real Keras and TF1 layers
 
 KERAS = REFERENCES["keras"]
 TF1 = REFERENCES["tf1"]

@@ -89,3 +89,13 @@ def cell(x, h, c, units):
     findings = __import__("conftest").lint(source)
     assert findings[0].current.param("stddev") == 1.0
     assert findings[0].current.text == "random_normal(stddev=1)"
+
+
+def test_every_kind_of_the_operations_table_has_a_handler():
+    """A kind added to the table (knowledge/apis.py) without a handler would
+    make its calls opaque: the analysis would silently not see them."""
+    from lstm_init_lint.analysis.calls import OP_HANDLERS
+    from lstm_init_lint.knowledge.apis import OPS
+
+    assert set(OPS.values()) - set(OP_HANDLERS) == set()
+    assert set(OP_HANDLERS) - set(OPS.values()) == set()

@@ -32,7 +32,7 @@ def test_explain_accepts_lower_case(capsys):
 
 def test_explain_an_unknown_code_is_an_error(capsys):
     assert main(["explain", "LST999"]) == 2
-    assert "unknown rule 'LST999' (codes: LST001, LST002" in capsys.readouterr().err
+    assert "unknown rule 'LST999'; the rules: LST001 (recurrent-kernel-init), LST002" in capsys.readouterr().err
 
 
 def test_a_path_is_still_linted_by_default(tmp_path, capsys):

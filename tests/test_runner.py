@@ -12,8 +12,8 @@ import pytest
 from fixture_format import FIXTURES
 
 from lstm_init_lint.model import Settings
-from lstm_init_lint import runner
-from lstm_init_lint.api import lint_paths
+from lstm_init_lint.run import runner
+from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.cli import main
 from lstm_init_lint.model import HowChecked
 from lstm_init_lint.rules import _cells
@@ -47,6 +47,7 @@ def test_a_process_with_threads_gets_the_same_result_from_a_fork_server():
         waiter.join()
 
 
+@pytest.mark.slow  # a subprocess per number of jobs
 def test_the_command_line_prints_the_same_with_any_number_of_jobs(capsys):
     outputs = []
     for jobs in ("1", "2", "3"):
@@ -85,11 +86,11 @@ def test_statistics_count_rules_and_files(tmp_path, capsys):
     assert main(["--statistics", str(tmp_path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "1  LST001  recurrent-kernel-init",
-        "Files: 3 checked: 1 passed over by the pre-filter, 0 served from the cache, 2 analysed, 0 not read.",
+        "Files: 3 checked: 1 passed over by the pre-filter, 0 served from the cache, 2 analysed, 0 not read, 0 skipped (too large to analyse).",
         "Found 1 finding in 1 file (3 files checked).",
     ]
     assert main(["--statistics", "--format", "json", str(tmp_path)]) == 1
     assert json.loads(capsys.readouterr().out) == {
         "rules": [{"code": "LST001", "name": "recurrent-kernel-init", "count": 1}],
-        "files": {"checked": 3, "passed_over": 0, "cached": 3, "analysed": 0, "not_read": 0, "errors": 0},
+        "files": {"checked": 3, "passed_over": 0, "cached": 3, "analysed": 0, "not_read": 0, "skipped": 0, "errors": 0, "python2": 0},
     }

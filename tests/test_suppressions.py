@@ -9,7 +9,7 @@ import json
 import pytest
 from sample_cells import ONE_FINDING, THREE_FINDINGS
 
-from lstm_init_lint.api import detect, lint_source
+from lstm_init_lint.engine import detect, lint_source
 from lstm_init_lint.cli import main
 from lstm_init_lint.model import Settings
 

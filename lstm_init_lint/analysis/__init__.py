@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 import libcst as cst
 
-from .. import sizes
+from ..knowledge.reference import GATE_ORDER
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
+from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
@@ -22,10 +23,9 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import fix_site
+from .fixsite import contains, fix_site
 from .values import InitVal, ModuleRef, WeightInstance
 
-_GATE_ORDER = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Analysis:
     incomplete: bool  # the interpreter stopped early on a huge file
     dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
     aliases: tuple[tuple[str, str], ...] = ()  # (module, local name) the file imports
+    axis_first: bool = False  # the file calls concat / split in TF 0.x's order (axis first)
 
 
 def analyse(module: cst.Module) -> Analysis:
@@ -43,15 +44,16 @@ def analyse(module: cst.Module) -> Analysis:
     aliases = _aliases(interpreter)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer = _Describer(module)
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
-        return Analysis((), interpreter.incomplete, dialect, aliases)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
     describer.expect(_nodes_to_place(cell_usages))
-    sharing = _Sharing(interpreter.weights, cell_usages, describer)
-    weights = _cell_weights(cell_usages, describer, dialect, sharing, interpreter.passed_as)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases)
+    groups = _per_call_groups(cell_usages)
+    sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
+    weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
 
 
 def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
@@ -67,19 +69,29 @@ class _Sharing:
     """Which weights each initialiser expression creates, so a fix never
     rewrites an expression that also creates a weight it should not change."""
 
-    def __init__(self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer) -> None:
+    def __init__(
+        self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group], parameter_defaults: set[int]
+    ) -> None:
+        self.parameter_defaults = parameter_defaults
         used = {id(u.weight) for cu in cell_usages for u in cu.usages}
+        # A weight made by one call of a helper is known by that call.
+        self.per_call: dict[int, tuple[tuple, str]] = {}
+        for group in groups:
+            if group.call is not None:
+                key = (*_identity(group.entries[0][0].weight), id(group.call))
+                for usage, _ in group.entries:
+                    self.per_call[id(usage.weight)] = (key, describer.text(group.call, 80))
         self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
         for weight in weights:
             if weight.init_node is None or (weight.binding is None and id(weight) not in used):
                 continue  # a helper evaluated on its own: not a weight of the program
-            label = _label(weight, describer)
-            self.by_node.setdefault(id(weight.init_node), {})[_identity(weight)] = (label, weight.loop_key)
+            key, label = self.per_call.get(id(weight)) or (_identity(weight), _label(weight, describer))
+            self.by_node.setdefault(id(weight.init_node), {})[key] = (label, weight.loop_key)
 
     def others(self, weight: WeightInstance) -> tuple[tuple[str, tuple | None], ...]:
         if weight.init_node is None:
             return ()
-        mine = _identity(weight)
+        mine = self.per_call[id(weight)][0] if id(weight) in self.per_call else _identity(weight)
         return tuple(sorted((entry for key, entry in self.by_node.get(id(weight.init_node), {}).items() if key != mine), key=lambda e: e[0]))
 
 
@@ -132,6 +144,7 @@ def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:
                 nodes.append(weight.init.node)
             if weight.init_node is not None:
                 nodes.append(weight.init_node)
+            nodes.extend(weight.path)
     return nodes
 
 
@@ -142,14 +155,77 @@ def _identity(weight: WeightInstance) -> tuple[int, str | None]:
     return id(weight.creation_node), None
 
 
-def _cell_weights(cell_usages: list[CellUsage], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> list[CellWeight]:
-    groups: dict[tuple[int, str | None], list[tuple[Usage, CellUsage]]] = {}
+@dataclass
+class _Group:
+    """The usages of one weight, and the helper call that made it when one
+    creation statement made several weights (one per call of the helper)."""
+
+    entries: list[tuple[Usage, CellUsage]]
+    call: cst.CSTNode | None = None
+
+
+def _per_call_groups(cell_usages: list[CellUsage]) -> list[_Group]:
+    """Group the usages by weight: by where the weight is bound and through
+    which calls that binding was reached.
+
+    A function evaluated on its own and again inside its callers reaches the
+    same statement through a shorter and a longer call path; both are one
+    weight (the shorter path is a suffix of the longer). When one statement
+    is reached through calls that make weights of different roles or gates
+    (``linear([x])`` and ``linear([h])``, ``new_gate("i")`` and
+    ``new_gate("f")``), each call is a weight of its own, known by the
+    innermost call that tells it from the others. When every path agrees
+    the weight stays one, as a loop over layers calling one cell is."""
+    by_path: dict[tuple, tuple[tuple, list]] = {}
     for cell_usage in cell_usages:
         for usage in cell_usage.usages:
-            groups.setdefault(_identity(usage.weight), []).append((usage, cell_usage))
+            path = usage.weight.path
+            key = (_identity(usage.weight), tuple(id(n) for n in path))
+            by_path.setdefault(key, (path, []))[1].append((usage, cell_usage))
+    merged: dict[tuple, dict[tuple, tuple[tuple, list]]] = {}
+    for (place, ids), (path, entries) in by_path.items():
+        for start in range(len(ids), -1, -1):
+            if (place, ids[start:]) in by_path:
+                shortest = ids[start:]
+                break
+        slot = merged.setdefault(place, {}).setdefault(shortest, (path[len(path) - len(shortest):], []))
+        slot[1].extend(entries)
+    groups: list[_Group] = []
+    for paths in merged.values():
+        if len(paths) == 1:
+            groups.extend(_Group(entries) for _, entries in paths.values())
+            continue
+        signed = [(ids, path, entries, _signature(entries)) for ids, (path, entries) in paths.items()]
+        if len({sign for *_, sign in signed}) == 1:
+            groups.append(_Group([e for _, _, entries, _ in signed for e in entries]))
+            continue
+        split: dict[tuple, _Group] = {}
+        for ids, path, entries, sign in signed:
+            others = [other for other, _, _, other_sign in signed if other_sign != sign]
+            call = None
+            for start in range(len(ids) - 1, -1, -1):
+                tail = ids[start:]
+                if not any(other[len(other) - len(tail):] == tail for other in others if len(other) >= len(tail)):
+                    call = path[start]
+                    break
+            split.setdefault((id(call), sign), _Group([], call)).entries.extend(entries)
+        groups.extend(split.values())
+    return groups
+
+
+def _signature(entries: list[tuple[Usage, CellUsage]]) -> tuple | None:
+    usages = [u for u, _ in entries]
+    kinds = {u.cell.kind for u in usages}
+    if len(kinds) != 1:
+        return None
+    return _role(usages), _gates(usages, kinds.pop())[0]
+
+
+def _cell_weights(groups: list[_Group], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> list[CellWeight]:
     described = []
-    for entries in groups.values():
-        weight = _describe_weight(entries, describer, dialect, sharing, passed_as)
+    for group in groups:
+        entries = group.entries
+        weight = _describe_weight(entries, describer, dialect, sharing, passed_as, group.call)
         if weight is not None:
             cells = {id(usage.cell) for usage, _ in entries}
             creator = max((u.weight for u, _ in entries), key=lambda w: w.depth).creator
@@ -209,7 +285,7 @@ def _gates(usages: list[Usage], kind: str) -> tuple[tuple[str, ...], int | None]
             blocks.setdefault(usage.block, usage.gate)
     if not blocks:
         names = {u.gate for u in usages if u.gate is not None}
-        ordered = tuple(g for g in _GATE_ORDER[kind] if g in names)
+        ordered = tuple(g for g in GATE_ORDER[kind] if g in names)
         return ordered, (0 if ordered == ("f",) else None)
     widths = {round(end - start, 6) for start, end in blocks}
     if len(widths) != 1:
@@ -233,7 +309,9 @@ def _number(expr) -> int | None:
     return int(value) if value is not None and value == int(value) else None
 
 
-def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> CellWeight | None:
+def _describe_weight(
+    entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict, call: cst.CSTNode | None = None
+) -> CellWeight | None:
     usages = [u for u, _ in entries]
     kinds = {u.cell.kind for u in usages}
     if len(kinds) != 1:
@@ -250,7 +328,7 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
         return None
     gates, forget_block = _gates(usages, kind)
     shape = representative.shape or init.shape
-    site = _site(representative, init, shape, describer, dialect)
+    site = _site(representative, init, shape, describer, dialect, call)
     blocks = max(1, len(gates)) if any(u.block for u in usages) else 1
     units = fan_in = None
     if shape:
@@ -268,6 +346,23 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
+    if call is not None and not site_fix.blocker and not init.implicit and init.node is not None and contains(call, init.node):
+        # The call passes the initialiser in (``linear(h, n, initializer=...)``):
+        # fixed there, for this call alone.
+        site_fix = replace(site_fix, replace=describer.span(init.node), sharers=())
+    elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
+        site_fix = replace(
+            site_fix,
+            blocker=f"its initialiser is a parameter's default (`{describer.text(init.node, 50)}`, line {describer.span(init.node).line}), "
+            "which a caller may replace; change the default, or pass the right initialiser where the function is called",
+        )
+    elif call is not None and not site_fix.blocker:
+        # The helper's one initialiser serves calls that need different ones.
+        site_fix = replace(
+            site_fix,
+            blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
+            f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
+        )
     gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
     if site.initializer.pieces and gate_width and len(gates) > 1:
         site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
@@ -282,7 +377,6 @@ def _describe_weight(entries: list[tuple[Usage, CellUsage]], describer: _Describ
         fan_in=fan_in,
         certain=all(u.certain for u in usages),
         evidence=tuple(evidence[:4]),
-        peepholes=any(c.cell.kind == "lstm" and any(u.kind == "peephole" for u in c.usages) for _, c in entries if id(c.cell) in cells),
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
         gate_width=gate_width,
         fix_site=site_fix,
@@ -313,8 +407,15 @@ def _gate_width(written: str | None, shape, role: Role, gates: int) -> str | Non
     return S.render(S.divide(shape[-1], count)) if shape else None
 
 
-def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str) -> WeightSite:
-    if weight.binding is not None:
+def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str, call: cst.CSTNode | None = None) -> WeightSite:
+    if call is not None:
+        # One of several weights a helper makes, one per call: reported at the
+        # call that makes it, naming the helper and where it creates it.
+        target = weight.binding[0] if weight.binding is not None else weight.creation_node
+        name = describer.text(target, 50)
+        instance, depth = describer.text(call, 80), 0
+        span = describer.span(call)
+    elif weight.binding is not None:
         target, instance, depth = weight.binding
         name = describer.text(target, 80)
         span = describer.span(target)
@@ -329,16 +430,20 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_span = None if init.implicit == "get_variable default" or init.implicit == "add_weight default" else describer.span(init.node)
+    init_span = None if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.span(init.node)
+    if call is not None:
+        helper = helper or weight.creator
+        helper_line = (init_span or describer.span(weight.creation_node)).line
+    else:
+        helper_line = init_span.line if helper and init_span else None
     return WeightSite(
         weight=name,
         instance=instance,
         span=span,
-        creation=weight.api,
         initializer=initializer,
         init_span=init_span,
         helper=helper,
-        helper_line=init_span.line if helper and init_span else None,
+        helper_line=helper_line,
         shape=render_shape(shape),
         implicit=init.implicit,
     )

@@ -4,21 +4,25 @@ subscripts."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
 from . import symbolic as S
-from .apis import activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
+from .frames import Frame, Record
 from .numbers import to_expr, to_shape
 from .values import (
     NONE,
     BoundMethod,
+    Builtin,
     ClassVal,
     Component,
     Const,
+    DenseLayer,
     DictVal,
+    ExternalMethod,
     FuncVal,
     InitializerObj,
     InitVal,
@@ -27,63 +31,22 @@ from .values import (
     Op,
     Opaque,
     Origin,
+    Parts,
     RngVal,
+    ScopeCtx,
     Seq,
     SuperVal,
     Value,
     WeightInstance,
     WeightVal,
+    dotted,
 )
 
 if TYPE_CHECKING:
-    from .interpreter import Frame, Interpreter
+    from .interpreter import Interpreter
 
 # As for range(): a split or unstack into more pieces than this is not unrolled.
 MAX_PARTS = 64
-
-
-class ScopeCtx(Value):
-    """``tf.variable_scope(...)`` and ``tf.get_variable_scope()``."""
-
-    __slots__ = ("initializer",)
-
-    def __init__(self, initializer: Value | None) -> None:
-        self.initializer = initializer
-
-
-class Parts(Value):
-    """``tf.unstack(x)`` / ``tf.split(x, n)`` with a count only the unpacking
-    target will tell."""
-
-    __slots__ = ("parent", "kind", "axis", "node")
-
-    def __init__(self, parent: Value, kind: str, axis: Any, node: cst.CSTNode) -> None:
-        self.parent = parent
-        self.kind = kind
-        self.axis = axis
-        self.node = node
-
-    def part(self, k: int, count: int) -> Value:
-        if self.kind == "split":
-            return Component(self.parent, ("split", k, count, self.axis), self.node)
-        return Component(self.parent, ("index", k), self.node)
-
-
-class ExternalMethod(Value):
-    """A method of something outside the file (``super().build``)."""
-
-    __slots__ = ("obj", "name")
-
-    def __init__(self, obj: Value, name: str) -> None:
-        self.obj = obj
-        self.name = name
-
-
-class Builtin(Value):
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
 
 
 BUILTINS = {
@@ -120,6 +83,7 @@ BUILTINS = {
 }
 
 _ACTIVATION_STRINGS = {"sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "elu", "selu", "linear", "swish", "silu", "gelu"}
+_SETTERS = {"assign", "load", "set_weights"}
 _PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze", "copy", "clone", "float", "type", "T", "transpose", "detach", "to"}
 
 
@@ -130,15 +94,17 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
     if isinstance(callee, ModuleRef):
         return api_call(it, callee.qualname, args, kwargs, node, frame)
     if isinstance(callee, FuncVal):
-        return it.invoke(callee, args, kwargs, None, frame, node)
+        return it.invoke(callee, args, kwargs, None, frame)
     if isinstance(callee, BoundMethod):
-        return it.invoke(callee.func, args, kwargs, callee.obj, frame, node)
+        return it.invoke(callee.func, args, kwargs, callee.obj, frame)
     if isinstance(callee, ClassVal):
         return it.instantiate(callee, args, kwargs, frame)
     if isinstance(callee, InitializerObj):
         return apply_initializer(callee, args, kwargs)
     if isinstance(callee, ObjVal):
         return it.call_object(callee, args, kwargs, frame, node)
+    if isinstance(callee, DenseLayer):
+        return apply_dense(it, callee, args, node)
     if isinstance(callee, Builtin):
         return call_builtin(it, callee.name, args, kwargs, node, frame)
     if isinstance(callee, ExternalMethod):
@@ -212,12 +178,21 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
                 return Opaque("str")
         return Opaque(name)
     if isinstance(base, WeightVal):
-        if name in ("read_value", "value", "numpy"):
+        if name in ("read_value", "value", "numpy") or (base.weight.api == "numpy" and name in _PASS_METHODS):
             return base
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)
+        if name in _SETTERS:
+            set_after_creation(base, node)
+            return NONE
         return it.make_op("call", (base, *args), node, name)
     if isinstance(base, (Opaque, Op, Component)):
+        if name in _SETTERS:
+            set_after_creation(base, node)  # bias[u:2 * u].assign(1.0)
         if name in _PASS_METHODS:
             return Op("pass", (base,), node, name)
+        if name == "dot" and len(args) == 1:
+            return Op("matmul", (base, args[0]), node)  # NumPy's a.dot(b)
         if name == "read":
             return Component(base, ("other",), node)
         return it.make_op("call", (base, *args), node, name)
@@ -225,8 +200,6 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
 
 
 def _dotted(node: cst.CSTNode) -> str:
-    from .interpreter import dotted
-
     return dotted(node) or "…"
 
 
@@ -254,7 +227,7 @@ def dict_method(base: DictVal, name: str, args: list[Value], kwargs: dict[str, V
 
 def external_method(it: Interpreter, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     """A method the file does not define: Keras' ``add_weight`` and friends."""
-    if name in ("add_weight", "add_variable"):
+    if name in CREATOR_METHODS:
         return create_add_weight(it, args, kwargs, node, frame)
     if name in ("__init__", "build"):
         return NONE
@@ -432,7 +405,30 @@ def call_builtin(it: Interpreter, name: str, args: list[Value], kwargs: dict[str
             return Opaque(name)
     if name == "print":
         return NONE
+    if name == "isinstance" and len(args) == 2:
+        return _isinstance(args[0], args[1])
     return Opaque(name)
+
+
+_PY_TYPES = {"list": list, "tuple": tuple, "dict": dict, "int": int, "float": float, "str": str, "bool": bool}
+
+
+def _isinstance(value: Value, spec: Value) -> Value:
+    """``isinstance(args, (list, tuple))`` when the interpreter knows what
+    ``args`` is: a list or tuple display, a constant, a dict, a weight or the
+    result of tensor arithmetic. Anything else stays unknown."""
+    names = [item.name for item in spec.items if isinstance(item, Builtin)] if isinstance(spec, Seq) else [spec.name] if isinstance(spec, Builtin) else []
+    if not names or not all(name in _PY_TYPES for name in names) or (isinstance(spec, Seq) and len(names) != len(spec.items)):
+        return Opaque("isinstance")
+    if isinstance(value, Seq):
+        return Const(value.kind in names)
+    if isinstance(value, DictVal):
+        return Const("dict" in names)
+    if isinstance(value, Const):
+        return Const(isinstance(value.value, tuple(_PY_TYPES[name] for name in names)))
+    if isinstance(value, (WeightVal, InitVal)) or (isinstance(value, Op) and value.kind != "call"):
+        return Const(False)  # a tensor
+    return Opaque("isinstance")
 
 
 # --- TensorFlow / Keras / NumPy ------------------------------------------------
@@ -500,124 +496,343 @@ def tensor_init(it: Interpreter, namespace: str, path: str, args: list[Value], k
     return out
 
 
-def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
-    def arg(index: int, name: str, default: Value | None = None) -> Value | None:
-        if len(args) > index:
-            return args[index]
-        return kwargs.get(name, default)
+class OpCall:
+    """One call of a known operation, as its handler sees it: the kind the
+    operations table gives it, where it was spelled, and its arguments."""
 
-    if kind == "matmul":
-        a, b = arg(0, "a"), arg(1, "b")
-        if a is None or b is None:
-            a, b = arg(0, "x1"), arg(1, "x2")
-        if a is None or b is None:
-            return Opaque("matmul")
-        return Op("matmul", (a, b), node)
-    if kind == "einsum":
-        tensors = [a for a in args if not (isinstance(a, Const) and isinstance(a.value, str))]
-        if len(tensors) == 2:
-            return Op("matmul", (tensors[0], tensors[1]), node)
-        return it.make_op("call", tuple(tensors), node, "einsum")
-    if kind == "add_n":
-        items = it.known_items(arg(0, "inputs", Seq([])))
-        return it.make_op("add", tuple(items or ()), node)
-    if kind in ("add", "sub", "mul", "div"):
-        a, b = arg(0, "x"), arg(1, "y")
-        if a is None or b is None:
-            return Opaque(kind)
-        scaled = init_arithmetic(kind, a, b)
-        if scaled is not None:
-            return scaled
-        return it.make_op(kind, (a, b), node)
-    if kind == "act":
-        x = arg(0, "x") or arg(0, "features")
-        return Op("act", (x,) if x is not None else (), node, activation_name(path))
-    if kind == "concat":
-        values = arg(0, "values") or arg(0, "xs") or arg(0, "tensors")
-        items = it.known_items(values) if values is not None else None
-        if items is None:
-            return Opaque("concat")
-        if items and all(isinstance(v, InitVal) for v in items):
-            return concat_inits(items, node)
-        return Op("concat", tuple(items), node, arg(1, "axis"))
-    if kind == "stack":
-        values = arg(0, "values") or arg(0, "arrays") or arg(0, "object")
-        items = it.known_items(values) if values is not None else None
-        if items is None:
-            return Op("pass", (values,), node) if values is not None else Opaque("stack")
-        return Seq(items, "stack", node)
-    if kind == "unstack":
-        value = arg(0, "value") or arg(0, "x")
-        if isinstance(value, Seq):
-            return Seq(list(value.items), "tuple")
-        num = arg(1, "num")
-        if isinstance(num, Const) and isinstance(num.value, int) and 0 <= num.value <= MAX_PARTS:
-            return Seq([Component(value, ("index", k), node) for k in range(num.value)], "tuple", node)
-        return Parts(value, "unstack", None, node)
-    if kind == "split":
-        value = arg(0, "value") or arg(0, "ary") or arg(0, "x")
-        parts = arg(1, "num_or_size_splits") or arg(1, "indices_or_sections")
-        axis_value = arg(2, "axis")
-        axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
-        if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
-            return Parts(value, "split", axis, node)  # no count to unroll (or one too large to)
-        if isinstance(value, InitVal):
-            count = parts.value if isinstance(parts, Const) else 2
-            return Seq([value] * count, "tuple", node)
-        if isinstance(parts, Const):
-            return Seq([Component(value, ("split", k, parts.value, axis), node) for k in range(parts.value)], "tuple", node)
-        sizes = it.known_items(parts) if parts is not None else None
-        if sizes is not None:
-            exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
-            return Seq([Component(value, ("split", k, exprs, axis), node) for k in range(len(exprs))], "tuple", node)
-        return Parts(value, "split", axis, node)
-    if kind == "pass":
-        value = arg(0, "x") or arg(0, "value") or arg(0, "tensor") or arg(0, "input") or arg(0, "t")
-        if path == "constant" and isinstance(value, Const) and isinstance(value.value, (int, float)):
-            shape_value = arg(2, "shape")
-            shape = to_shape(shape_value) if shape_value is not None else None
-            return InitVal(Dist("constant", {"value": S.const(float(value.value))}), node, shape)
-        if isinstance(value, (InitVal, Const)) or value is None:
-            return value if value is not None else Opaque(path)
-        return Op("pass", (value,), node, path)
-    if kind == "gather":
-        return Op("gather", (arg(0, "params") or Opaque("params"), arg(1, "ids") or arg(1, "indices") or Opaque("ids")), node)
-    if kind == "sqrt":
-        x = arg(0, "x")
-        if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0 and x.value < 1e300:
-            return Const(x.value**0.5)
-        return Op("sqrt", (x,) if x is not None else (), node)
-    if kind == "xw_plus_b":
-        x, w, b = arg(0, "x"), arg(1, "weights"), arg(2, "biases")
-        if x is None or w is None or b is None:
-            return Opaque("xw_plus_b")
-        return it.make_op("add", (Op("matmul", (x, w), node), b), node)
-    if kind == "while_loop":
-        return while_loop(it, arg(1, "body"), arg(2, "loop_vars"), node, frame)
-    if kind == "scan":
-        return scan(it, arg(0, "fn"), arg(1, "elems"), arg(2, "initializer"), node, frame)
-    if kind == "k_rnn":
-        return keras_rnn(it, arg(0, "step_function"), arg(1, "inputs"), arg(2, "initial_states"), node, frame)
-    if kind == "variable":
-        return create_variable(it, namespace, path, args, kwargs, node, frame)
-    if kind == "get_variable":
-        return create_get_variable(it, namespace, args, kwargs, node, frame)
-    if kind == "variable_scope":
-        return ScopeCtx(arg(3, "initializer"))
-    if kind == "get_variable_scope":
-        return ScopeCtx(None)
-    if kind in ("qr", "svd"):
-        return decomposition(kind, namespace, arg(0, "a") or arg(0, "tensor") or arg(0, "input"), node)
-    if kind == "activation_get":
-        name = arg(0, "identifier")
-        if isinstance(name, Const) and isinstance(name.value, str):
-            return ModuleRef(f"keras.activations.{name.value}")
-        return name if name is not None else Opaque("activation")
-    if kind == "initializer_get":
-        return initializer_value(arg(0, "identifier"), node) or Opaque("initializer")
-    if kind == "rng":
-        return RngVal()
-    return Opaque(path)
+    __slots__ = ("it", "kind", "namespace", "path", "args", "kwargs", "node", "frame")
+
+    def __init__(self, it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> None:
+        self.it = it
+        self.kind = kind
+        self.namespace = namespace
+        self.path = path
+        self.args = args
+        self.kwargs = kwargs
+        self.node = node
+        self.frame = frame
+
+    def arg(self, index: int, name: str, default: Value | None = None) -> Value | None:
+        if len(self.args) > index:
+            return self.args[index]
+        return self.kwargs.get(name, default)
+
+
+def known_op(it: Interpreter, kind: str, namespace: str, path: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    """What a call of a kind in ``knowledge.apis.OPS`` computes."""
+    handler = OP_HANDLERS.get(kind)
+    if handler is None:
+        return Opaque(path)
+    return handler(OpCall(it, kind, namespace, path, args, kwargs, node, frame))
+
+
+def _axis(op: Op) -> Any:
+    return op.meta.value if isinstance(op.meta, Const) else op.meta
+
+
+def blockwise_matmul(it: Interpreter, a: Value, b: Value, node: cst.CSTNode) -> Value:
+    """``a @ b``; when both are joined at run time, columns of ``a`` against
+    rows of ``b`` (``matmul(concat([x, h], 1), concat([W_x, W_h], 0))``),
+    the sum of the blocks' products ``x @ W_x + h @ W_h``, which is what
+    the code computes and what tells each weight's role."""
+    if (
+        isinstance(a, Op)
+        and isinstance(b, Op)
+        and a.kind == "concat"
+        and b.kind == "concat"
+        and len(a.args) == len(b.args) > 1
+        and _axis(a) in (1, -1)
+        and _axis(b) == 0
+    ):
+        return it.make_op("add", tuple(Op("matmul", (x, w), node) for x, w in zip(a.args, b.args)), node)
+    return Op("matmul", (a, b), node)
+
+
+def _matmul(c: OpCall) -> Value:
+    a, b = c.arg(0, "a"), c.arg(1, "b")
+    if a is None or b is None:
+        a, b = c.arg(0, "x1"), c.arg(1, "x2")
+    if a is None or b is None:
+        return Opaque("matmul")
+    return blockwise_matmul(c.it, a, b, c.node)
+
+
+def _einsum(c: OpCall) -> Value:
+    tensors = [a for a in c.args if not (isinstance(a, Const) and isinstance(a.value, str))]
+    if len(tensors) == 2:
+        return Op("matmul", (tensors[0], tensors[1]), c.node)
+    return c.it.make_op("call", tuple(tensors), c.node, "einsum")
+
+
+def _add_n(c: OpCall) -> Value:
+    items = c.it.known_items(c.arg(0, "inputs", Seq([])))
+    return c.it.make_op("add", tuple(items or ()), c.node)
+
+
+def _arithmetic(c: OpCall) -> Value:
+    a, b = c.arg(0, "x"), c.arg(1, "y")
+    if a is None or b is None:
+        return Opaque(c.kind)
+    scaled = init_arithmetic(c.kind, a, b)
+    if scaled is not None:
+        return scaled
+    return c.it.make_op(c.kind, (a, b), c.node)
+
+
+def _act(c: OpCall) -> Value:
+    x = c.arg(0, "x") or c.arg(0, "features")
+    return Op("act", (x,) if x is not None else (), c.node, activation_name(c.path))
+
+
+def _is_int(value: Value | None) -> bool:
+    return isinstance(value, Const) and isinstance(value.value, int) and not isinstance(value.value, bool)
+
+
+def _concat(c: OpCall) -> Value:
+    values, axis = c.arg(0, "values") or c.arg(0, "xs") or c.arg(0, "tensors"), c.arg(1, "axis")
+    if "concat_dim" in c.kwargs or (_is_int(values) and axis is not None and c.it.known_items(axis) is not None):
+        # TF 0.x: concat(concat_dim, values), told apart by its arguments (an
+        # int first, a list second), whatever version the file targets.
+        values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
+        c.it.axis_first = c.it.tf1_evidence = True
+    items = c.it.known_items(values) if values is not None else None
+    if items is None:
+        return Opaque("concat")
+    if items and all(isinstance(v, InitVal) for v in items):
+        return concat_inits(items, c.node)
+    return Op("concat", tuple(items), c.node, axis)
+
+
+def _stack(c: OpCall) -> Value:
+    values = c.arg(0, "values") or c.arg(0, "arrays") or c.arg(0, "object")
+    items = c.it.known_items(values) if values is not None else None
+    if items is None:
+        return Op("pass", (values,), c.node) if values is not None else Opaque("stack")
+    return Seq(items, "stack", c.node)
+
+
+def _unstack(c: OpCall) -> Value:
+    value = c.arg(0, "value") or c.arg(0, "x")
+    if isinstance(value, Seq):
+        return Seq(list(value.items), "tuple")
+    num = c.arg(1, "num")
+    if isinstance(num, Const) and isinstance(num.value, int) and 0 <= num.value <= MAX_PARTS:
+        return Seq([Component(value, ("index", k), c.node) for k in range(num.value)], "tuple", c.node)
+    return Parts(value, "unstack", None, c.node)
+
+
+def _split(c: OpCall) -> Value:
+    value = c.arg(0, "value") or c.arg(0, "ary") or c.arg(0, "x")
+    parts = c.arg(1, "num_or_size_splits") or c.arg(1, "indices_or_sections")
+    axis_value = c.arg(2, "axis")
+    if "split_dim" in c.kwargs or "num_split" in c.kwargs or (_is_int(value) and len(c.args) >= 3 and not isinstance(c.args[2], Const)):
+        # TF 0.x: split(split_dim, num_split, value): an int where the tensor
+        # goes and a tensor where the axis goes.
+        axis_value, parts, value = c.arg(0, "split_dim"), c.arg(1, "num_split"), c.arg(2, "value")
+        c.it.axis_first = c.it.tf1_evidence = True
+    axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
+    if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
+        return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)
+    if isinstance(value, InitVal):
+        count = parts.value if isinstance(parts, Const) else 2
+        return Seq([value] * count, "tuple", c.node)
+    if isinstance(parts, Const):
+        return Seq([Component(value, ("split", k, parts.value, axis), c.node) for k in range(parts.value)], "tuple", c.node)
+    sizes = c.it.known_items(parts) if parts is not None else None
+    if sizes is not None:
+        exprs = tuple(to_expr(s) or S.sym("?") for s in sizes)
+        return Seq([Component(value, ("split", k, exprs, axis), c.node) for k in range(len(exprs))], "tuple", c.node)
+    return Parts(value, "split", axis, c.node)
+
+
+def _neg(c: OpCall) -> Value:
+    x = c.arg(0, "x")
+    if x is None:
+        return Opaque(c.path)
+    if isinstance(x, Const) and isinstance(x.value, (int, float)):
+        return Const(-x.value)
+    if isinstance(x, InitVal):
+        return scaled_init(x, S.const(-1.0))
+    return Op("neg", (x,), c.node)
+
+
+def _pass(c: OpCall) -> Value:
+    value = c.arg(0, "x") or c.arg(0, "value") or c.arg(0, "tensor") or c.arg(0, "input") or c.arg(0, "t")
+    if c.path == "constant" and isinstance(value, Const) and isinstance(value.value, (int, float)):
+        shape_value = c.arg(2, "shape")
+        shape = to_shape(shape_value) if shape_value is not None else None
+        return InitVal(Dist("constant", {"value": S.const(float(value.value))}), c.node, shape)
+    if isinstance(value, (InitVal, Const)) or value is None:
+        return value if value is not None else Opaque(c.path)
+    return Op("pass", (value,), c.node, c.path)
+
+
+def _gather(c: OpCall) -> Value:
+    return Op("gather", (c.arg(0, "params") or Opaque("params"), c.arg(1, "ids") or c.arg(1, "indices") or Opaque("ids")), c.node)
+
+
+def _sqrt(c: OpCall) -> Value:
+    x = c.arg(0, "x")
+    if isinstance(x, Const) and isinstance(x.value, (int, float)) and x.value >= 0 and x.value < 1e300:
+        return Const(x.value**0.5)
+    return Op("sqrt", (x,) if x is not None else (), c.node)
+
+
+def _xw_plus_b(c: OpCall) -> Value:
+    x, w, b = c.arg(0, "x"), c.arg(1, "weights"), c.arg(2, "biases")
+    if x is None or w is None or b is None:
+        return Opaque("xw_plus_b")
+    return c.it.make_op("add", (Op("matmul", (x, w), c.node), b), c.node)
+
+
+def _while_loop(c: OpCall) -> Value:
+    return while_loop(c.it, c.arg(1, "body"), c.arg(2, "loop_vars"), c.node, c.frame)
+
+
+def _scan(c: OpCall) -> Value:
+    return scan(c.it, c.arg(0, "fn"), c.arg(1, "elems"), c.arg(2, "initializer"), c.node, c.frame)
+
+
+def _k_rnn(c: OpCall) -> Value:
+    return keras_rnn(c.it, c.arg(0, "step_function"), c.arg(1, "inputs"), c.arg(2, "initial_states"), c.node, c.frame)
+
+
+def _variable(c: OpCall) -> Value:
+    return create_variable(c.it, c.namespace, c.path, c.args, c.kwargs, c.node, c.frame)
+
+
+def _get_variable(c: OpCall) -> Value:
+    return create_get_variable(c.it, c.namespace, c.args, c.kwargs, c.node, c.frame)
+
+
+def _variable_scope(c: OpCall) -> Value:
+    return ScopeCtx(c.arg(3, "initializer"))
+
+
+def _get_variable_scope(c: OpCall) -> Value:
+    return ScopeCtx(None)
+
+
+def _decomposition(c: OpCall) -> Value:
+    return decomposition(c.kind, c.namespace, c.arg(0, "a") or c.arg(0, "tensor") or c.arg(0, "input"), c.node)
+
+
+def _activation_get(c: OpCall) -> Value:
+    name = c.arg(0, "identifier")
+    if isinstance(name, Const) and isinstance(name.value, str):
+        return ModuleRef(f"keras.activations.{name.value}")
+    return name if name is not None else Opaque("activation")
+
+
+def _initializer_get(c: OpCall) -> Value:
+    return initializer_value(c.arg(0, "identifier"), c.node) or Opaque("initializer")
+
+
+def _dense(c: OpCall) -> Value:
+    """``Dense(units, activation=None, use_bias=True, kernel_initializer=
+    "glorot_uniform", bias_initializer="zeros")``: the weights are created
+    with the layer, reported where it is constructed."""
+    units = c.arg(0, "units")
+    columns = to_expr(units) if units is not None else None
+    shape = (S.sym("input_dim"), columns) if columns is not None else None
+    kernel = _layer_weight(c, "Dense", "kernel_initializer", Dist("glorot_uniform"), shape, "Dense default")
+    use_bias = c.kwargs.get("use_bias")
+    bias = None
+    if not (isinstance(use_bias, Const) and use_bias.value is False):
+        bias = _layer_weight(c, "Dense bias", "bias_initializer", Dist("zeros"), (columns,) if columns is not None else None, "Dense default")
+        bias.weight.shape_node = _arg_node(c.node, 0, "units")
+    activation = c.arg(1, "activation")
+    name = None
+    if isinstance(activation, Const) and isinstance(activation.value, str):
+        name = activation.value
+    elif isinstance(activation, ModuleRef):
+        name = activation.qualname.rsplit(".", 1)[-1]
+    elif activation is not None and not (isinstance(activation, Const) and activation.value is None):
+        name = "?"
+    return DenseLayer(kernel, bias, name)
+
+
+def _layer_weight(c: OpCall, api: str, keyword: str, default: Dist, shape: tuple | None, implicit: str) -> WeightVal:
+    weight = _new_weight(c.it, c.node, api, c.frame)
+    weight.namespace = "layer"
+    value = c.kwargs.get(keyword)
+    if isinstance(value, Const) and value.value is None:
+        value = None
+    weight.init_node = _arg_node(c.node, 99, keyword)
+    weight.init_form = _form(value)
+    init = _resolve_initial(c.it, value, shape, c.frame, c.node) if value is not None else None
+    if init is None and value is None:
+        init = InitVal(default, c.node, shape)
+        init.implicit = implicit
+    weight.init = init
+    weight.shape = shape
+    return WeightVal(weight)
+
+
+def apply_dense(it: Interpreter, layer: DenseLayer, args: list[Value], node: cst.CSTNode) -> Value:
+    x = args[0] if args else Opaque("inputs")
+    out: Value = Op("matmul", (x, layer.kernel), node)
+    if layer.bias is not None:
+        out = it.make_op("add", (out, layer.bias), node)
+    if layer.activation in ("linear", None):
+        return out
+    if layer.activation == "?":
+        return it.make_op("call", (out,), node, "activation")
+    return Op("act", (out,), node, layer.activation)
+
+
+def _set_value(c: OpCall) -> Value:
+    """``K.set_value(bias, value)``, ``tf.assign(bias, value)``."""
+    target = c.arg(0, "x") or c.arg(0, "ref")
+    if target is not None:
+        set_after_creation(target, c.node)
+    return NONE
+
+
+def _rng(c: OpCall) -> Value:
+    return RngVal()
+
+
+def _array(c: OpCall) -> Value:
+    return tensor_init(c.it, c.namespace, c.path, c.args, c.kwargs, c.node)
+
+
+# One handler per kind of the operations table (tests/test_resolver.py checks
+# that every kind there has one).
+OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
+    "matmul": _matmul,
+    "einsum": _einsum,
+    "add_n": _add_n,
+    "add": _arithmetic,
+    "sub": _arithmetic,
+    "mul": _arithmetic,
+    "div": _arithmetic,
+    "act": _act,
+    "concat": _concat,
+    "stack": _stack,
+    "unstack": _unstack,
+    "split": _split,
+    "pass": _pass,
+    "neg": _neg,
+    "gather": _gather,
+    "sqrt": _sqrt,
+    "xw_plus_b": _xw_plus_b,
+    "while_loop": _while_loop,
+    "scan": _scan,
+    "k_rnn": _k_rnn,
+    "variable": _variable,
+    "get_variable": _get_variable,
+    "variable_scope": _variable_scope,
+    "get_variable_scope": _get_variable_scope,
+    "qr": _decomposition,
+    "svd": _decomposition,
+    "activation_get": _activation_get,
+    "initializer_get": _initializer_get,
+    "rng": _rng,
+    "array": _array,
+    "set_value": _set_value,
+    "dense": _dense,
+}
 
 
 def concat_inits(items: list[InitVal], node: cst.CSTNode) -> Value:
@@ -698,8 +913,6 @@ def _pair(record: Any, slots: Value, result: Value | None) -> None:
 
 
 def while_loop(it: Interpreter, body: Value | None, loop_vars: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "tf.while_loop")
     it.records.append(record)
     names = _param_names(body) if body is not None else []
@@ -712,8 +925,6 @@ def while_loop(it: Interpreter, body: Value | None, loop_vars: Value | None, nod
 
 
 def scan(it: Interpreter, fn: Value | None, elems: Value | None, initializer: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "tf.scan")
     it.records.append(record)
     names = _param_names(fn) if fn is not None else []
@@ -725,8 +936,6 @@ def scan(it: Interpreter, fn: Value | None, elems: Value | None, initializer: Va
 
 
 def keras_rnn(it: Interpreter, step: Value | None, inputs: Value | None, initial: Value | None, node: cst.Call, frame: Frame) -> Value:
-    from .interpreter import Record
-
     record = Record("driver", node, "K.rnn")
     it.records.append(record)
     names = _param_names(step) if step is not None else []
@@ -747,6 +956,7 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
     weight.loop_key = keys[-1] if keys else None
+    weight.path = frame.path
     it.weights.append(weight)
     return weight
 
@@ -835,6 +1045,8 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight = _new_weight(it, node, api, frame)
     weight.namespace = namespace
     value = args[0] if args else kwargs.get(keyword)
+    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
+        value = value.weight.init  # tf.Variable(self.w_init): the array was its initial value
     weight.init_form = _form(value)
     shape_value = kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None
@@ -848,6 +1060,48 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight.shape = shape or (init.shape if init is not None else None)
     name = kwargs.get("name")
     weight.name_hint = name.value if isinstance(name, Const) and isinstance(name.value, str) else None
+    return WeightVal(weight)
+
+
+def set_after_creation(target: Value, node: cst.CSTNode) -> None:
+    """A weight written after it is created (slice assignment, ``assign``,
+    ``K.set_value``): its initial value is what that write leaves, which is
+    not read here, so nothing is said about it."""
+    while isinstance(target, (Component, Op)) and not isinstance(target, WeightVal):
+        if isinstance(target, Op) and target.kind != "pass":
+            return
+        parent = target.parent if isinstance(target, Component) else (target.args[0] if target.args else None)
+        if parent is None:
+            return
+        target = parent
+    if isinstance(target, WeightVal):
+        target.weight.init = InitVal(Dist("unknown", {"expr": "set after it is created"}), node, target.weight.shape)
+
+
+def holds_numpy_weight(value: Value, target: cst.CSTNode) -> bool:
+    """A NumPy array kept as a parameter: a from-scratch cell's weights are
+    plain arrays (``self.W = np.random.randn(n, m) * 0.01``). Kept on an
+    object, or random under any name; a constant array under a local name is
+    more often a state or a buffer than a weight (the cell's gating decides
+    in the end: only arrays that reach its matmuls and gates are reported)."""
+    if not (isinstance(value, InitVal) and value.numpy and isinstance(value.node, cst.Call)):
+        return False
+    if value.shape is not None and not 1 <= len(value.shape) <= 2:
+        return False
+    if isinstance(target, cst.Attribute):
+        return True
+    return isinstance(target, cst.Name) and value.dist.family not in ("zeros", "ones", "constant", "piecewise")
+
+
+def create_numpy_weight(it: Interpreter, init: InitVal, expression: cst.CSTNode, frame: Frame) -> Value:
+    """The weight a NumPy array is: created where the array is written, its
+    initial value the whole right-hand side."""
+    weight = _new_weight(it, init.node, "numpy", frame)
+    weight.namespace = "np"
+    weight.init = init
+    weight.init_node = expression
+    weight.init_form = "tensor"
+    weight.shape = init.shape
     return WeightVal(weight)
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .values import Component, Const, Op, Opaque, Value
+from . import symbolic as S
+from .values import Component, Const, InitVal, Op, Opaque, Value
 
 # Unknown one-argument callables that are not activations.
 _NOT_ACTIVATIONS = {"read", "append", "write", "assign", "get_shape", "len", "shape", "zeros_like", "ones_like"}
@@ -45,14 +46,46 @@ class Gate:
     complement: bool = False  # the gate is used as ``1 - g``
 
 
+def _is_one(value: Value, other: Value) -> bool:
+    """The 1 of ``1 - z``, as code writes it: ``1.0``, a cast of it,
+    ``tf.constant(1.0, dtype=...)``, ``tf.ones_like(z)``."""
+    value = strip(value)
+    if isinstance(value, Const):
+        return value.value == 1 and not isinstance(value.value, bool)
+    if isinstance(value, InitVal):
+        return value.dist.family in ("constant", "ones") and (value.dist.family == "ones" or value.dist.params.get("value") == S.const(1.0))
+    if isinstance(value, Op) and value.kind == "call" and str(value.meta).rsplit(".", 1)[-1] == "ones_like" and value.args:
+        return strip(value.args[0]) is strip(other)
+    return False
+
+
+def _logistic(value: Op) -> Value | None:
+    """The ``x`` of a sigmoid written out: ``1 / (1 + exp(-x))``, as
+    from-scratch code defines it."""
+    if value.kind != "div" or len(value.args) != 2 or not (isinstance(value.args[0], Const) and value.args[0].value == 1):
+        return None
+    terms = additive_terms(value.args[1])
+    if len(terms) != 2:
+        return None
+    for one, exp in (terms, terms[::-1]):
+        exp = strip(exp)
+        if isinstance(one, Const) and one.value == 1 and isinstance(exp, Op) and exp.kind == "call" and str(exp.meta).rsplit(".", 1)[-1] == "exp" and len(exp.args) == 1:
+            negated = strip(exp.args[0])
+            if isinstance(negated, Op) and negated.kind == "neg" and negated.args:
+                return negated.args[0]
+    return None
+
+
 def gate_of(value: Value) -> Gate | None:
     value = strip(value)
     if isinstance(value, Op):
         if value.kind == "act" and value.args:
             return Gate(value, value.args[0], str(value.meta))
+        pre = _logistic(value)
+        if pre is not None:
+            return Gate(value, pre, "sigmoid")
         if value.kind == "sub" and len(value.args) == 2:
-            one = value.args[0]
-            if isinstance(one, Const) and one.value == 1:
+            if _is_one(value.args[0], value.args[1]):
                 inner = gate_of(value.args[1])
                 if inner is not None:
                     return Gate(inner.value, inner.pre, inner.activation, not inner.complement)

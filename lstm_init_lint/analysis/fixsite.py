@@ -13,8 +13,7 @@ from typing import Callable
 import libcst as cst
 
 from ..model import FixSite, Span
-from .interpreter import dotted
-from .values import InitVal, Seq, WeightInstance
+from .values import InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
 
@@ -121,8 +120,14 @@ def fix_site(
             shape = shape_node_text(inits, replace, code, passed_as)
         if replace is not None and shape is None:
             blocker = f"cannot see the weight's shape where it is created (`{_short(code(replace))}`)"
-    elif weight.shape_node is not None:
+    elif weight.api == "Dense bias" and weight.shape_node is not None:
+        shape = f"[{code(weight.shape_node)}]"  # Dense(units): the bias has units entries
+    elif weight.shape_node is not None and weight.api != "Dense":
         shape = code(weight.shape_node)
+    if weight.api == "numpy":
+        # The reference spellings are TensorFlow's; written into NumPy code
+        # they would turn its arrays into tensors.
+        blocker = "a NumPy array: there is no NumPy spelling of the reference initialisers to write"
     return FixSite(
         kind=kind,
         api=weight.api,
@@ -135,7 +140,13 @@ def fix_site(
         sharers=sharers,
         blocker=blocker,
         loop_key=weight.loop_key,
+        keyword=_DENSE_KEYWORDS.get(weight.api, "initializer"),
     )
+
+
+# A Dense layer's weights take their initialisers through the layer's own
+# arguments.
+_DENSE_KEYWORDS = {"Dense": "kernel_initializer", "Dense bias": "bias_initializer"}
 
 
 def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: dict) -> str | None:

@@ -4,8 +4,9 @@ Every spelling (``tf.random_normal(shape, stddev=0.1)``,
 ``np.random.randn(n, m) * 0.1``, ``initializer="orthogonal"``,
 ``tf.contrib.layers.xavier_initializer()``...) becomes a ``Dist``: a family
 and its parameters, with the defaults of the API generation the file uses
-(TF1's ``random_normal_initializer()`` has stddev 1.0, TF2's 0.05: see
-REFERENCE.md section 6). ``to_model`` then turns a ``Dist`` at a shape into the
+(TF1's ``random_normal_initializer()`` has stddev 1.0, TF2's 0.05;
+``tests/test_reference.py`` checks such defaults against the installed
+TensorFlow). ``to_model`` then turns a ``Dist`` at a shape into the
 frozen ``model.Initializer`` the rules compare.
 """
 
@@ -171,7 +172,7 @@ _TF1_TF2 = {"tf1", "tf2"}
 
 INITIALIZER_OBJECTS: dict[str, tuple[str, tuple[str, ...], dict[str, Any]]] = {
     # TF1-era *_initializer functions; under TF2 the names that survive are the
-    # TF2 classes, whose defaults differ (REFERENCE.md section 6).
+    # TF2 classes, whose defaults differ (the tf1 / tf2 values below).
     "random_normal_initializer": ("random_normal", ("mean", "stddev"), {"mean": 0.0, "stddev": {"tf1": 1.0, "tf2": 0.05}}),
     "truncated_normal_initializer": ("truncated_normal", ("mean", "stddev"), {"mean": 0.0, "stddev": {"tf1": 1.0, "tf2": 0.05}}),
     "random_uniform_initializer": ("random_uniform", ("minval", "maxval"), {"minval": {"tf1": 0.0, "tf2": -0.05}, "maxval": {"tf1": 1.0, "tf2": 0.05}}),
@@ -483,8 +484,3 @@ def _piecewise(dist: Dist, source: str | None, dialect: str) -> Initializer:
         pieces.append((S.render(size), lo, hi, to_model(piece, (size,), None, dialect)))
         start = end
     return Initializer("piecewise", (), source, None, None, tuple(pieces))
-
-
-def to_public(dist: Dist) -> Initializer:
-    """A Dist without shape or source (the reference side of a comparison)."""
-    return to_model(dist, None, None)

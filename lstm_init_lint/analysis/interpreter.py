@@ -25,8 +25,10 @@ from typing import Any
 
 import libcst as cst
 
+from . import calls
 from . import symbolic as S
-from .apis import TF1_ONLY
+from ..knowledge.apis import TF1_ONLY
+from .frames import Frame, Record, Scope
 from .initializers import Dist
 from .numbers import to_expr
 from .values import (
@@ -36,6 +38,8 @@ from .values import (
     Component,
     Const,
     DictVal,
+    DenseLayer,
+    ExternalMethod,
     FuncVal,
     InitializerObj,
     InitVal,
@@ -44,11 +48,14 @@ from .values import (
     Op,
     Opaque,
     Origin,
+    Parts,
+    ScopeCtx,
     Seq,
     SuperVal,
     Value,
     WeightInstance,
     WeightVal,
+    dotted,
 )
 
 MAX_CALL_DEPTH = 10
@@ -61,60 +68,6 @@ MAX_LITERAL_ITEMS = 1_000
 
 class BudgetExceeded(Exception):
     """The file is too large or too convoluted to follow completely."""
-
-
-class Scope:
-    __slots__ = ("vars", "parent")
-
-    def __init__(self, parent: Scope | None = None) -> None:
-        self.vars: dict[str, Value] = {}
-        self.parent = parent
-
-    def lookup(self, name: str) -> Value | None:
-        scope: Scope | None = self
-        while scope is not None:
-            value = scope.vars.get(name)
-            if value is not None:
-                return value
-            scope = scope.parent
-        return None
-
-
-class Record:
-    """What went into and came out of one function call, loop or driver.
-
-    ``kind`` is ``function`` (``params``: the parameters in order, ``returns``),
-    ``loop`` (``carried``: variable name to the opaque value it starts an
-    iteration with, ``next``: the value it ends with) or ``driver``
-    (``tf.while_loop`` / ``tf.scan`` / ``K.rnn``: ``pairs`` maps each loop
-    slot to the value the body returns for it).
-    """
-
-    __slots__ = ("kind", "node", "name", "params", "returns", "carried", "next", "pairs")
-
-    def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "") -> None:
-        self.kind = kind
-        self.node = node
-        self.name = name
-        self.params: list[tuple[str, Value]] = []
-        self.returns: list[Value] = []
-        self.carried: dict[str, Opaque] = {}
-        self.next: dict[str, Value] = {}
-        self.pairs: dict[int, Value] = {}
-
-
-class Frame:
-    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns")
-
-    def __init__(self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None) -> None:
-        self.scope = scope
-        self.depth = depth
-        self.record = record
-        self.func = func
-        self.self_obj = self_obj
-        self.cls = cls
-        self.created: list[FuncVal] = []
-        self.returns: list[Value] = []
 
 
 _BINOPS = {
@@ -183,21 +136,8 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def dotted(node: cst.CSTNode) -> str | None:
-    """``self.W`` / ``tf.nn`` as text, without generating code."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
-
-
 class Interpreter:
     def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET) -> None:
-        from . import calls  # the API semantics; imported here to keep the cycle local
-
-        self.calls = calls
         self.module = module
         self.budget = budget
         self.steps = 0
@@ -210,7 +150,12 @@ class Interpreter:
         self.scope_initializers: list[Value | None] = []
         self.global_scope_initializer: Value | None = None
         self.call_stack: list[cst.CSTNode] = []
+        # ids of initialiser expressions that are a parameter's default: --fix
+        # must not write over a parameter a caller may set.
+        self.parameter_defaults: set[int] = set()
+        self.call_nodes: list[cst.Call] = []  # the calls being dispatched now, innermost last
         self.tf1_evidence = False
+        self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
@@ -264,8 +209,12 @@ class Interpreter:
                 scope.vars[name] = self_obj
                 continue
             default = func.defaults.get(name)
-            if isinstance(default, Const) and default.value is not None:
+            # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
+            # is what the function uses when no caller says otherwise.
+            if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
                 value: Value = default
+                if isinstance(default, InitializerObj):
+                    self.parameter_defaults.add(id(default.node))
             else:
                 value = Opaque(name, Origin("param", record, len(args), name))
             scope.vars[name] = value
@@ -283,6 +232,8 @@ class Interpreter:
 
     def exec_block(self, body: Any, frame: Frame) -> None:
         for stmt in body:
+            if frame.stopped:
+                break
             self.exec_stmt(stmt, frame)
 
     def exec_stmt(self, stmt: cst.CSTNode, frame: Frame) -> None:
@@ -293,6 +244,8 @@ class Interpreter:
 
     def _exec_simple_line(self, stmt: cst.SimpleStatementLine, frame: Frame) -> None:
         for small in stmt.body:
+            if frame.stopped:
+                break
             handler = self._small_handlers.get(type(small))
             if handler is not None:
                 handler(self, small, frame)
@@ -302,6 +255,8 @@ class Interpreter:
             self.exec_block(suite.body, frame)
         else:
             for small in suite.body:
+                if frame.stopped:
+                    break
                 handler = self._small_handlers.get(type(small))
                 if handler is not None:
                     handler(self, small, frame)
@@ -309,6 +264,8 @@ class Interpreter:
     def _exec_assign(self, stmt: cst.Assign, frame: Frame) -> None:
         mark = len(self.weights)
         value = self.ev(stmt.value, frame)
+        if len(stmt.targets) == 1 and calls.holds_numpy_weight(value, stmt.targets[0].target):
+            value = calls.create_numpy_weight(self, value, stmt.value, frame)
         for target in stmt.targets:
             self.assign(target.target, value, frame, fresh=mark)
 
@@ -333,6 +290,7 @@ class Interpreter:
     def _exec_return(self, stmt: cst.Return, frame: Frame) -> None:
         value = self.ev(stmt.value, frame) if stmt.value is not None else NONE
         frame.returns.append(value)
+        frame.stopped = True
 
     def _exec_import(self, stmt: cst.Import, frame: Frame) -> None:
         for alias in stmt.names:
@@ -359,13 +317,28 @@ class Interpreter:
             frame.scope.vars[local] = ModuleRef(f"{base}.{name}")
 
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
-        self.ev(stmt.test, frame)
+        """Only the live arm when the test is decided (``if True:``,
+        ``if not isinstance(args, (list, tuple)):`` on a list, ``if not bias:``
+        on a default); both arms, in order, otherwise."""
+        test = self.ev(stmt.test, frame)
+        if isinstance(test, Const):
+            if test.value:
+                self._exec_suite(stmt.body, frame)
+            elif isinstance(stmt.orelse, cst.If):
+                self._exec_if(stmt.orelse, frame)
+            elif isinstance(stmt.orelse, cst.Else):
+                self._exec_suite(stmt.orelse.body, frame)
+            return
         self._exec_suite(stmt.body, frame)
+        body_returned, frame.stopped = frame.stopped, False
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
             self._exec_if(orelse, frame)
         elif isinstance(orelse, cst.Else):
             self._exec_suite(orelse.body, frame)
+        else:
+            frame.stopped = False
+        frame.stopped = body_returned and frame.stopped
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.ev(stmt.iter, frame)
@@ -377,6 +350,8 @@ class Interpreter:
         if unrolled:
             key_name = stmt.target.value if isinstance(stmt.target, cst.Name) else None
             for item in items:
+                if frame.stopped:
+                    break
                 self.start_iteration(carried, frame)
                 self.assign(stmt.target, item, frame)
                 keyed = key_name is not None and isinstance(item, Const)
@@ -387,9 +362,10 @@ class Interpreter:
                     self.loop_keys.pop()
         else:
             self.start_iteration(carried, frame)
-            source = iterable.parent if isinstance(iterable, self.calls.Parts) else iterable
+            source = iterable.parent if isinstance(iterable, Parts) else iterable
             self.assign(stmt.target, Component(source, ("other",), stmt.iter), frame)
             self._exec_suite(stmt.body, frame)
+            frame.stopped = False  # the loop may run no iteration
         self.end_loop(carried, frame, record)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
@@ -401,6 +377,7 @@ class Interpreter:
         self.start_iteration(carried, frame)
         self.ev(stmt.test, frame)
         self._exec_suite(stmt.body, frame)
+        frame.stopped = False  # the loop may run no iteration
         self.end_loop(carried, frame, record)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
@@ -484,7 +461,7 @@ class Interpreter:
         pushed = 0
         for item in stmt.items:
             value = self.ev(item.item, frame)
-            if isinstance(value, self.calls.ScopeCtx):
+            if isinstance(value, ScopeCtx):
                 self.scope_initializers.append(value.initializer)
                 pushed += 1
             if item.asname is not None:
@@ -496,11 +473,15 @@ class Interpreter:
                 self.scope_initializers.pop()
 
     def _exec_try(self, stmt: cst.Try, frame: Frame) -> None:
+        # Any statement of the body may raise: no return in it is sure.
         self._exec_suite(stmt.body, frame)
+        frame.stopped = False
         for handler in stmt.handlers:
             self._exec_suite(handler.body, frame)
+            frame.stopped = False
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
+            frame.stopped = False
         if stmt.finalbody is not None:
             self._exec_suite(stmt.finalbody.body, frame)
 
@@ -508,6 +489,7 @@ class Interpreter:
         self.ev(stmt.subject, frame)
         for case in stmt.cases:
             self._exec_suite(case.body, frame)
+            frame.stopped = False
 
     def _exec_function_def(self, stmt: cst.FunctionDef, frame: Frame) -> None:
         func = self.make_function(stmt, frame.scope, stmt.name.value, owner=None, frame=frame)
@@ -531,7 +513,7 @@ class Interpreter:
         frame.scope.vars[stmt.name.value] = cls
         self.classes.append(cls)
         body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
-        class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls)
+        class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
             if isinstance(item, cst.FunctionDef):
                 cls.methods[item.name.value] = self.make_function(item, frame.scope, item.name.value, cls, class_frame)
@@ -560,6 +542,10 @@ class Interpreter:
             self.note_binding(value, target, None, frame, fresh)
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, frame)
+            calls.set_after_creation(base, target)  # b[u:2 * u] = 1.0
+            if isinstance(base, InitVal) and isinstance(target.value, (cst.Name, cst.Attribute)):
+                # t = np.zeros(shape); t[:, :u] = ...: no longer what it was created as
+                self.assign(target.value, calls.copy_init(base, Dist("unknown", {"expr": "written into after creation"})), frame)
             key = self.subscript_constant(target, frame)
             instance = None
             if isinstance(base, DictVal) and key is not None:
@@ -588,6 +574,13 @@ class Interpreter:
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
+                weight.path = frame.path
+        elif isinstance(value, DenseLayer):
+            # self.W_i = Dense(units): its weights, reported at the construction
+            base = instance or dotted(target) or "…"
+            for part, weight in (("kernel", value.kernel), ("bias", value.bias)):
+                if weight is not None:
+                    self.note_binding(weight, target, f"{base}.{part}", frame, fresh)
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
             base = instance or dotted(target) or "…"
@@ -599,7 +592,7 @@ class Interpreter:
         if isinstance(value, Seq):
             items = list(value.items)
             return items + [Opaque("?")] * (count - len(items))
-        if isinstance(value, self.calls.Parts):
+        if isinstance(value, Parts):
             return [value.part(k, count) for k in range(count)]
         return [Component(value, ("index", k), node) for k in range(count)]
 
@@ -638,7 +631,7 @@ class Interpreter:
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = DictVal(dict(rest_kwargs))
 
-    def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame, call_node: cst.CSTNode | None = None) -> Value:
+    def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame) -> Value:
         func.invoked = True
         if func.node in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
             return Opaque(func.name + "()")
@@ -662,12 +655,13 @@ class Interpreter:
             scope.vars[name] = value
             record.params.append((name, value))
         self.bind_star_params(func, scope, args, kwargs)
-        result = self.run_body(func, scope, record, frame.depth + 1, self_obj)
+        path = frame.path + (self.call_nodes[-1],) if self.call_nodes else frame.path
+        result = self.run_body(func, scope, record, frame.depth + 1, self_obj, path)
         return result
 
-    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None) -> Value:
+    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None, path: tuple = ()) -> Value:
         self.records.append(record)
-        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner)
+        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner, path)
         self.call_stack.append(func.node)
         try:
             if func.is_lambda:
@@ -692,7 +686,7 @@ class Interpreter:
     def mark_helper(self, result: Value, func: FuncVal) -> Value:
         """Remember which user function produced an initial value."""
         if isinstance(result, InitVal):
-            copy = self.calls.copy_init(result)
+            copy = calls.copy_init(result)
             copy.helper, copy.helper_node = func.name, func.node
             return copy
         if isinstance(result, InitializerObj):
@@ -743,7 +737,7 @@ class Interpreter:
             return Const(False)
         if name == "None":
             return NONE
-        builtin = self.calls.BUILTINS.get(name)
+        builtin = calls.BUILTINS.get(name)
         if builtin is not None:
             return builtin
         return Opaque(name, Origin("unknown", name=name))
@@ -778,7 +772,7 @@ class Interpreter:
                         found = parent.lookup(attr)
                         if isinstance(found, FuncVal):
                             return BoundMethod(found, base.obj)
-            return self.calls.ExternalMethod(base.obj, attr)
+            return ExternalMethod(base.obj, attr)
         if isinstance(base, InitVal) and attr == "T":
             return base
         if isinstance(base, DictVal):
@@ -812,17 +806,25 @@ class Interpreter:
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
             self.call_mark = mark
-            handled = self.calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            self.call_nodes.append(node)
+            try:
+                handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+            finally:
+                self.call_nodes.pop()
             if handled is not None:
                 return handled
             callee = self.get_attr(base, func.attr.value, func)
         else:
             callee = self.ev(func, frame)
-        return self.calls.call_value(self, callee, args, kwargs, node, frame)
+        self.call_nodes.append(node)
+        try:
+            return calls.call_value(self, callee, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
 
     def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
-        return self.calls.subscript(self, base, node, frame)
+        return calls.subscript(self, base, node, frame)
 
     def _ev_binop(self, node: cst.BinaryOperation, frame: Frame) -> Value:
         left = self.ev(node.left, frame)
@@ -847,8 +849,8 @@ class Interpreter:
                 return Opaque("repeated sequence")
             return Seq(left.items * right.value, left.kind)
         if kind == "matmul":
-            return Op("matmul", (left, right), node)
-        scaled = self.calls.init_arithmetic(kind, left, right)
+            return calls.blockwise_matmul(self, left, right, node)
+        scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled
         op = Op(kind, (left, right), node)
@@ -872,10 +874,12 @@ class Interpreter:
             if isinstance(value, Const) and isinstance(value.value, (int, float)):
                 return Const(-value.value)
             if isinstance(value, InitVal):
-                return self.calls.scaled_init(value, S.const(-1.0))
+                return calls.scaled_init(value, S.const(-1.0))
             return Op("neg", (value,), node)
         if isinstance(node.operator, cst.Plus):
             return value
+        if isinstance(node.operator, cst.Not) and isinstance(value, Const):
+            return Const(not value.value)
         return Opaque("unary")
 
     def _ev_boolop(self, node: cst.BooleanOperation, frame: Frame) -> Value:
@@ -887,7 +891,9 @@ class Interpreter:
             if isinstance(left, Opaque) and not isinstance(right, Opaque):
                 return right
             return left
-        return right if isinstance(left, Const) and left.value else Opaque("and")
+        if isinstance(left, Const):
+            return right if left.value else left
+        return Opaque("and")
 
     def _ev_compare(self, node: cst.Comparison, frame: Frame) -> Value:
         """Known only when every side is a constant: ``gate == "f"`` inside a
@@ -982,7 +988,7 @@ class Interpreter:
     def _ev_comprehension(self, node: cst.CSTNode, frame: Frame) -> Value:
         """``[tf.Variable(...) for _ in range(4)]``: unrolled over a short
         known iterable, else evaluated once."""
-        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls)
+        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls, frame.path)
         results: list[Value] = []
         entries: dict[Any, Value] = {}
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Union
 
 Expr = tuple
 
@@ -30,10 +29,6 @@ def const(value: float) -> Expr:
 
 def sym(name: str) -> Expr:
     return ("s", name)
-
-
-def is_const(expr: Expr) -> bool:
-    return expr[0] == "c"
 
 
 def binary(op: str, a: Expr, b: Expr) -> Expr:
@@ -160,11 +155,6 @@ def ratio(a: Expr, b: Expr) -> float | None:
     return ratios.pop() if len(ratios) == 1 else None
 
 
-def equal(a: Expr, b: Expr) -> bool:
-    values = samples(a, b)
-    return bool(values) and all(math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12) for x, y in values)
-
-
 def as_number(expr: Expr) -> float | None:
     return float(expr[1]) if expr[0] == "c" else None
 
@@ -201,15 +191,3 @@ def divide(expr: Expr, count: int) -> Expr:
                 return binary("*", const(a[1] // count), b)
     return binary("/", expr, const(count)) if expr[0] != "c" else const(expr[1] / count)
 
-
-def scaled_text(unit: Expr, factor: int) -> str:
-    """``unit * factor`` as text: ``units``, ``2 * units``."""
-    if factor == 1:
-        return render(unit)
-    if unit[0] == "c":
-        value = unit[1] * factor
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    return f"{factor} * {render(unit, 2)}"
-
-
-Number = Union[int, float]

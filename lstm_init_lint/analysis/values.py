@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    import libcst as cst
+import libcst as cst
 
+if TYPE_CHECKING:
     from .initializers import Dist
 
 
@@ -271,6 +271,7 @@ class WeightInstance:
         "namespace",
         "init_form",
         "loop_key",
+        "path",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -294,6 +295,10 @@ class WeightInstance:
         # (variable, value) of the innermost unrolled loop, in the creating
         # function, that made this weight: ("gate", "f").
         self.loop_key: tuple[str, Any] | None = None
+        # The call nodes leading to the frame that binds it (or, unbound, that
+        # creates it): one creation statement reached through two calls of a
+        # helper makes two weights.
+        self.path: tuple[cst.CSTNode, ...] = ()
 
 
 class WeightVal(Value):
@@ -304,3 +309,70 @@ class WeightVal(Value):
 
     def __repr__(self) -> str:
         return f"WeightVal({self.weight.api})"
+
+
+class ScopeCtx(Value):
+    """``tf.variable_scope(...)`` and ``tf.get_variable_scope()``."""
+
+    __slots__ = ("initializer",)
+
+    def __init__(self, initializer: Value | None) -> None:
+        self.initializer = initializer
+
+
+class Parts(Value):
+    """``tf.unstack(x)`` / ``tf.split(x, n)`` with a count only the unpacking
+    target will tell."""
+
+    __slots__ = ("parent", "kind", "axis", "node")
+
+    def __init__(self, parent: Value, kind: str, axis: Any, node: cst.CSTNode) -> None:
+        self.parent = parent
+        self.kind = kind
+        self.axis = axis
+        self.node = node
+
+    def part(self, k: int, count: int) -> Value:
+        if self.kind == "split":
+            return Component(self.parent, ("split", k, count, self.axis), self.node)
+        return Component(self.parent, ("index", k), self.node)
+
+
+class DenseLayer(Value):
+    """A framework layer a hand-written cell uses as its kernel
+    (``self.W_i = Dense(units)``): its kernel and bias weights, created with
+    the layer, and its activation; calling it is ``act(x @ kernel + bias)``."""
+
+    __slots__ = ("kernel", "bias", "activation")
+
+    def __init__(self, kernel: WeightVal, bias: WeightVal | None, activation: str | None) -> None:
+        self.kernel = kernel
+        self.bias = bias
+        self.activation = activation
+
+
+class ExternalMethod(Value):
+    """A method of something outside the file (``super().build``)."""
+
+    __slots__ = ("obj", "name")
+
+    def __init__(self, obj: Value, name: str) -> None:
+        self.obj = obj
+        self.name = name
+
+
+class Builtin(Value):
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def dotted(node: cst.CSTNode) -> str | None:
+    """``self.W`` / ``tf.nn`` as text, without generating code."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = dotted(node.value)
+        return None if base is None else f"{base}.{node.attr.value}"
+    return None

@@ -2,25 +2,30 @@
 
     plan        the edit each finding would need, or why there is none
     spelling    the reference initialiser in the file's own dialect
-    expressions sizes as the code writes them
     (here)      apply the edits, re-parse, re-lint, repeat until nothing changes
 
-``fix_source`` is pure: bytes in, bytes out. Writing files is the caller's
-business (``files.write_atomically``).
+``fix_python`` is pure: bytes in, bytes out (``engine.fix_source`` is the
+entry point, for notebooks too). Writing files is the caller's business
+(``run.files.write_atomically``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from ..model import Edit, FileError, Finding, Settings, Span
-from ..parse import source_text
+from ..model import Edit, FileError, FileResult, Finding, Settings, Span
+from ..source.parse import source_text
 from .plan import Text
 
 MAX_ROUNDS = 4
+
+# ``engine.lint_python``, handed in by the engine (the fixer re-lints each
+# round's result; it does not import the engine that calls it).
+Lint = Callable[[bytes, str, Settings, bool], FileResult]  # engine.lint_python: (source, path, settings, python2)
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class FixOutcome:
     remaining: tuple[Finding, ...]  # what is still reported after fixing
     error: FileError | None = None
     encoding: str = "utf-8"
+    skipped: str | None = None  # why the file was left unread by the fixer, when that is no error
 
     @property
     def changed(self) -> bool:
@@ -52,37 +58,44 @@ def apply_edits(code: str, edits: list[Edit]) -> str:
     return out
 
 
-def fix_source(source: bytes, path: str, settings: Settings | None = None) -> FixOutcome:
+def fix_python(source: bytes, path: str, settings: Settings, lint_source: Lint, python2: bool = True) -> FixOutcome:
     """Fix Python source (a notebook's cells arrive here as one module, from
-    ``notebooks.fix``): lint, edit, re-parse, re-lint until nothing changes."""
-    from ..api import lint_python as lint_source
-
-    settings = settings or Settings()
-    first = lint_source(source, path, settings)
+    ``engine.fix_notebook``): lint, edit, re-parse, re-lint until nothing
+    changes. ``python2``: whether source Python 3 refuses may be read as
+    Python 2 (``engine.lint_python``); such a file is fixed in Python 2 and
+    checked with the Python 2 reading (``fix.python2``)."""
+    first = lint_source(source, path, settings, python2)
     if first.error is not None:
         return FixOutcome(path, source, source, (), (), first.error)
     if not any(f.fixable and f.fix is not None for f in first.findings):
         return FixOutcome(path, source, source, (), first.findings)  # nothing to edit: no second parse
     try:
-        return _fix_rounds(source, path, settings, first.findings)
+        return _fix_rounds(source, path, settings, first.findings, lint_source, first.python)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run, and is never written
         return FixOutcome(path, source, source, (), first.findings, FileError(path, f"internal error while fixing ({type(error).__name__}: {error}), so the file was left unchanged; please report it"))
 
 
-def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...]) -> FixOutcome:
-    from ..api import lint_python as lint_source
+def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...], lint_source: Lint, python: int = 3) -> FixOutcome:
+    edited = checked_edit
+    if python == 2:  # the edits are in the Python 2 text; it is checked as Python 2
+        from ..source.python2 import decoded
+        from .python2 import checked_edit as edited
 
-    module = cst.parse_module(source)
-    encoding = module.encoding
-    original = code = source_text(source, module)
-    python_reads = _python_reads(source)  # else libcst alone read it (syntax newer than this Python)
+        encoding, code = decoded(source)
+        original = code
+        python_reads = False
+    else:
+        module = cst.parse_module(source)
+        encoding = module.encoding
+        original = code = source_text(source, module)
+        python_reads = _python_reads(source)  # else libcst alone read it (syntax newer than this Python)
     findings = list(first_findings)
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         fixable = [f for f in findings if f.fixable and f.fix is not None]
         if not fixable:
             break
-        new_code = checked_edit(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
+        new_code = edited(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
         if new_code is not None and python_reads and not _python_reads(new_code.encode(encoding)):
             new_code = None
         if new_code is None:
@@ -90,7 +103,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
         if new_code == code:
             break
         new_source = new_code.encode(encoding)
-        result = lint_source(new_source, path, settings)
+        result = lint_source(new_source, path, settings, python == 2)
         if result.error is not None:
             return FixOutcome(path, source, source, (), tuple(findings), FileError(path, f"the fixed file could not be analysed ({result.error.message}), so it was left unchanged"))
         applied.extend(fixable)
@@ -101,7 +114,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
 
 
 def _python_reads(source: bytes) -> bool:
-    from ..limits import python_parse
+    from ..source.limits import python_parse
 
     try:
         python_parse(source, "<fixed>")
@@ -143,4 +156,4 @@ def _add_imports(code: str, fixable: list[Finding]) -> str:
     return code[:at] + newline + block + code[at:]
 
 
-__all__ = ["FixOutcome", "fix_source", "apply_edits", "Span"]
+__all__ = ["FixOutcome", "fix_python", "apply_edits", "Span"]

@@ -52,8 +52,8 @@ class Text:
         return line + 1, offset - self.starts[line] + 1
 
 
-def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings) -> list[Finding]:
-    dialect = Dialect.of(aliases, dialect_name)
+def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings, axis_first: bool = False) -> list[Finding]:
+    dialect = Dialect.of(aliases, dialect_name, axis_first)
     planned: list[tuple[Finding, CellWeight, Fix | None, str | None]] = []
     for finding, weight in pairs:
         fix, reason = _plan_one(finding, weight, text, dialect, settings)
@@ -83,9 +83,9 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
     if site.replace is not None:
         edit = Edit(site.replace, code)
     else:
-        edit = keyword_insertion(text, site.call, "initializer", code)
+        edit = keyword_insertion(text, site.call, site.keyword, code)
         if edit is None:
-            return None, "cannot find where to add initializer= in the call"
+            return None, f"cannot find where to add {site.keyword}= in the call"
     description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text}"
     imports = ()
     needed = dialect.needed_import()

@@ -3,8 +3,9 @@
 The same glorot_uniform is ``tf.glorot_uniform_initializer()`` in TF1 graph
 code (``tf.compat.v1``), ``tf.keras.initializers.GlorotUniform()`` in TF2 code,
 and ``"glorot_uniform"`` in a Keras ``add_weight``. Names that changed meaning
-between versions are avoided (REFERENCE.md section 5): TF1 code gets the v1
-initializer objects, which accept ``dtype``; TF2 code gets the Keras classes.
+between versions are avoided (TF1's ``random_normal_initializer()`` draws
+with stddev 1.0, TF2's with 0.05): TF1 code gets the v1 initializer objects,
+which accept ``dtype``; TF2 code gets the Keras classes.
 Every module prefix used is one the file already imports, or the creating
 call itself uses.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import CellKind, CellWeight, FixSite, Initializer, Role
-from .. import sizes as X
+from ..analysis import sizes as X
 
 _TF2_CLASSES = {"glorot_uniform": "GlorotUniform", "orthogonal": "Orthogonal"}
 _TF1_FUNCTIONS = {"glorot_uniform": "glorot_uniform_initializer", "orthogonal": "orthogonal_initializer", "zeros": "zeros_initializer", "ones": "ones_initializer"}
@@ -34,9 +35,10 @@ class Dialect:
     ops: str | None  # keras.ops
     initializers: str | None  # (tf.)keras.initializers
     tf1_code: bool  # plain `tensorflow` used with TF1-only names
+    axis_first: bool = False  # TF 0.x argument orders: concat(axis, values)
 
     @classmethod
-    def of(cls, aliases: tuple[tuple[str, str], ...], dialect: str) -> Dialect:
+    def of(cls, aliases: tuple[tuple[str, str], ...], dialect: str, axis_first: bool = False) -> Dialect:
         names: dict[str, str] = {}
         for qualname, local in aliases:
             names.setdefault(qualname, local)
@@ -45,7 +47,14 @@ class Dialect:
         initializers = names.get("keras.initializers") or names.get("tensorflow.keras.initializers")
         ops = names.get("keras.ops") or (f"{keras}.ops" if keras else None)
         tf1 = names.get("tensorflow.compat.v1") or (f"{tf}.compat.v1" if tf else None)
-        return cls(tf, tf1, keras, ops, initializers, dialect == "tf1")
+        return cls(tf, tf1, keras, ops, initializers, dialect == "tf1", axis_first)
+
+    def concat(self, module: str, parts: list[str]) -> str:
+        """``tf.concat`` of rows, in the argument order the file uses (its
+        TensorFlow 0.x took the axis first)."""
+        if self.axis_first:
+            return f"{module}.concat(0, [{', '.join(parts)}])"
+        return f"{module}.concat([{', '.join(parts)}], 0)"
 
     def needed_import(self) -> str | None:
         """The import a tf-based spelling needs when the file has none."""
@@ -119,10 +128,10 @@ def _constant_tensor(value: float, size: str, module: str, dtype: str) -> str:
     return f"{module}.fill([{size}], {module}.constant({value!r}{dtype}))"
 
 
-def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str) -> str:
+def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str, dialect: Dialect) -> str:
     """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``."""
     parts = [_constant_tensor(value, X.multiply(width, count), module, dtype) for value, count in runs]
-    return parts[0] if len(parts) == 1 else f"{module}.concat([{', '.join(parts)}], 0)"
+    return parts[0] if len(parts) == 1 else dialect.concat(module, parts)
 
 
 # --- tf.Variable(<value>) ---------------------------------------------------------
@@ -147,7 +156,7 @@ def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
         width = X.divide(total, blocks)
         if site.namespace == "keras" and dialect.keras:
             return _ops_vector(runs, width, dialect, site)
-        return _vector(runs, width, module, dtype)
+        return _vector(runs, width, module, dtype, dialect)
     raise CannotSpell(f"no spelling for {expected.text}")
 
 
@@ -191,8 +200,8 @@ def initializer_code(expected: Initializer, weight: CellWeight, dialect: Dialect
         return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
     module = _module(site, dialect)
     if layer:
-        return f'lambda shape, dtype="float32": {_vector_with_dtype(runs, width, module)}'
-    return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module)}"
+        return f'lambda shape, dtype="float32": {_vector_with_dtype(runs, width, module, dialect)}'
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module, dialect)}"
 
 
 def _ops_name(value: float) -> str:
@@ -201,14 +210,14 @@ def _ops_name(value: float) -> str:
     return "zeros" if value == 0.0 else "ones"
 
 
-def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str) -> str:
+def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str, dialect: Dialect) -> str:
     parts = []
     for value, count in runs:
         size = X.multiply(width, count)
         if value not in (0.0, 1.0):
             raise CannotSpell(f"no spelling for a constant {value}")
         parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}([{size}], dtype)")
-    return parts[0] if len(parts) == 1 else f"{module}.concat([{', '.join(parts)}], 0)"
+    return parts[0] if len(parts) == 1 else dialect.concat(module, parts)
 
 
 def _initializer_object_v1(name: str, site: FixSite, dialect: Dialect) -> str:
@@ -259,7 +268,7 @@ def _exact_fused(weight: CellWeight, site: FixSite, dialect: Dialect, dtype: str
     module = _module(site, dialect)
     glorot = _initializer_object("glorot_uniform", site, dialect)
     orthogonal = _initializer_object("orthogonal", site, dialect)
-    return f"{module}.concat([{glorot}([{n_in}, {columns}]{dtype}), {orthogonal}([{width}, {columns}]{dtype})], 0)"
+    return dialect.concat(module, [f"{glorot}([{n_in}, {columns}]{dtype})", f"{orthogonal}([{width}, {columns}]{dtype})"])
 
 
 def _exact_fused_lambda(weight: CellWeight, site: FixSite, dialect: Dialect) -> str:
@@ -275,13 +284,13 @@ def _exact_fused_lambda(weight: CellWeight, site: FixSite, dialect: Dialect) -> 
             ops = dialect.ops or f"{dialect.keras}.ops"
             join = f"{ops}.concatenate([{{}}, {{}}], axis=0)"
         else:
-            join = f"{_module(site, dialect)}.concat([{{}}, {{}}], 0)"
+            join = dialect.concat(_module(site, dialect), ["{}", "{}"])
         rows = join.format(f"{init}.GlorotUniform()((shape[0] - {width}, shape[1]), dtype)", f"{init}.Orthogonal()(({width}, shape[1]), dtype)")
         return f'lambda shape, dtype="float32": {rows}'
     module = _module(site, dialect)
     glorot = _initializer_object("glorot_uniform", site, dialect)
     orthogonal = _initializer_object("orthogonal", site, dialect)
-    rows = f"{module}.concat([{glorot}([shape[0] - {width}, shape[1]], dtype), {orthogonal}([{width}, shape[1]], dtype)], 0)"
+    rows = dialect.concat(module, [f"{glorot}([shape[0] - {width}, shape[1]], dtype)", f"{orthogonal}([{width}, shape[1]], dtype)"])
     return f"lambda shape, dtype={module}.float32, partition_info=None: {rows}"
 
 

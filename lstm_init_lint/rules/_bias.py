@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from ..model import CellKind, CellWeight, Initializer
-from ..reference import Reference
+from ..knowledge.reference import Reference
 
 Values = list  # of float, or None where the block is random or unknown
 

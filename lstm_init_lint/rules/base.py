@@ -10,10 +10,22 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..model import GATE_LABELS, CellWeight, Initializer, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 
+# The size a message computes its figures at when the file states none;
+# the message then says the size is assumed, never that it is the cell's.
 ILLUSTRATIVE_UNITS = 512
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Fix safety")
+
+# What every rule's "Fix safety" section says first (``Rule.sections`` puts it
+# there; the docstring goes on from where it ends): changing an initialiser
+# changes how a model trains, whatever the rule.
+FIX_SAFETY = """Changing an initialiser changes how the model trains: results, the
+learning rate that works and the number of steps needed can all move, and
+a checkpoint trained with the old initialiser is not affected (weights
+are loaded, not re-initialised). A weight kept as a plain NumPy array is
+reported but not rewritten: the reference spellings are TensorFlow's, and
+written into NumPy code they would turn its arrays into tensors."""
 
 
 @dataclass(frozen=True)
@@ -45,16 +57,34 @@ class Rule:
 
     @classmethod
     def sections(cls) -> dict[str, str]:
+        """The docstring's sections by heading, "Fix safety" opening with
+        the shared ``FIX_SAFETY``."""
         doc = inspect.getdoc(cls) or ""
         parts = re.split(r"^## (.+)$", doc, flags=re.M)
-        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        sections = {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+        if "Fix safety" in sections:
+            sections["Fix safety"] = f"{FIX_SAFETY} {sections['Fix safety']}"
+        return sections
+
+
+class MatrixRule(Rule):
+    """A rule on a matrix (a kernel, a peephole, a projection): quiet when
+    the initialiser is unknown or one the reference accepts for the weight's
+    role (``CellReference.default_for``); otherwise its ``verdict``."""
+
+    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
+        default = reference.cell(weight.cell.value).default_for(weight.role)
+        init = weight.site.initializer
+        if init.name == "unknown" or default.accepts(init):
+            return None
+        return self.verdict(weight, reference, default.initializer)
+
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
+        """The finding for a weight whose initialiser ``expected`` would replace."""
+        raise NotImplementedError
 
 
 # --- shared wording --------------------------------------------------------
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
 
 
 def fmt(x: float) -> str:
@@ -74,6 +104,8 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: tf.get_variable's default)"
     if site.implicit == "add_weight default":
         return f"{text} (no initializer: add_weight's default)"
+    if site.implicit == "Dense default":
+        return f"{text} (no initializer: the Dense layer's default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
     if site.helper and site.helper_line:
@@ -103,7 +135,7 @@ def gate_words(weight: CellWeight, reference: Reference) -> str:
 def units_phrase(weight: CellWeight) -> tuple[int, str]:
     if weight.units:
         return weight.units, f"at its {weight.units} units"
-    return ILLUSTRATIVE_UNITS, f"at {ILLUSTRATIVE_UNITS} units"
+    return ILLUSTRATIVE_UNITS, f"at an assumed {ILLUSTRATIVE_UNITS} units"
 
 
 def entry_std(init: Initializer, fan_in: float, fan_out: float) -> float | None:

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import math
 
-from ..model import CellWeight, Role
-from ..reference import Reference
+from ..model import CellWeight, Initializer, Role
+from ..knowledge.reference import Reference
 from . import _cells
-from .base import Rule, Verdict, entry_std, fmt, head, reference_name, units_phrase
+from .base import MatrixRule, Verdict, entry_std, fmt, head, reference_name, units_phrase
 
 
-class RecurrentKernelInit(Rule):
+class RecurrentKernelInit(MatrixRule):
     """Recurrent kernel does not start like the reference cell's.
 
     ## What it does
@@ -40,10 +40,7 @@ class RecurrentKernelInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
 
     `--fix` writes the orthogonal initialiser in the file's dialect
     (`tf.orthogonal_initializer()` in TF1 code, `tf.keras.initializers.Orthogonal()`
@@ -73,15 +70,11 @@ class RecurrentKernelInit(Rule):
         _cells.lstm(U="tf.keras.initializers.GlorotUniform()([units, 4 * units])"),
     )
 
-    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).recurrent_kernel
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
         init = weight.site.initializer
-        if init.name == "unknown" or default.accepts(init):
-            return None
         units, at = units_phrase(weight)
         blocks = max(1, len(weight.gates))
         std = entry_std(init, units, units * blocks)
-        expected = default.initializer
         if reference.name == "keras":
             ref_radius = 1.0 / math.sqrt(blocks)
         else:

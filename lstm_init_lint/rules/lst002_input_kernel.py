@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import math
 
-from ..model import CellWeight, Role
-from ..reference import Reference
+from ..model import CellWeight, Initializer, Role
+from ..knowledge.reference import Reference
 from . import _cells
-from .base import ILLUSTRATIVE_UNITS, Rule, Verdict, entry_std, fmt, head, reference_name
+from .base import ILLUSTRATIVE_UNITS, MatrixRule, Verdict, entry_std, fmt, head, reference_name
 
 
-class InputKernelInit(Rule):
+class InputKernelInit(MatrixRule):
     """Input kernel does not start like the reference cell's.
 
     ## What it does
@@ -38,10 +38,7 @@ class InputKernelInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
 
     `--fix` writes glorot_uniform in the file's dialect at the kernel's own
     shape (`--match per-matrix`, the default). For a per-gate `[n_in, u]`
@@ -66,17 +63,13 @@ class InputKernelInit(Rule):
         _cells.lstm(W="tf.random.uniform([n_in, 4 * units], -1.0, 1.0)"),
     )
 
-    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).input_kernel
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
         init = weight.site.initializer
-        if init.name == "unknown" or default.accepts(init):
-            return None
         fan_in = weight.fan_in or ILLUSTRATIVE_UNITS
         blocks = max(1, len(weight.gates))
         fan_out = (weight.units or ILLUSTRATIVE_UNITS) * blocks
         std = entry_std(init, fan_in, fan_out)
-        expected = default.initializer
-        at = f"with its {weight.fan_in} inputs" if weight.fan_in else f"with {ILLUSTRATIVE_UNITS} inputs"
+        at = f"with its {weight.fan_in} inputs" if weight.fan_in else f"with an assumed {ILLUSTRATIVE_UNITS} inputs"
         reference_std = math.sqrt(2.0 * fan_in / (fan_in + fan_out))
         why = "its scale does not follow the layer's fan-in and fan-out"
         if std is not None:

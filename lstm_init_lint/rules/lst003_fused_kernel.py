@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import math
 
-from ..model import CellWeight, Role
-from ..reference import Reference
+from ..model import CellWeight, Initializer, Role
+from ..knowledge.reference import Reference
 from . import _cells
-from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
+from .base import MatrixRule, Verdict, entry_std, fmt, head, units_phrase
 
 
-class FusedKernelInit(Rule):
+class FusedKernelInit(MatrixRule):
     """Fused kernel over the input and the hidden state does not start like the reference's.
 
     ## What it does
@@ -37,10 +37,7 @@ class FusedKernelInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
 
     `--fix` writes glorot_uniform over the whole fused matrix, as TF1's
     LSTMCell does (`--match per-matrix`, the default). Under
@@ -63,17 +60,13 @@ class FusedKernelInit(Rule):
         _cells.fused(K="tf.random.uniform([n_in + units, 4 * units], -0.1, 0.1)"),
     )
 
-    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).fused_kernel
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
         init = weight.site.initializer
-        if init.name == "unknown" or default.accepts(init):
-            return None
         units, at = units_phrase(weight)
         blocks = max(1, len(weight.gates))
         rows = weight.fan_in or 2 * units
         std = entry_std(init, rows, units * blocks)
         reference_std = math.sqrt(2.0 / (2 * units + units * blocks))
-        expected = default.initializer
         why = "its scale does not follow the matrix's fans"
         if std is not None:
             radius = std * math.sqrt(units)

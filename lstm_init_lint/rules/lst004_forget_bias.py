@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import CellKind, CellWeight, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 from . import _cells
 from ._bias import as_initializer, current_blocks, expected_blocks, forget_phrase, same
 from .base import Rule, Verdict, describe_current, weight_label
@@ -38,10 +38,7 @@ class ForgetGateBias(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). A forget bias of 1 usually helps; a model
+    A forget bias of 1 usually helps; a model
     tuned around a zero forget bias (the PTB tutorial's `forget_bias=0.0`)
     may need its other settings re-tuned. Retrain and compare before you keep it.
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from ..model import CellKind, CellWeight, Role
-from ..reference import Reference
+from ..knowledge.reference import Reference
 from . import _cells
 from ._bias import as_initializer, current_blocks, expected_blocks, same
 from .base import Rule, Verdict, describe_current, gate_words, reference_name, weight_label
@@ -35,10 +35,7 @@ class BiasInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
     """
 
     code = "LST005"

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from ..model import CellWeight, Role
-from ..reference import Reference
+from ..model import CellWeight, Initializer, Role
+from ..knowledge.reference import Reference
 from . import _cells
-from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
+from .base import MatrixRule, Verdict, entry_std, fmt, head, units_phrase
 
 
-class PeepholeInit(Rule):
+class PeepholeInit(MatrixRule):
     """Peephole weights do not start like the reference cell's.
 
     ## What it does
@@ -34,10 +34,7 @@ class PeepholeInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
     """
 
     code = "LST006"
@@ -49,11 +46,8 @@ class PeepholeInit(Rule):
     )
     INVALID = (_cells.peephole(P="tf.random.normal([units])"),)
 
-    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).peephole
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
         init = weight.site.initializer
-        if init.name == "unknown" or default.accepts(init):
-            return None
         units, at = units_phrase(weight)
         std = entry_std(init, units, units)
         reference_std = (1.0 / units) ** 0.5
@@ -61,4 +55,4 @@ class PeepholeInit(Rule):
         if std is not None:
             why = f"{at} its entries have std {fmt(std)} (reference: {fmt(reference_std)}), so the cell state {'dominates the gates' if std > reference_std else 'barely reaches the gates'}"
         message = f"{head(weight, 'peephole', reference)}; LSTMCell(use_peepholes=True) uses glorot_uniform on [units]: {why}"
-        return Verdict(default.initializer, message)
+        return Verdict(expected, message)

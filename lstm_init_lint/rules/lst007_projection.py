@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from ..model import CellWeight, Role
-from ..reference import Reference
+from ..model import CellWeight, Initializer, Role
+from ..knowledge.reference import Reference
 from . import _cells
-from .base import Rule, Verdict, entry_std, fmt, head, units_phrase
+from .base import MatrixRule, Verdict, entry_std, fmt, head, units_phrase
 
 
-class ProjectionInit(Rule):
+class ProjectionInit(MatrixRule):
     """Projection of the hidden state does not start like the reference cell's.
 
     ## What it does
@@ -33,10 +33,7 @@ class ProjectionInit(Rule):
     ```
 
     ## Fix safety
-    Changing an initialiser changes how the model trains: results, the
-    learning rate that works and the number of steps needed can all move, and
-    a checkpoint trained with the old initialiser is not affected (weights
-    are loaded, not re-initialised). Retrain and compare before you keep it.
+    Retrain and compare before you keep it.
     """
 
     code = "LST007"
@@ -45,15 +42,12 @@ class ProjectionInit(Rule):
     VALID = (_cells.projection(),)
     INVALID = (_cells.projection(P="tf.random.normal([units, n_proj], stddev=0.1)"),)
 
-    def check(self, weight: CellWeight, reference: Reference) -> Verdict | None:
-        default = reference.cell(weight.cell.value).projection
+    def verdict(self, weight: CellWeight, reference: Reference, expected: Initializer) -> Verdict:
         init = weight.site.initializer
-        if init.name == "unknown" or default.accepts(init):
-            return None
         units, at = units_phrase(weight)
         std = entry_std(init, units, units)
         why = "its scale does not follow the matrix's fans"
         if std is not None:
             why = f"{at} it scales the fed-back state by about {fmt(std * units ** 0.5)} per step (reference: about 1)"
         message = f"{head(weight, 'projection', reference)}; LSTMCell(num_proj=...) uses glorot_uniform: {why}"
-        return Verdict(default.initializer, message)
+        return Verdict(expected, message)

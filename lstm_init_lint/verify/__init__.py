@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 
 from ..model import Settings
 
-INSTALL_HINT = "verification needs TensorFlow, which is not installed: pip install 'lstm-init-lint[verify]'"
+# The command that works wherever lstm-init-lint came from (it is on no
+# package index): TensorFlow itself, as the ``verify`` extra would install it.
+INSTALL_HINT = "verification needs TensorFlow, which is not installed here: pip install 'tensorflow-cpu>=2.16' (or, in a clone of lstm-init-lint, pip install '.[verify]')"
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,10 @@ class FileCheck:
 
 
 def tensorflow_available() -> bool:
-    return importlib.util.find_spec("tensorflow") is not None
+    try:
+        return importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):  # a finder that refuses it, a broken install
+        return False
 
 
 def parse_dims(text: str | None) -> dict[str, int]:
@@ -72,27 +77,18 @@ def parse_dims(text: str | None) -> dict[str, int]:
 
 def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None) -> dict | str:
     """The worker's job for one file, or a reason it cannot be checked."""
-    import libcst as cst
-
-    from ..analysis import analyse
-    from ..parse import source_text
+    from ..engine import analyse_source
+    from ..model import FileError
     from .jobs import file_job
 
-    if path.endswith(".ipynb"):
-        from ..model import FileError
-        from ..notebooks.read import module_text, read_notebook
-
-        notebook = read_notebook(source, path)
-        if isinstance(notebook, FileError):
-            return notebook.message
-        source = module_text(notebook.cells).encode("utf-8")
-    try:
-        module = cst.parse_module(source)
-    except Exception as error:  # noqa: BLE001 - reported per file
-        return f"cannot parse: {error}"
-    analysis = analyse(module)
+    analysed = analyse_source(source, path)
+    if isinstance(analysed, FileError):
+        return analysed.message
+    text, analysis = analysed
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
-    return file_job(path, source_text(source, module), analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    job["axis_first"] = analysis.axis_first
+    return job
 
 
 def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:

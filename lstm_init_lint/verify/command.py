@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 from dataclasses import dataclass
 
-from ..files import write_atomically
+from ..run.files import write_atomically
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from .. import sizes
+from ..analysis import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Settings
-from ..reference import REFERENCES
+from ..knowledge.reference import REFERENCES
 from ..rules._bias import as_initializer, expected_blocks
 
-_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform"}
+_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform", "Dense": "glorot_uniform", "Dense bias": "zeros"}
 
 
 def expected_initializer(weight: CellWeight, settings: Settings) -> Initializer:
@@ -26,13 +26,7 @@ def expected_initializer(weight: CellWeight, settings: Settings) -> Initializer:
     role = weight.role
     if role in (Role.BIAS, Role.FORGET_BIAS):
         return as_initializer(expected_blocks(weight, reference), weight.gate_width)
-    default = {
-        Role.INPUT_KERNEL: cell.input_kernel,
-        Role.RECURRENT_KERNEL: cell.recurrent_kernel,
-        Role.FUSED_KERNEL: cell.fused_kernel,
-        Role.PEEPHOLE: cell.peephole,
-        Role.PROJECTION: cell.projection,
-    }[role]
+    default = cell.default_for(role)
     return default.initializer
 
 

@@ -31,11 +31,12 @@ import os
 import sys
 from typing import Any
 
+from ..knowledge.reference import GATE_ORDER
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("CUDA_VISIBLE_DEVICES", "")
 
 DRAWS = 16
-_KERAS_GATES = {"lstm": ("i", "f", "c", "o"), "gru": ("z", "r", "h")}
 
 
 class Dims:
@@ -109,6 +110,20 @@ def resolve(qualname: str) -> Any:
         return getattr(resolve(module), attr)
 
 
+class _AxisFirst:
+    """A TensorFlow module with TensorFlow 0.x's ``concat(axis, values)``: the
+    order a fix for a 0.x file is written in (``Dialect.axis_first``)."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    def concat(self, axis: Any, values: Any, name: str = "concat") -> Any:
+        return self._module.concat(values, axis, name=name)
+
+
 def run_file(job: dict) -> dict:
     out: dict[str, Any] = {"path": job["path"], "compiles": True, "names": [], "weights": [], "dims": {}}
     try:
@@ -120,6 +135,8 @@ def run_file(job: dict) -> dict:
     for qualname, local in job["imports"]:
         try:
             modules[local] = resolve(qualname)
+            if job.get("axis_first") and qualname.split(".")[0] == "tensorflow":
+                modules[local] = _AxisFirst(modules[local])
         except Exception as error:  # noqa: BLE001 - reported, not raised
             out["names"].append({"name": local, "ok": False, "error": f"cannot import {qualname}: {error}"})
     for dotted in job["introduced"]:
@@ -291,7 +308,7 @@ def reference_slice(weight: dict, job: dict, shape: list[int]) -> str:
     if job["reference"] == "tf1":
         return _tf1_reference(weight, shape)
     keras = resolve("keras")
-    blocks = len(_KERAS_GATES[cell])
+    blocks = len(GATE_ORDER[cell])
     units = _units(weight, shape, blocks)
     n_in = shape[0] if role == "input_kernel" and len(shape) == 2 else max(2, units)
     layer = (keras.layers.LSTM if cell == "lstm" else keras.layers.GRU)(units)
@@ -299,7 +316,7 @@ def reference_slice(weight: dict, job: dict, shape: list[int]) -> str:
     kernel = np.asarray(layer.cell.kernel)
     recurrent = np.asarray(layer.cell.recurrent_kernel)
     bias = np.asarray(layer.cell.bias)
-    order = _KERAS_GATES[cell]
+    order = GATE_ORDER[cell]
     columns = [order.index(g) for g in gates if g in order] or list(range(blocks))
 
     def cut(matrix: np.ndarray) -> np.ndarray:

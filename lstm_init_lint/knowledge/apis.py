@@ -1,0 +1,238 @@
+"""What TensorFlow, Keras and NumPy calls mean, as data.
+
+``canonical`` maps a resolved import path (``tensorflow.compat.v1.nn.sigmoid``)
+to a namespace and a path inside it (``("tf1", "nn.sigmoid")``). The tables
+below then say what each path does for the analysis: which calls compute an
+activation, a matrix product, a concatenation; which create variables, which
+drive a recurrence. Initialiser spellings live in ``initializers.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+
+# Namespaces: "tf" (plain tensorflow: TF1 or TF2 defaults depending on the
+# file), "tf1" (tensorflow.compat.v1 and TF1-only internals), "tf2"
+# (tensorflow.compat.v2), "keras" (keras, tf.keras, tf_keras), "np", "math".
+
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("tensorflow.compat.v1.keras.", "keras"),
+    ("tensorflow.compat.v2.keras.", "keras"),
+    ("tensorflow.compat.v1.", "tf1"),
+    ("tensorflow.compat.v2.", "tf2"),
+    ("tensorflow.python.keras.", "keras"),
+    ("tensorflow.keras.", "keras"),
+    ("tensorflow.contrib.", "tf1:contrib."),
+    ("tensorflow.", "tf"),
+    ("tf_keras.src.", "keras"),
+    ("tf_keras.", "keras"),
+    ("keras.src.", "keras"),
+    ("keras.", "keras"),
+    ("numpy.", "np"),
+    ("math.", "math"),
+)
+
+# tensorflow.python.ops.<module>.<name>: the module decides the generation.
+_TF_PYTHON_OPS_TF1 = {"init_ops", "variable_scope", "rnn_cell_impl", "rnn"}
+
+
+@functools.lru_cache(maxsize=4096)  # speed: the same few names are resolved again and again
+def canonical(qualname: str) -> tuple[str, str] | None:
+    if qualname.startswith("tensorflow.python.ops."):
+        rest = qualname[len("tensorflow.python.ops.") :]
+        module, _, name = rest.partition(".")
+        if not name:
+            return None
+        if module == "init_ops_v2":
+            return ("tf2", name)
+        return ("tf1" if module in _TF_PYTHON_OPS_TF1 else "tf", name)
+    if qualname.startswith("tensorflow.python.framework."):
+        name = qualname.rsplit(".", 1)[-1]
+        return ("tf", name)
+    for prefix, namespace in _PREFIXES:
+        if qualname.startswith(prefix):
+            rest = qualname[len(prefix) :]
+            if ":" in namespace:
+                namespace, extra = namespace.split(":")
+                rest = extra + rest
+            if namespace == "keras" and rest.startswith("src."):
+                rest = rest[4:]
+            return namespace, rest
+    if qualname in ("tensorflow", "keras", "numpy"):
+        return None
+    return None
+
+
+def table_key(namespace: str, path: str) -> str:
+    """Key into the op tables: tf1/tf2 share TensorFlow's."""
+    family = "tf" if namespace in ("tf", "tf1", "tf2") else namespace
+    return f"{family}:{path}"
+
+
+_ACTIVATIONS = ("sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "relu6", "elu", "selu", "softmax", "silu", "swish", "gelu")
+
+OPS: dict[str, str] = {}
+
+
+def _add(kind: str, *keys: str) -> None:
+    for key in keys:
+        OPS[key] = kind
+
+
+_add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul", "tf:batch_matmul")
+_add("einsum", "tf:einsum", "tf:linalg.einsum", "keras:ops.einsum", "np:einsum")
+_add("add", "tf:add", "tf:math.add", "tf:nn.bias_add", "keras:ops.add", "keras:backend.bias_add", "np:add")
+_add("add_n", "tf:add_n", "tf:math.add_n", "keras:ops.add_n")
+_add("sub", "tf:subtract", "tf:math.subtract", "tf:sub", "keras:ops.subtract", "np:subtract")
+_add("mul", "tf:multiply", "tf:math.multiply", "tf:mul", "keras:ops.multiply", "np:multiply")
+_add("neg", "tf:neg", "tf:negative", "tf:math.negative", "keras:ops.negative", "np:negative")
+_add("div", "tf:divide", "tf:math.divide", "tf:truediv", "tf:div", "keras:ops.divide", "keras:ops.true_divide", "np:divide", "np:true_divide")
+_add("concat", "tf:concat", "keras:ops.concatenate", "keras:backend.concatenate", "np:concatenate", "np:hstack")
+_add("stack", "tf:stack", "tf:pack", "keras:ops.stack", "keras:backend.stack", "np:stack", "np:array")
+_add("unstack", "tf:unstack", "tf:unpack", "keras:ops.unstack")
+_add("split", "tf:split", "keras:ops.split", "np:split", "np:array_split")
+_add(
+    "pass",
+    "tf:identity",
+    "tf:reshape",
+    "tf:transpose",
+    "tf:squeeze",
+    "tf:expand_dims",
+    "tf:cast",
+    "tf:to_float",
+    "tf:stop_gradient",
+    "tf:nn.dropout",
+    "tf:clip_by_value",
+    "tf:convert_to_tensor",
+    "tf:ensure_shape",
+    "tf:constant",
+    "tf:layers.dropout",
+    # Normalisation between the matmul and the gate: the weight keeps its
+    # role through it (its gains and shifts are not gate biases).
+    "tf:nn.batch_normalization",
+    "tf:contrib.layers.layer_norm",
+    "tf:contrib.layers.batch_norm",
+    "keras:ops.reshape",
+    "keras:ops.transpose",
+    "keras:ops.squeeze",
+    "keras:ops.expand_dims",
+    "keras:ops.cast",
+    "keras:ops.convert_to_tensor",
+    "keras:ops.stop_gradient",
+    "keras:ops.clip",
+    "keras:backend.dropout",
+    "keras:backend.reshape",
+    "keras:backend.transpose",
+    "keras:backend.cast",
+    "keras:backend.expand_dims",
+    "np:asarray",
+    "np:float32",
+    "np:float64",
+    "np:reshape",
+    "np:transpose",
+    "np:clip",
+)
+_add("gather", "tf:nn.embedding_lookup", "tf:gather", "tf:nn.embedding_lookup_sparse", "keras:ops.take", "keras:backend.gather")
+_add("sqrt", "tf:sqrt", "tf:math.sqrt", "np:sqrt", "math:sqrt", "keras:ops.sqrt")
+_add("xw_plus_b", "tf:nn.xw_plus_b")
+_add("while_loop", "tf:while_loop")
+_add("scan", "tf:scan", "tf:foldl", "tf:foldr")
+_add("k_rnn", "keras:backend.rnn")
+_add("variable", "tf:Variable", "keras:backend.variable", "keras:Variable", "keras:variables.Variable")
+_add("get_variable", "tf:get_variable", "tf:get_local_variable", "tf:layers.get_variable")
+# Framework layers a hand-written cell uses as its kernels: each creates a
+# kernel (glorot_uniform) and a bias (zeros) of its own.
+_add("dense", "keras:layers.Dense", "keras:layers.core.Dense")
+_add("variable_scope", "tf:variable_scope", "tf:name_scope")
+_add("get_variable_scope", "tf:get_variable_scope")
+_add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
+_add("svd", "tf:linalg.svd", "tf:svd", "np:linalg.svd")
+_add("activation_get", "keras:activations.get")
+_add("initializer_get", "keras:initializers.get")
+_add("set_value", "keras:backend.set_value", "tf:assign", "tf:compat.v1.assign")
+_add("rng", "np:random.default_rng", "np:random.RandomState", "np:random.Generator")
+# NumPy arrays a from-scratch cell keeps as its weights (their parameters are
+# in ``analysis/initializers.py``'s TENSOR_INITS, which has these keys).
+_add(
+    "array",
+    "np:random.randn",
+    "np:random.rand",
+    "np:random.uniform",
+    "np:random.normal",
+    "np:random.standard_normal",
+    "np:random.random",
+    "np:random.random_sample",
+    "np:random.sample",
+    "np:zeros",
+    "np:ones",
+    "np:full",
+    "np:eye",
+    "np:identity",
+)
+
+for _name in _ACTIVATIONS:
+    for _prefix in ("tf:", "tf:nn.", "tf:math.", "keras:activations.", "keras:ops.", "keras:backend.", "np:"):
+        OPS.setdefault(_prefix + _name, "act")
+OPS["tf:keras.activations.sigmoid"] = "act"
+
+
+# What a file with a finding must call (``run/prefilter.py`` says why): a
+# matrix product and a weight creator, by the kinds above, or a Keras layer's
+# weight method (any object's: the class may inherit it from anywhere).
+PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
+CREATOR_KINDS = frozenset({"variable", "get_variable", "dense"})
+LAYER_KINDS = frozenset({"dense"})  # creators that are layers: their weights are the layer's
+CREATOR_METHODS = ("add_weight", "add_variable")
+# A NumPy array is a weight too (``analysis/calls.holds_numpy_weight``), in a
+# file that imports numpy.
+ARRAY_KINDS = frozenset({"array", "rng"})
+
+
+def last_names(kinds: frozenset[str]) -> frozenset[str]:
+    """The name each call of these kinds ends with, as the code spells it
+    (``tf:linalg.tensordot`` -> ``tensordot``)."""
+    return frozenset(key.split(":", 1)[1].rsplit(".", 1)[-1] for key, kind in OPS.items() if kind in kinds)
+
+
+def op_kind(namespace: str, path: str) -> str | None:
+    return OPS.get(table_key(namespace, path))
+
+
+def activation_name(path: str) -> str:
+    return path.rsplit(".", 1)[-1]
+
+
+# TF1-only spellings: their presence makes plain ``tensorflow`` code TF1, which
+# changes the defaults of the names both generations share.
+TF1_ONLY = frozenset(
+    {
+        "placeholder",
+        "Session",
+        "InteractiveSession",
+        "get_variable",
+        "variable_scope",
+        "random_normal",
+        "truncated_normal",
+        "random_uniform",
+        "contrib",
+        "global_variables_initializer",
+        "initialize_all_variables",
+        "glorot_uniform_initializer",
+        "orthogonal_initializer",
+        "truncated_normal_initializer",
+        "get_variable_scope",
+        "layers",
+        "to_float",
+        "div",
+        "log",
+        "disable_v2_behavior",
+        "reset_default_graph",
+        # TensorFlow 0.x's names, gone by 2.0 (0.x defaults are TF1's)
+        "mul",
+        "sub",
+        "neg",
+        "pack",
+        "unpack",
+        "batch_matmul",
+    }
+)

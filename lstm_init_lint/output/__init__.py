@@ -1,0 +1,1 @@
+"""Results to text: the report formats, statistics, progress, and the rule pages."""

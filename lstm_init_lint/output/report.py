@@ -1,0 +1,131 @@
+"""Findings to text or JSON. The JSON shape is a public contract (README).
+SARIF and GitHub annotations are in ``sarif.py`` and ``github.py``."""
+
+from __future__ import annotations
+
+import json
+
+from ..model import Finding, RunResult
+
+
+def text(result: RunResult, colour: bool = False) -> str:
+    """One ``path:line:col: CODE message`` line per finding (``path:cell
+    N:line:col`` in a notebook), then the summary; ANSI colour if asked."""
+    return "\n".join([*finding_lines(result, colour), summary(result)])
+
+
+def finding_lines(result: RunResult, colour: bool = False) -> list[str]:
+    """The findings of ``text``, without the summary (the command line
+    prints the file errors between the two)."""
+    from .colour import paint
+
+    lines = []
+    for file in result.files:
+        for finding in file.findings:
+            where = paint(location(finding), "bold", on=colour)
+            lines.append(f"{where}: {paint(finding.code, 'bold', 'red', on=colour)} {finding.message}")
+    return lines
+
+
+def location(finding: Finding) -> str:
+    span = finding.span
+    cell = f":cell {finding.notebook_cell}" if finding.notebook_cell is not None else ""
+    return f"{finding.path}{cell}:{span.line}:{span.column}"
+
+
+def summary(result: RunResult) -> str:
+    """The last line of a lint. It says "passed" only when every file was
+    analysed and none has a finding."""
+    checked = len(result.files)
+    findings = result.findings
+    errors = result.errors
+    files = _count(checked, "file")
+    if checked == 0:
+        return "No files checked."
+    skipped = skipped_count(result)
+    if findings:
+        with_findings = len({f.path for f in findings})
+        line = f"Found {_count(len(findings), 'finding')} in {_count(with_findings, 'file')} ({files} checked)"
+    elif errors and checked == len(errors):
+        line = f"Nothing analysed ({files} checked)"
+    elif errors:
+        line = f"No findings in the other {_count(checked - len(errors), 'file')} ({files} checked)"
+    else:
+        line = f"All checks passed ({files} checked)"
+    if errors:
+        line += f"; {_count(len(errors), 'file')} could not be analysed"
+    if skipped:
+        line += f"; {_count(skipped, 'file')} skipped"
+    return line + "."
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def skipped_count(result: RunResult) -> int:
+    return sum(1 for file in result.files if file.skipped is not None)
+
+
+def warnings(result: RunResult) -> str:
+    """One ``path: warning: ...`` line per file skipped (too large to hold a
+    cell worth parsing): reported, but no failure."""
+    return "\n".join(f"{file.path}: warning: {file.skipped}" for file in result.files if file.skipped is not None)
+
+
+def json_report(result: RunResult) -> str:
+    return json.dumps([finding.to_json() for finding in result.findings], indent=2)
+
+
+def fix_text(outcomes: list, written: bool) -> str:
+    """What --fix changed, what it left and why, and a summary line."""
+    return "\n".join([*fix_lines(outcomes, written), fix_summary(outcomes, written)])
+
+
+def fix_lines(outcomes: list, written: bool) -> list[str]:
+    """What --fix changed and what it left (and why), one line each."""
+    lines = []
+    for outcome in outcomes:
+        for finding in outcome.applied:
+            lines.append(f"{location(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
+        for finding in outcome.remaining:
+            reason = finding.no_fix_reason or "no automatic fix"
+            lines.append(f"{location(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
+    return lines
+
+
+def fix_summary(outcomes: list, written: bool) -> str:
+    """The last line of --fix / --diff, with the files that could not be
+    analysed (and so were not fixed)."""
+    fixed = sum(len(o.applied) for o in outcomes)
+    remaining = sum(len(o.remaining) for o in outcomes)
+    changed = sum(1 for o in outcomes if o.changed)
+    checked = len(outcomes)
+    verb = "Fixed" if written else "Would fix"
+    files = "1 file" if changed == 1 else f"{changed} files"
+    line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked} {'file' if checked == 1 else 'files'} checked)"
+    if remaining:
+        line += f"; {remaining} left without an automatic fix"
+    failed = sum(1 for o in outcomes if o.error is not None)
+    if failed:
+        line += f"; {_count(failed, 'file')} could not be analysed"
+    skipped = sum(1 for o in outcomes if getattr(o, "skipped", None) is not None)
+    if skipped:
+        line += f"; {_count(skipped, 'file')} skipped"
+    return line + "."
+
+
+def fix_json(outcomes: list) -> str:
+    """Each finding as found before fixing, with ``fixed`` saying whether the
+    run fixed it (or, with --diff, would)."""
+    out = []
+    for outcome in outcomes:
+        for finding in outcome.applied:
+            out.append({**finding.to_json(), "fixed": True})
+        for finding in outcome.remaining:
+            out.append({**finding.to_json(), "fixed": False})
+    return json.dumps(out, indent=2)
+
+
+def errors(result: RunResult) -> str:
+    return "\n".join(error.render() for error in result.errors)

@@ -1,0 +1,1 @@
+"""Paths to results: discovery, excludes, configuration, selection, noqa, the pre-filter, the cache and the runner."""

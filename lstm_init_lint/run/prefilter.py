@@ -1,0 +1,215 @@
+"""Decide from a file's bytes, before any parse, whether it can hold a
+hand-written recurrent cell.
+
+The analysis reports a weight only inside a cell that recurs
+(``analysis/roles.py``: some matmul of a weight takes the previous hidden
+state, another takes an input), and a weight exists only where a call
+resolves to a creator (``knowledge/apis.py``, ``analysis/calls.py``). So a file
+with a finding spells, in its code:
+
+* a weight creation: ``add_weight`` / ``add_variable`` (Keras' layer
+  methods, whatever the class inherits from), or ``Variable`` / ``variable``
+  / ``get_variable`` / ``get_local_variable`` / a layer such as ``Dense``
+  (whose kernel and bias a cell can use) reached through an import of
+  ``tensorflow``, ``keras`` or ``tf_keras`` (module references come only
+  from import statements);
+* or a NumPy array (``np.random.randn``, ``np.zeros``, a ``default_rng``:
+  a from-scratch cell's weights are arrays) in a file that names ``numpy``;
+* a matrix product: the ``@`` operator, or ``matmul``,
+  ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``,
+  or a layer (``Dense``) whose call is one.
+
+Each of these reaches the interpreter as an identifier written in the file
+(an attribute, a name, an imported name), so a cell spread over helpers of
+the same file still spells them all. Nothing else can be required: an
+unknown one-argument call counts as a gate, and any loop or parameter can
+carry the state.
+
+"In its code" means outside comments and string literals: library code
+names ``tf.Variable`` and ``matmul`` in docstrings all the time. Three
+exceptions keep the check sound: where the code calls ``getattr`` (which the
+interpreter follows with a constant string) the words count in string
+literals too, except those that stand alone as a statement (docstrings);
+f-strings count as code (their braces hold expressions); and a decorator
+(``@tf_export(...)`` on its own lines before ``def`` or ``class``) is not a
+product.
+
+It errs one way only: whenever the bytes cannot be read like this (a NUL
+byte, a UTF-16/32 byte-order mark, a coding cookie of an encoding that does
+not spell ASCII as ASCII, an f-string nested the Python 3.12 way) the file is
+kept, and the parse decides and reports any error.
+
+Plain ``in`` tests and regular expressions that start with a literal keep
+this at memory speed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, PRODUCT_KINDS, last_names
+
+# A first look at memory speed: most files lack one of each anywhere.
+# (the layers' names too: ``Dense`` spells neither).
+_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
+_PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
+
+# The words themselves come from the interpreter's own tables, so a new
+# spelling there cannot be missed here.
+_WEIGHT_CREATORS = frozenset(name.encode() for name in CREATOR_METHODS)
+_IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREATOR_KINDS))
+_FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
+_ARRAY_CREATORS = frozenset(name.encode() for name in last_names(ARRAY_KINDS))
+_NUMPY = frozenset({b"numpy"})
+_PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
+
+_GETATTR = frozenset({b"getattr"})
+
+
+def _whole_word(word: bytes) -> re.Pattern[bytes]:
+    # Literal first, boundaries after: the regex engine then scans for the
+    # literal at memory speed (a leading look-behind is twenty times slower).
+    return re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")")
+
+
+_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR)}
+
+# String literals and comments, found left to right as Python's tokenizer
+# finds them (exact for Python 3.11 syntax). ``split`` alternates code and
+# these; a prefix (r, b, u, f) stays at the end of the code before.
+_STRING = rb"(?:" + rb"|".join(
+    (
+        rb'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""',
+        rb"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''",
+        rb'"[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"',
+        rb"'[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'",
+    )
+) + rb")"
+_STRINGS_AND_COMMENTS = re.compile(rb"(#[^\r\n]*|" + _STRING + rb")")
+_F_PREFIXES = (b"f", b"F", b"fr", b"fR", b"Fr", b"FR")
+
+# A run of decorators from the start of a line, each on its own lines (a
+# dotted name, optionally called with arguments nested at most three deep),
+# ending at ``def`` or ``class``. A line inside brackets that starts with
+# ``@`` cannot be followed by either.
+_ARGUMENTS = rb"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+_DECORATOR_LINE = rb"[ \t\f]*@[ \t\f]*[A-Za-z_][\w.]*[ \t\f]*(?:" + _ARGUMENTS + rb")?[ \t\f]*\r?\n(?:[ \t\f]*\r?\n)*"
+_DECORATOR_RUN = re.compile(rb"(?:" + _DECORATOR_LINE + rb")+(?=[ \t\f]*(?:async[ \t\f]+def|def|class)\b)")
+
+_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_ASCII_SAMPLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@#'\"\\\r\n\t .,:=(){}[]"
+
+
+def may_hold_cell(source: bytes) -> bool:
+    """False only when ``source`` cannot contain a cell the analysis would
+    report; True when it might, or when that cannot be told cheaply."""
+    if not _spells_ascii(source):
+        return True
+    if not (_mentions(source, _WEIGHT_SUBSTRINGS) and _mentions(source, _PRODUCT_SUBSTRINGS)):
+        return False
+    if not (_creates_weight(source, source) and (_has_word(source, _PRODUCTS) or b"@" in source)):
+        return False
+    pieces = _STRINGS_AND_COMMENTS.split(source)
+    code = _code_of(pieces)
+    if code is None:
+        return True
+    words = code
+    if _has_word(code, _GETATTR):
+        words = b"\n".join([code, *_strings_that_may_flow(pieces)])
+    if not _creates_weight(words, code):
+        return False
+    return _has_word(words, _PRODUCTS) or _has_matmul_operator(code)
+
+
+def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
+    return any(substring in source for substring in substrings)
+
+
+def _creates_weight(words: bytes, code: bytes) -> bool:
+    if _has_word(words, _WEIGHT_CREATORS):
+        return True
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
+        return True
+    return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
+
+
+def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
+    """Whether one of ``words`` occurs in ``text`` as a whole identifier."""
+    return any(pattern.search(text) for pattern in _PATTERNS[words])
+
+
+def _code_of(pieces: list[bytes]) -> bytes | None:
+    """The source (split by ``_STRINGS_AND_COMMENTS``) without comments and
+    string literals, followed by the text of its f-strings; None if an
+    f-string cannot be delimited."""
+    f_strings = []
+    for index in range(1, len(pieces), 2):
+        before = pieces[index - 1]
+        if before[-1:] in _F_PREFIXES or before[-2:] in _F_PREFIXES:
+            text = pieces[index]
+            if text.count(b"{") > text.count(b"}"):
+                return None  # a brace closed after a nested quote: Python 3.12 syntax
+            f_strings.append(text)
+    return b"\n".join([b"".join(pieces[0::2]), *f_strings])
+
+
+def _strings_that_may_flow(pieces: list[bytes]) -> list[bytes]:
+    """The string literals whose value the code may use (so ``getattr`` may
+    read): all but comments and strings that stand alone as a statement, as
+    docstrings do (first on their line, outside brackets, nothing after)."""
+    flowing = []
+    depth = 0
+    for index in range(1, len(pieces), 2):
+        before, text = pieces[index - 1], pieces[index]
+        depth += sum(before.count(b) for b in b"([{") - sum(before.count(b) for b in b")]}")
+        if text.startswith(b"#"):
+            continue
+        after = pieces[index + 1] if index + 1 < len(pieces) else b""
+        alone = depth == 0 and _starts_a_line(before, first=index == 1) and not after.split(b"\n", 1)[0].strip()
+        if not alone:
+            flowing.append(text)
+    return flowing
+
+
+def _starts_a_line(code_before: bytes, first: bool) -> bool:
+    """Whether the string after ``code_before`` is first on its logical line
+    (``code_before`` ends with the string's prefix letters, if any)."""
+    code_before = code_before.rstrip(b"rRbBuU")
+    if first and not code_before.strip():
+        return True
+    if b"\n" not in code_before:
+        return False
+    earlier, line = code_before.rsplit(b"\n", 1)
+    return not line.strip() and not earlier.rstrip(b"\r").endswith(b"\\")  # not after a backslash continuation
+
+
+def _has_matmul_operator(code: bytes) -> bool:
+    """Whether some ``@`` in the code is not a decorator's."""
+    at = code.find(b"@")
+    while at >= 0:
+        line_start = code.rfind(b"\n", 0, at) + 1
+        if code[max(0, line_start - 3) : line_start].rstrip(b"\r\n").endswith(b"\\"):
+            return True  # a continuation line: ``x \`` then ``@ w``
+        run = _DECORATOR_RUN.match(code, line_start)
+        if run is None or run.end() <= at:
+            return True
+        at = code.find(b"@", run.end())
+    return False
+
+
+def _spells_ascii(source: bytes) -> bool:
+    """Whether identifiers appear as ASCII bytes, as the patterns assume:
+    no NUL byte, no UTF-16/32 byte-order mark, and a PEP 263 coding cookie
+    (in the first two lines), if any, naming a codec that keeps ASCII."""
+    if b"\x00" in source or source.startswith(_WIDE_BOMS):
+        return False
+    second_line_end = source.find(b"\n", source.find(b"\n") + 1)
+    cookie = _CODING_COOKIE.search(source, 0, second_line_end if second_line_end >= 0 else len(source))
+    if cookie is None:
+        return True
+    try:
+        return _ASCII_SAMPLE.encode(codecs.lookup(cookie.group(1).decode("ascii")).name) == _ASCII_SAMPLE.encode("ascii")
+    except (LookupError, UnicodeError):
+        return False

@@ -1,0 +1,297 @@
+"""Paths to results, as fast as the files allow: the one loop over files,
+for lint (``lint_paths``: a ``RunResult``) and for fix (``fix_paths``).
+
+For each file: served from the cache when unchanged (lint); otherwise read,
+passed over when the pre-filter shows it cannot hold a cell, else parsed and
+analysed by ``engine.lint_source`` (or fixed by ``engine.fix_source``). The
+files left to check are shared among several processes when there are more
+than a handful of them; the result is the same, in the same order (sorted by
+path), as a serial run's.
+
+Nothing here imports libcst: the parse is imported by the first file that
+needs it, so a run the pre-filter or the cache settles never loads it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..engine import fix_source, lint_source
+from ..model import FileError, FileResult, HowChecked, RunResult, Settings
+from ..source.syntax import syntax_error
+from .cache import Cache, Entry, Stamp, digest, served
+from .discover import discover
+from .read import read_source
+from .prefilter import may_hold_cell
+
+# Up to this many files to check, one process does it: starting workers
+# (each importing libcst on its own) costs more than it saves.
+SERIAL_LIMIT = 8
+# Files are handed to workers in chunks of about this many bytes, largest
+# files first, so that one big file does not finish last on a busy worker.
+CHUNK_BYTES = 256 * 1024
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str
+    size: int
+    cached_digest: str | None  # the content hash the cache holds, if any
+    settings: Settings
+    cached: bool = True  # whether the result goes to a cache (which keeps the content hash)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file checked in this run. ``result`` is None when its content
+    turned out to be the cached one; the rest is what the cache keeps."""
+
+    result: FileResult | None
+    stamp: Stamp | None
+    digest: str | None
+    checked_at_ns: int
+
+
+def lint_paths(
+    paths: list[str],
+    settings: Settings | None = None,
+    *,
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    jobs: int = 1,
+    cache_directory: Path | None = None,
+) -> RunResult:
+    """Lint files and directories. ``settings_for(path)`` gives each file
+    its own settings (its nearest configuration file); without it every file
+    gets ``settings``. ``force_exclude`` applies the excludes to files named
+    explicitly. ``progress(done, total)`` is told before the first file and
+    after each one. ``jobs``: processes to share the files among;
+    ``cache_directory``: where results are kept between runs (None: no cache)."""
+    settings = settings or Settings()
+    settings_for = settings_for or (lambda _path: settings)
+    files, errors = discover(paths, settings_for, force_exclude)
+    results = [FileResult(error.path, (), error, HowChecked.NOT_READ) for error in errors]
+    caches: dict[Settings, Cache] = {}
+    tasks: list[Task] = []
+    entries: dict[str, Entry] = {}
+    if progress:
+        progress(0, len(files))
+    for path in files:
+        file_settings = settings_for(path)
+        cache = None
+        if cache_directory is not None:
+            cache = caches.get(file_settings) or caches.setdefault(file_settings, Cache.open(cache_directory, file_settings))
+        stamp = Stamp.of(path)
+        entry = cache.entry(path) if cache is not None else None
+        if entry is not None and entry.stamp == stamp and entry.trusted_by_stamp:
+            results.append(served(entry, path))
+            if progress:
+                progress(len(results) - len(errors), len(files))
+            continue
+        if entry is not None:
+            entries[path] = entry
+        size = stamp.size if stamp is not None else 0
+        tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
+    done_before = len(results) - len(errors)
+    advance = None
+    if progress:
+        completed = [done_before]
+
+        def advance(count: int) -> None:  # as files complete, so a long run's bar moves
+            completed[0] += count
+            progress(completed[0], len(files))
+
+    for task, checked in zip(tasks, each_task(check_file, tasks, jobs, advance)):
+        if checked.result is None:  # the content is the cached one: its result, under the new stamp
+            kept = entries[task.path].result
+            results.append(served(entries[task.path], task.path))
+        else:
+            kept = checked.result
+            results.append(kept)
+        cache = caches.get(task.settings)
+        if cache is not None and checked.stamp is not None and checked.digest is not None:
+            cache.store(task.path, Entry(checked.stamp, checked.digest, checked.checked_at_ns, kept))
+    for cache in caches.values():
+        cache.save()
+    results.sort(key=lambda r: r.path)
+    return RunResult(tuple(results))
+
+
+def check_file(task: Task) -> Checked:
+    checked_at_ns = time.time_ns()
+    stamp = Stamp.of(task.path)
+    source = read_source(task.path)
+    if isinstance(source, FileError):
+        return Checked(FileResult(task.path, (), source, HowChecked.NOT_READ), None, None, checked_at_ns)
+    content = digest(source) if task.cached else None
+    if content is not None and content == task.cached_digest:
+        return Checked(None, stamp, content, checked_at_ns)
+    try:
+        # The pre-filter reads Python source; a notebook (code inside JSON
+        # strings) or anything else named explicitly goes to the parser.
+        if not task.path.endswith(".py") or may_hold_cell(source):
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings)
+        else:
+            # Passed over: no libcst parse. Python's own syntax check is
+            # cheap, so a broken file is still reported, never called fine.
+            result = FileResult(task.path, (), syntax_error(source, task.path), HowChecked.PASSED_OVER)
+            if result.error is not None:  # Python 2 code is no error (only now is that asked)
+                from ..source.python2 import passes_as_python2
+
+                if passes_as_python2(source, task.path, result.error):
+                    result = FileResult(task.path, (), None, HowChecked.PASSED_OVER, python=2)
+    except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
+        result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
+    if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
+        return Checked(result, None, None, checked_at_ns)
+    return Checked(result, stamp, content, checked_at_ns)
+
+
+def fix_paths(
+    paths: list[str],
+    settings: Settings | None = None,
+    write: bool = True,
+    *,
+    settings_for: Callable[[str], Settings] | None = None,
+    force_exclude: bool = False,
+    jobs: int = 1,
+) -> list:
+    """Fix every file under ``paths`` (notebooks included); write the changed
+    ones when ``write``. Returns one ``fix.FixOutcome`` per file, by path."""
+    from ..fix import FixOutcome
+    from .files import write_atomically
+
+    settings = settings or Settings()
+    settings_for = settings_for or (lambda _path: settings)
+    files, errors = discover(paths, settings_for, force_exclude)
+    outcomes = [FixOutcome(error.path, b"", b"", (), (), error) for error in errors]
+    tasks = [Task(path, _size(path), None, settings_for(path), cached=False) for path in files]
+    for outcome in each_task(fix_file, tasks, jobs):
+        # A notebook with a cell that does not parse has its other cells
+        # fixed (the error names the cell); any other file with an error is
+        # left exactly as it was.
+        if write and outcome.changed and (outcome.error is None or outcome.path.endswith(".ipynb")):
+            try:
+                write_atomically(outcome.path, outcome.fixed)
+            except OSError as error:
+                source = outcome.original
+                outcome = FixOutcome(outcome.path, source, source, (), outcome.remaining, FileError(outcome.path, f"cannot write the fixed file: {error.strerror or error}"))
+        outcomes.append(outcome)
+    outcomes.sort(key=lambda o: o.path)
+    return outcomes
+
+
+def fix_file(task: Task):
+    from ..fix import FixOutcome
+
+    source = read_source(task.path)
+    if isinstance(source, FileError):
+        return FixOutcome(task.path, b"", b"", (), (), source)
+    if task.path.endswith(".py") and not may_hold_cell(source):  # as check_file: nothing to fix, only the syntax check
+        return FixOutcome(task.path, source, source, (), (), syntax_error(source, task.path))
+    skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
+    if skipped is not None:
+        return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
+    return fix_source(source, task.path, task.settings)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def skipped_as_too_large(source: bytes, path: str) -> FileResult | None:
+    """A Python file that may hold a cell but is too large to parse is
+    skipped with a warning (``limits.skip_reason``); a notebook's limit is
+    on its code cells, applied when they are read."""
+    from ..source.limits import skip_reason
+
+    reason = skip_reason(len(source)) if path.endswith(".py") else None
+    return None if reason is None else FileResult(path, (), None, HowChecked.SKIPPED, reason)
+
+
+def each_task(work: Callable[[Task], Any], tasks: list[Task], jobs: int, advance: Callable[[int], None] | None = None) -> Iterator:
+    """``work(task)`` for each task, in the tasks' order: here, one at a time
+    as the caller takes them (so a fix is written before the next file is
+    read), or shared among ``jobs`` processes when there are enough tasks to
+    pay for them. ``work`` is a module-level function, so that it can be
+    sent to them. ``advance(n)``, when given, is told each time ``n`` more
+    tasks are done (in whatever order they finish), so a progress bar moves."""
+    advance = advance or (lambda _count: None)
+    if not uses_a_pool(len(tasks), jobs):
+        return (_advancing(work(task), advance) for task in tasks)
+    # Imported here: a run of a few files (a pre-commit hook) never pays for them.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    groups = chunks(tasks)
+    done: dict[int, Any] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=_context()) as pool:
+            futures = {pool.submit(_work_chunk, (work, [tasks[i] for i in group])): group for group in groups}
+            for future in as_completed(futures):
+                group = futures[future]
+                done.update(zip(group, future.result()))
+                advance(len(group))
+    except (BrokenProcessPool, OSError):
+        pass  # a worker died or none could start: what is left runs here
+    return iter([done[i] if i in done else _advancing(work(task), advance) for i, task in enumerate(tasks)])
+
+
+def _advancing(result: Any, advance: Callable[[int], None]) -> Any:
+    advance(1)
+    return result
+
+
+def uses_a_pool(task_count: int, jobs: int) -> bool:
+    return jobs > 1 and task_count > SERIAL_LIMIT
+
+
+def _work_chunk(job: tuple[Callable[[Task], Any], list[Task]]) -> list:
+    work, tasks = job
+    return [work(task) for task in tasks]
+
+
+def chunks(tasks: list[Task]) -> list[list[int]]:
+    """Task indices in chunks of about ``CHUNK_BYTES``, largest files first."""
+    ordered = sorted(range(len(tasks)), key=lambda i: -tasks[i].size)
+    chunks: list[list[int]] = []
+    size = CHUNK_BYTES
+    for index in ordered:
+        if size >= CHUNK_BYTES:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(index)
+        size += tasks[index].size
+    return chunks
+
+
+def _context():
+    """Fork where it is cheap and safe: on Linux, from a process with a
+    single thread (workers start with this process's imports). A process
+    with other threads (an embedding program, TensorFlow loaded) could fork
+    a held lock, so its workers come from a fork server instead."""
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        try:
+            single_threaded = len(os.listdir("/proc/self/task")) == 1
+        except OSError:
+            single_threaded = False
+        return multiprocessing.get_context("fork" if single_threaded else "forkserver")
+    return multiprocessing.get_context()

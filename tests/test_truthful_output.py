@@ -1,0 +1,351 @@
+"""What the command line prints is true (issue 17): a summary never says
+"passed" when a file failed, finding nothing is said, usage errors speak the
+tool's words, every mode honours --format and --statistics, and a large file
+that cannot matter does not fail the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from sample_cells import CLEAN, ONE_FINDING, THREE_FINDINGS, run_in_terminal, run_tool
+
+from lstm_init_lint.frontends.cli import main
+from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
+
+
+def _bad_inputs(tmp_path):
+    """Each kind of file that cannot be analysed, by name."""
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
+    (tmp_path / "encoding.py").write_bytes(b"x = '\xff'\n")
+    os.symlink(tmp_path / "gone.py", tmp_path / "link.py")
+    os.mkfifo(tmp_path / "fifo.py")
+    return {
+        "missing": str(tmp_path / "nonexistent"),
+        "syntax": str(tmp_path / "syntax.py"),
+        "nul": str(tmp_path / "nul.py"),
+        "encoding": str(tmp_path / "encoding.py"),
+        "link": str(tmp_path / "link.py"),
+        "fifo": str(tmp_path / "fifo.py"),
+    }
+
+
+@pytest.mark.parametrize("kind", ["missing", "syntax", "nul", "encoding", "link", "fifo"])
+def test_a_file_that_failed_is_never_called_passed_and_its_error_comes_first(tmp_path, kind, capfd):
+    path = _bad_inputs(tmp_path)[kind]
+
+    assert main([path]) == 2
+    out, err = capfd.readouterr()
+    assert "passed" not in out
+    assert out == "Nothing analysed (1 file checked); 1 file could not be analysed.\n"
+    assert err.startswith(f"{path}") and ": error: " in err
+
+
+def test_errors_come_before_the_summary_as_ruff_prints_them(tmp_path):
+    (tmp_path / "clean.py").write_text(CLEAN)
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    # One stream, as a terminal shows both: the error line, then the summary.
+    merged = subprocess.run(
+        [sys.executable, "-m", "lstm_init_lint", "--no-cache", "clean.py", "syntax.py"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert merged.returncode == 2
+    assert merged.stdout.splitlines() == [
+        "syntax.py:2:7: error: syntax error: invalid syntax",
+        "No findings in the other 1 file (2 files checked); 1 file could not be analysed.",
+    ]
+
+
+def test_findings_and_errors_are_both_counted(tmp_path, capsys):
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    assert main([str(tmp_path)]) == 2
+    assert capsys.readouterr().out.splitlines()[-1] == "Found 1 finding in 1 file (2 files checked); 1 file could not be analysed."
+
+
+def test_a_mistyped_command_is_not_read_as_missing_paths(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["explian", "LST001"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "error: 'explian' is neither a file nor a command; did you mean `explain`?\n"
+    # A file of that name is linted as a file.
+    (tmp_path / "explian").mkdir()
+    (tmp_path / "explian" / "cell.py").write_text(ONE_FINDING)
+    assert main(["explian"]) == 1
+
+
+def test_fix_names_the_file_it_could_not_analyse_before_its_summary(tmp_path):
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    merged = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--fix", "cell.py", "syntax.py"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert merged.returncode == 2
+    lines = merged.stdout.splitlines()
+    assert lines[-2] == "syntax.py:2:7: error: syntax error: invalid syntax"
+    assert lines[-1] == "Fixed 1 finding in 1 file (2 files checked); 1 file could not be analysed."
+
+
+@pytest.mark.parametrize("setup", ["empty", "excluded"])
+def test_nothing_linted_is_said_on_stderr(tmp_path, capsys, setup):
+    target = tmp_path / "src"
+    target.mkdir()
+    arguments = [str(target)]
+    if setup == "excluded":
+        (target / "cell.py").write_text(ONE_FINDING)
+        arguments = ["--exclude", "*.py", str(target)]
+    assert main(arguments) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "warning: No Python files found under the given path(s)\n"
+    assert captured.out == "No files checked.\n"
+    assert "passed" not in captured.out
+
+
+def test_nothing_to_fix_is_said_too(tmp_path, capsys):
+    assert main(["--fix", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "warning: No Python files found under the given path(s)\n"
+
+
+def _padded_cells(directory, count: int):
+    """Files with a cell each, padded past a worker chunk so that a pool
+    hands them out one by one (and each takes a moment to parse)."""
+    padding = "PADDING = '''" + ("x" * 99 + "\n") * 2700 + "'''\n"
+    for index in range(count):
+        (directory / f"cell{index:02}.py").write_text(THREE_FINDINGS + padding)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_progress_bar_moves_as_files_complete(tmp_path, jobs):
+    _padded_cells(tmp_path, 30)
+    code, screen = run_in_terminal(["--no-cache", "--jobs", jobs, str(tmp_path)])
+    assert code == 1
+    shown = {int(done) for done in re.findall(r"(\d+)/30 files", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen))}
+    assert any(0 < done < 30 for done in shown), shown
+
+
+def test_progress_is_told_of_each_file_as_it_completes(tmp_path, monkeypatch):
+    from lstm_init_lint.run import runner
+
+    for index in range(12):
+        (tmp_path / f"cell{index:02}.py").write_text(ONE_FINDING)
+    monkeypatch.setattr(runner, "CHUNK_BYTES", 1)  # one file per chunk: twelve completions to report
+    calls = []
+    result = runner.lint_paths([str(tmp_path)], progress=lambda done, total: calls.append((done, total)), jobs=2)
+    assert len(result.findings) == 12
+    assert calls == [(done, 12) for done in range(13)]
+
+
+@pytest.mark.parametrize("output_format", ["sarif", "github", "text"])
+def test_diff_prints_the_diff_whatever_the_format_and_the_summary_on_stderr(tmp_path, capsys, output_format):
+    path = tmp_path / "cell.py"
+    path.write_text(ONE_FINDING)
+    assert main(["--diff", "--format", output_format, str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"--- {path}\n+++ {path}\n@@ ")
+    assert "would fix" not in captured.out and "Would fix" not in captured.out
+    assert captured.err.splitlines()[-1] == "Would fix 1 finding in 1 file (1 file checked)."
+    assert path.read_text() == ONE_FINDING
+
+
+@pytest.mark.parametrize("mode", ["--diff", "--fix"])
+def test_json_with_diff_or_fix_prints_the_findings_with_their_fixes(tmp_path, capsys, mode):
+    path = tmp_path / "cell.py"
+    path.write_text(THREE_FINDINGS)
+    main([mode, "--format", "json", str(path)])
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)
+    assert [f["code"] for f in findings] == ["LST002", "LST001", "LST004"]
+    assert all(f["fixed"] and f["fix"]["replacement"] for f in findings)
+    assert captured.err.splitlines()[-1].endswith("finding in 1 file (1 file checked).".replace("finding", "findings"))
+
+
+def test_fix_with_sarif_reports_what_is_left_in_sarif(tmp_path, capsys):
+    path = tmp_path / "cell.py"
+    path.write_text(ONE_FINDING)
+    assert main(["--fix", "--format", "sarif", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["runs"][0]["results"] == []
+    assert captured.err.splitlines()[-1] == "Fixed 1 finding in 1 file (1 file checked)."
+
+
+@pytest.mark.parametrize("mode", [[], ["--fix"], ["--diff"]], ids=["lint", "fix", "diff"])
+def test_statistics_work_in_every_mode(tmp_path, capsys, mode):
+    path = tmp_path / "cell.py"
+    path.write_text(THREE_FINDINGS)
+    main([*mode, "--statistics", str(path)])
+    captured = capsys.readouterr()
+    text = captured.out + captured.err
+    for code in ("LST001", "LST002", "LST004"):
+        assert re.search(rf"^1  {code}  \S+", text, re.M), text
+    if mode == ["--diff"]:  # the diff is what --diff is for; the counts go beside it
+        assert captured.out.startswith("--- ")
+    else:
+        assert "--- " not in captured.out and "LST001 LSTM" not in text  # counts instead of each finding
+    if mode:
+        assert f"(1 {'fixed' if mode == ['--fix'] else 'would fix'})" in text
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--jobs", "foo", "."], "error: --jobs expects a whole number of processes, 1 or more (got 'foo')"),
+        (["-j0", "."], "error: --jobs expects a whole number of processes, 1 or more (got '0')"),
+        (["--format", "foo", "."], "error: --format must be one of text, json, sarif or github (got 'foo')"),
+        (["--format", "jsn", "."], "error: --format must be one of text, json, sarif or github (got 'jsn'); did you mean `json`?"),
+        (["--verify-timeout", "soon", "."], "error: --verify-timeout expects a number of seconds greater than 0 (got 'soon')"),
+        (["--statistic", "."], "error: unknown option '--statistic' (did you mean `--statistics`?); 'lstm-init-lint --help' lists the options"),
+        (["--format"], "error: --format needs a value: --format FORMAT"),
+        (["--fix=yes"], "error: --fix takes no value (got '--fix=yes')"),
+        (["--select", "LST42", "."], "error: --select: unknown rule code or prefix 'LST42' (codes: LST001, LST002, LST003, LST004, LST005, LST006, LST007)"),
+        (["explain"], "error: 'lstm-init-lint explain' needs RULE: lstm-init-lint explain RULE"),
+        (["verify", "--jobs", "2"], "error: unknown option '--jobs' (--jobs is an option of 'lstm-init-lint check'); 'lstm-init-lint verify --help' lists the options"),
+    ],
+)
+def test_usage_errors_are_in_the_tool_s_words(argv, message, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err == message + "\n"
+    for leak in ("Input should be", "Value error", "Usage:", "Try '", "<list", "click", "typer"):
+        assert leak not in captured.err
+
+
+def test_help_of_each_command_has_its_own_usage_line(capsys):
+    for command, usage in (("verify", "usage: lstm-init-lint verify [OPTIONS] [PATHS]..."), ("explain", "usage: lstm-init-lint explain RULE"), ("check", "usage: lstm-init-lint [COMMAND] [OPTIONS] [PATHS]...")):
+        assert main([command, "--help"]) == 0
+        assert capsys.readouterr().out.splitlines()[0] == usage
+
+
+@pytest.mark.parametrize("name", ["LST001", "lst001", "recurrent-kernel-init"])
+def test_explain_by_code_or_name(name, capsys):
+    assert main(["explain", name]) == 0
+    assert capsys.readouterr().out.startswith("# LST001 `recurrent-kernel-init`")
+
+
+def test_explain_an_unknown_rule_lists_codes_and_names(capsys):
+    assert main(["explain", "recurrent-kernel"]) == 2
+    assert "LST001 (recurrent-kernel-init)" in capsys.readouterr().err
+
+
+def test_show_settings_of_a_path_that_does_not_exist(tmp_path, capsys):
+    assert main(["--show-settings", str(tmp_path / "nope.py")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"{tmp_path / 'nope.py'}: error: no such file or directory")
+
+
+def test_a_large_data_only_file_is_passed_over_like_any_other(tmp_path, capsys):
+    data = tmp_path / "table.py"
+    data.write_text("TABLE = [\n" + "    (1, 2, 3, 4, 5, 6, 7, 8),\n" * 40_000 + "]\n")
+    assert data.stat().st_size > 1 << 20
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    assert main(["--no-cache", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines()[-1] == "Found 1 finding in 1 file (2 files checked)."
+
+
+def test_a_cell_file_over_the_limit_is_skipped_with_a_warning_not_an_error(tmp_path, capsys):
+    big = tmp_path / "big.py"
+    big.write_text(ONE_FINDING + "# " + "x" * 98 + "\n" * 1 + ("# " + "x" * 98 + "\n") * (MAX_SOURCE_BYTES // 100 + 10))
+    assert main(["--no-cache", str(big)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"{big}: warning: skipped: too large to analyse (")
+    assert captured.out == "All checks passed (1 file checked); 1 file skipped.\n"
+    assert main(["--no-cache", "--statistics", "--format", "json", str(big)]) == 0
+    assert json.loads(capsys.readouterr().out)["files"]["skipped"] == 1
+    assert main(["--fix", str(big)]) == 0
+    assert "1 file skipped" in capsys.readouterr().out
+
+
+def _without_tensorflow(tmp_path) -> dict:
+    """An environment whose Python cannot import TensorFlow, as after a
+    plain ``pip install .``: a ``sitecustomize`` that hides it."""
+    hide = tmp_path / "hide"
+    hide.mkdir()
+    (hide / "sitecustomize.py").write_text(
+        "import importlib.abc, sys\n"
+        "class Hide(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('tensorflow', 'keras', 'tf_keras'):\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, Hide())\n"
+    )
+    return {"PYTHONPATH": str(hide)}
+
+
+def test_verify_cmd_needs_no_tensorflow_and_prints_no_verification_table(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "cell.py").write_text(ONE_FINDING)
+    result = run_tool(["--fix", "--verify-cmd", f"{sys.executable} -c pass", "cell.py"], cwd=project, env=_without_tensorflow(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "TensorFlow" not in result.stdout + result.stderr
+    assert "Verified" not in result.stdout and "weight " not in result.stdout
+    assert result.stdout.splitlines()[-1] == "Fixed 1 finding in 1 file (1 file checked)."
+    assert (project / "cell.py").read_text() != ONE_FINDING
+
+
+def test_verify_without_tensorflow_says_the_command_that_works(tmp_path):
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    result = run_tool(["--fix", "--verify", "cell.py"], cwd=tmp_path, env=_without_tensorflow(tmp_path))
+    assert result.returncode == 2
+    assert "pip install 'tensorflow-cpu>=2.16'" in result.stderr
+    assert "pip install 'lstm-init-lint[verify]'" not in result.stderr
+
+
+def test_a_size_the_file_does_not_state_is_called_assumed(tmp_path, capsys):
+    (tmp_path / "symbolic.py").write_text(THREE_FINDINGS)  # sizes are parameters: n_in, units
+    assert main(["--no-cache", str(tmp_path / "symbolic.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at an assumed 512 units that is a spectral radius" in out
+    assert "with an assumed 512 inputs" in out
+    assert "at 512 units" not in out
+
+
+def test_a_size_the_file_states_is_the_cell_s_own(capsys):
+    from fixture_format import FIXTURES
+
+    assert main(["--no-cache", str(FIXTURES / "tf2_module_per_matrix.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at its 512 units that is a spectral radius" in out and "with its 300 inputs" in out
+    assert "assumed" not in out
+
+
+def test_a_missing_file_spelled_like_a_path_is_a_missing_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check.py"]) == 2
+    assert capsys.readouterr().err == "check.py: error: no such file or directory\n"
+
+
+SIZES_FROM_DEFAULTS_AND_CONSTANTS = '''import tensorflow as tf
+
+UNITS = 256
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in=100, units=UNITS):
+        self.W = tf.Variable(tf.random.normal([n_in, 4 * units], stddev=0.1))
+        self.U = tf.Variable(tf.random.normal([units, 4 * units], stddev=0.1))
+        self.b = tf.Variable(tf.zeros([4 * units]))
+
+    def __call__(self, x, state):
+        h, c = state
+        z = tf.matmul(x, self.W) + tf.matmul(h, self.U) + self.b
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        return h, (h, c)
+'''
+
+
+def test_sizes_from_parameter_defaults_and_module_constants_are_used(tmp_path, capsys):
+    (tmp_path / "cell.py").write_text(SIZES_FROM_DEFAULTS_AND_CONSTANTS)
+    assert main(["--no-cache", str(tmp_path / "cell.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at its 256 units" in out and "with its 100 inputs" in out
+    assert "assumed" not in out
