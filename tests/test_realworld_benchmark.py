@@ -186,6 +186,7 @@ def script(name, *args):
                           timeout=600)
 
 
+@pytest.mark.slow  # the tool in subprocesses over a laid-out tree
 def test_rehydrate_lays_out_the_commit_and_lists_what_is_missing(benchmark):
     assert manifest.validate([benchmark["shard"]]) == []
     check = script("rehydrate.py", "--check", "--mirrors", benchmark["mirrors"], "--manifest", benchmark["shard"])
@@ -229,6 +230,7 @@ def test_rehydrate_lays_out_the_commit_and_lists_what_is_missing(benchmark):
     assert check.returncode == 1 and "line 400 is past the file's" in check.stderr
 
 
+@pytest.mark.slow  # the tool in subprocesses over a laid-out tree
 def test_score_gives_the_figures_the_labels_imply(benchmark):
     laid = script("rehydrate.py", "--out", benchmark["out"], "--mirrors", benchmark["mirrors"], "--manifest",
                   benchmark["shard"])
@@ -263,6 +265,7 @@ def test_score_gives_the_figures_the_labels_imply(benchmark):
     assert tree_file.read_text() == (FIXTURES / "tf1_get_variable_fused.py").read_text()
 
 
+@pytest.mark.slow  # the tool in subprocesses over a laid-out tree
 def test_score_lists_each_miss_of_a_tool_that_reports_only_kernels(benchmark):
     script("rehydrate.py", "--out", benchmark["out"], "--mirrors", benchmark["mirrors"], "--manifest",
            benchmark["shard"], benchmark["absent"])
