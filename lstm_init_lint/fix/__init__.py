@@ -143,16 +143,29 @@ def _add_imports(code: str, fixable: list[Finding]) -> str:
     if not lines:
         return code
     module = cst.parse_module(code)
+    return insert_imports(code, lines, module.default_newline, last_import_end(module))
+
+
+def last_import_end(module: cst.Module) -> tuple[int, int] | None:
+    """(line, 1-based column) just past the module's last top-level import
+    statement, or None when it has none."""
     last_import = None
     for statement in module.body:
         if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
             last_import = statement
-    newline = module.default_newline
-    block = newline.join(lines)
     if last_import is None:
-        return block + newline + code
+        return None
     end = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[last_import].end
-    at = Text(code).offset(end.line, end.column + 1)
+    return end.line, end.column + 1
+
+
+def insert_imports(code: str, lines: list[str], newline: str, after: tuple[int, int] | None) -> str:
+    """``code`` with the import ``lines`` after the place ``after`` (line,
+    1-based column in ``code``), or first when there is none."""
+    block = newline.join(lines)
+    if after is None:
+        return block + newline + code
+    at = Text(code).offset(*after)
     return code[:at] + newline + block + code[at:]
 
 

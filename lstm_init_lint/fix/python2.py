@@ -46,9 +46,8 @@ def _add_imports(code: str, fixable: list[Finding], encoding: str) -> str | None
     """``fix._add_imports`` placed through the translation: after the last
     top-level import (found in the translated module), or first."""
     import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
 
-    from .plan import Text
+    from . import insert_imports, last_import_end
     from ..source.python2.translate import read_text
 
     lines = sorted({line for f in fixable for line in f.fix.imports})
@@ -58,15 +57,7 @@ def _add_imports(code: str, fixable: list[Finding], encoding: str) -> str | None
     if reading is None:
         return None
     module = cst.parse_module(reading.translated_source)
-    last_import = None
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, (cst.Import, cst.ImportFrom)) for s in statement.body):
-            last_import = statement
-    newline = module.default_newline
-    block = newline.join(lines)
-    if last_import is None:
-        return block + newline + code
-    end = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)[last_import].end
-    column = reading.original_column(end.line, end.column + 1, "end")
-    at = Text(code).offset(end.line, column)
-    return code[:at] + newline + block + code[at:]
+    end = last_import_end(module)
+    if end is not None:
+        end = (end[0], reading.original_column(end[0], end[1], "end"))
+    return insert_imports(code, lines, module.default_newline, end)
