@@ -17,7 +17,7 @@ import sys
 import pytest
 from sample_cells import THREE_FINDINGS
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.engine import fix_source
 from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
 
@@ -165,7 +165,7 @@ def test_ten_megabytes_of_a_cell_are_skipped_before_the_parser_sees_them(tmp_pat
     bad.write_bytes(_ten_megabytes())
     assert len(bad.read_bytes()) >= 10 * 1024 * 1024
     script = (
-        "import sys\nfrom lstm_init_lint.cli import main\n"
+        "import sys\nfrom lstm_init_lint.frontends.cli import main\n"
         f"code = main(['--no-cache', '--jobs', '1', {str(bad)!r}])\n"
         "print(code, 'libcst' in sys.modules)\n"
     )

@@ -11,7 +11,7 @@ import sys
 import pytest
 from fixture_format import FIXTURES, ROOT
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.rules import _cells
 
 BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")

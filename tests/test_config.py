@@ -8,7 +8,7 @@ import json
 import pytest
 from sample_cells import ONE_FINDING, THREE_FINDINGS
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 
 
 def write_config(directory, body: str):

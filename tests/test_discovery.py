@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from sample_cells import ONE_FINDING
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 
 
 def linted(capsys, root) -> list[str]:

@@ -12,7 +12,7 @@ from fixture_format import FIXTURES
 def test_importing_the_cli_and_linting_a_directory_imports_no_tensorflow():
     code = (
         "import sys\n"
-        "from lstm_init_lint.cli import main\n"
+        "from lstm_init_lint.frontends.cli import main\n"
         f"code = main([{str(FIXTURES)!r}])\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras', 'numpy', 'torch'))\n"
         "print(code, heavy)\n"
@@ -31,7 +31,7 @@ def test_linting_runs_none_of_the_code(tmp_path):
         "import tensorflow as tf\n"
         "W = tf.Variable(tf.random.normal([4, 4], stddev=0.1))\n"
     )
-    from lstm_init_lint.cli import main
+    from lstm_init_lint.frontends.cli import main
 
     assert main([str(tmp_path)]) == 0
     assert not marker.exists()
@@ -47,7 +47,7 @@ def test_the_ecosystem_libraries_are_imported_only_when_used(tmp_path):
         (python_files / fixture.name).write_bytes(fixture.read_bytes())
     code = (
         "import sys\n"
-        "from lstm_init_lint.cli import main\n"
+        "from lstm_init_lint.frontends.cli import main\n"
         "def loaded():\n"
         "    return sorted({m.split('.')[0] for m in sys.modules} & {'nbformat', 'rich', 'jsonschema', 'flake8', 'pathspec'})\n"
         "print(loaded())\n"
@@ -78,11 +78,11 @@ def heavy_modules_after(code: str) -> list[str]:
 
 
 def quietly(argv: list[str]) -> str:
-    return f"from lstm_init_lint.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main({argv!r})"
+    return f"from lstm_init_lint.frontends.cli import main\nwith contextlib.redirect_stdout(io.StringIO()):\n    main({argv!r})"
 
 
 def test_importing_the_command_line_loads_no_parser_rich_or_tensorflow():
-    assert heavy_modules_after("import lstm_init_lint.cli") == []
+    assert heavy_modules_after("import lstm_init_lint.frontends.cli") == []
 
 
 def test_help_and_version_load_no_parser():

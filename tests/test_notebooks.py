@@ -12,7 +12,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.source.notebooks.magics import mask
 from lstm_init_lint.source.notebooks.read import read_notebook
 from lstm_init_lint.source.notebooks.write import cell_sources, write_cells

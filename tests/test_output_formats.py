@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sample_cells import ONE_FINDING, THREE_FINDINGS, run_in_terminal, run_tool
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.rules import RULES
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")

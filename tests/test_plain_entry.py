@@ -1,7 +1,6 @@
 """Every way of starting the command line is the same program: the console
-script, ``python -m lstm_init_lint``, and the former entry point
-``lstm_init_lint.plain:run`` (an environment installed before the move still
-starts); and a start-up as a pre-commit hook makes it loads nothing heavy."""
+script and ``python -m lstm_init_lint``; and a start-up as a pre-commit hook
+makes it loads nothing heavy."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from fixture_format import FIXTURES
 from sample_cells import tool
 
 SCRIPT = [sys.executable, "-m", "lstm_init_lint"]
-FORMER_ENTRY_POINT = [sys.executable, "-c", "import sys; from lstm_init_lint.plain import run; sys.argv[0] = 'lstm-init-lint'; run()"]
 CONSOLE_SCRIPT = [tool("lstm-init-lint") or "lstm-init-lint"]
 
 
@@ -27,14 +25,14 @@ def _run(command: list[str], cwd) -> subprocess.CompletedProcess:
     [[], ["--no-cache"], ["--exit-zero", "--no-cache"], ["--force-exclude", "--no-cache"], ["--format", "json"], ["--statistics", "--no-cache"]],
     ids=lambda switches: " ".join(switches) or "no switches",
 )
-@pytest.mark.slow  # three subprocesses over the fixtures per case
+@pytest.mark.slow  # two subprocesses over the fixtures per case
 def test_every_entry_point_prints_the_same(tmp_path, switches):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES, tree)
     (tree / "broken.py").write_text("import tensorflow as tf\ndef f(:\n")
     arguments = [*switches, "tree/", "./tree/tf2_module_per_matrix.py"]
 
-    runs = [_run([*command, *arguments], tmp_path) for command in (SCRIPT, FORMER_ENTRY_POINT, CONSOLE_SCRIPT)]
+    runs = [_run([*command, *arguments], tmp_path) for command in (SCRIPT, CONSOLE_SCRIPT)]
 
     assert len({(r.stdout, r.stderr, r.returncode) for r in runs}) == 1
     assert runs[0].returncode == 2  # the broken file

@@ -21,7 +21,7 @@ import pytest
 from fixture_format import ROOT
 from sample_cells import CLEAN, ONE_FINDING, tool
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 
 
 def hooks() -> list[dict]:

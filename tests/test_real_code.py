@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from fixture_format import FIXTURES
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 
 pytestmark = pytest.mark.slow  # lints and diffs the about 2,700 files of TensorFlow and Keras
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fixture_format import ROOT
 
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.rules import RULES
 
 

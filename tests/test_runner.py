@@ -14,7 +14,7 @@ from fixture_format import FIXTURES
 from lstm_init_lint.model import Settings
 from lstm_init_lint.run import runner
 from lstm_init_lint.run.runner import lint_paths
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.model import HowChecked
 from lstm_init_lint.rules import _cells
 

@@ -10,7 +10,7 @@ import pytest
 from sample_cells import ONE_FINDING, THREE_FINDINGS
 
 from lstm_init_lint.engine import detect, lint_source
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.model import Settings
 
 

@@ -8,7 +8,7 @@ import pytest
 from fixture_format import FIXTURES, is_python2, runnable
 
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.model import Settings
 from lstm_init_lint.rules import _cells
 from lstm_init_lint.verify import verify_sources

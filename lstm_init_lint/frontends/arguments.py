@@ -22,8 +22,9 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ..output.formats import FORMATS
+
 PROGRAM = "lstm-init-lint"
-FORMATS = ("text", "json", "sarif", "github")
 REFERENCES = ("keras", "tf1")
 MATCH_MODES = ("per-matrix", "exact")
 

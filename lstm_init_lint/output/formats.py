@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..model import RunResult
 
+# The names ``--format`` accepts (``frontends.arguments`` reads them from here).
 FORMATS = ("text", "json", "sarif", "github")
 
 
