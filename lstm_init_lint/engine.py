@@ -5,26 +5,36 @@ notebook: the one place that tells them apart) and return a ``FileResult`` or a
 ``FixOutcome``; reading, writing and printing are the caller's (``run``, the
 front ends). A notebook's code cells go through the same Python path as one
 module, and every position comes back as ``cell N``, line within it.
+
+A lint plans no fixes unless asked (``plan_fixes``): only ``--fix`` /
+``--diff`` and the JSON report use a finding's ``fixable`` / ``fix`` /
+``no_fix_reason``, and the text, SARIF and GitHub reports, ``--statistics``
+and the flake8 plugin do not pay for them.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from functools import partial
 from typing import Any, Callable
 
 from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
 
+# A notebook's module line -> (the cell's index, the line within that cell),
+# or None for a line no cell holds (``NotebookModule.locate``, by index).
+CellOfLine = Callable[[int], "tuple[int, int] | None"]
 
-def lint_source(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
-    """Lint one file's bytes: the findings to report (and to fix), after
-    ``select`` / ``ignore``, ``per-file-ignores`` and ``# noqa``. ``path``
-    names the file in the results, matches ``per-file-ignores``, and says
-    whether the bytes are a notebook (``.ipynb``)."""
+
+def lint_source(source: bytes, path: str, settings: Settings | None = None, *, plan_fixes: bool = False) -> FileResult:
+    """Lint one file's bytes: the findings to report, after ``select`` /
+    ``ignore``, ``per-file-ignores`` and ``# noqa``. ``path`` names the file
+    in the results, matches ``per-file-ignores``, and says whether the bytes
+    are a notebook (``.ipynb``). ``plan_fixes``: also decide, for each
+    finding, the edit ``--fix`` would make or why it makes none."""
     settings = settings or Settings()
     if is_notebook(path):
-        return lint_notebook(source, path, settings)
-    return lint_python(source, path, settings)
+        return lint_notebook(source, path, settings, plan_fixes)
+    return lint_python(source, path, settings, plan_fixes=plan_fixes)
 
 
 def fix_source(source: bytes, path: str, settings: Settings | None = None):
@@ -36,28 +46,35 @@ def fix_source(source: bytes, path: str, settings: Settings | None = None):
         return fix_notebook(source, path, settings)
     from .fix import fix_python
 
-    return fix_python(source, path, settings, lint_python)
+    return fix_python(source, path, settings, partial(lint_python, plan_fixes=True))
 
 
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 
 
-def lint_python(source: bytes, path: str, settings: Settings, python2: bool = True) -> FileResult:
+def lint_python(
+    source: bytes, path: str, settings: Settings, python2: bool = True, *, plan_fixes: bool = False, cell_of_line: CellOfLine | None = None
+) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
     cells as one module): ``detect``, then the one filter (``selection.keep``).
     ``python2``: whether source Python 3 refuses may be read as Python 2."""
     from .run.selection import keep
 
-    result = detect(source, path, settings, python2)
+    result = detect(source, path, settings, python2, plan_fixes=plan_fixes, cell_of_line=cell_of_line)
     return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python)
 
 
-def detect(source: bytes, path: str, settings: Settings | None = None, python2: bool = True) -> FileResult:
+def detect(
+    source: bytes, path: str, settings: Settings | None = None, python2: bool = True, *, plan_fixes: bool = False, cell_of_line: CellOfLine | None = None
+) -> FileResult:
     """Every finding in one Python file's bytes, nothing filtered: the one
     detector behind the command line and the flake8 plugin (flake8 applies
     its own ``--select`` and ``# noqa``). A file Python 3 refuses is read as
-    Python 2 when it is that (``python2``), else the Python 3 error stands."""
+    Python 2 when it is that (``python2``), else the Python 3 error stands.
+    ``plan_fixes``: as in ``lint_source``. ``cell_of_line``: for a
+    notebook's cells as one module, so that a helper's line in a message
+    names its cell."""
     from .analysis import analyse
     from .source.parse import parse, source_text
 
@@ -73,14 +90,17 @@ def detect(source: bytes, path: str, settings: Settings | None = None, python2: 
         module, reading = read
     try:
         analysis = analyse(module)
-        pairs = findings_for(analysis.weights, path, settings)
-        if pairs:
+        weights = analysis.weights
+        if cell_of_line is not None:
+            weights = tuple(_helper_in_its_cell(weight, cell_of_line) for weight in weights)
+        pairs = findings_for(weights, path, settings)
+        if pairs and plan_fixes:
             from .fix.plan import Text, attach_fixes
 
             text = Text(reading.translated if reading is not None else source_text(source, module))
             findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings, analysis.axis_first)
         else:
-            findings = []
+            findings = [finding for finding, _ in pairs]
         if reading is not None:
             findings = [reading.to_original(finding) for finding in findings]
     except RecursionError:  # nesting limits.check let through, yet deeper than Python's recursion limit
@@ -118,11 +138,11 @@ def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings)
     reference = REFERENCES[settings.reference]
     pairs: list[tuple[Finding, CellWeight]] = []
     for weight in weights:
-        for rule in RULES:
-            if weight.role not in rule.roles:
-                continue
-            verdict = rule.check(weight, reference)
-            if verdict is not None:
+        verdicts = [(rule, rule.check(weight, reference)) for rule in RULES if weight.role in rule.roles]
+        found = [(rule, verdict) for rule, verdict in verdicts if verdict is not None]
+        superseded = {code for rule, _ in found for code in rule.supersedes}
+        for rule, verdict in found:
+            if rule.code not in superseded:
                 pairs.append((_finding(path, rule.code, weight, verdict), weight))
     # One finding per weight: weights created by one statement in a loop
     # (p["w_x" + gate]) share a place and differ by instance.
@@ -148,11 +168,25 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
     )
 
 
-# The helper's line in a message (rules.base.describe_current), a module line.
-_HELPER_LINE = re.compile(r"\(\) \(line (\d+)\)")
+def _helper_in_its_cell(weight: CellWeight, cell_of_line: CellOfLine) -> CellWeight:
+    """The weight with its helper's line given as a line of the helper's cell."""
+    site = weight.site
+    located = cell_of_line(site.helper_line) if site.helper_line is not None else None
+    if located is None:
+        return weight
+    cell, line = located
+    return replace(weight, site=replace(site, helper_line=line, helper_cell=cell))
 
 
-def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
+def _cell_of_line(notebook) -> CellOfLine:
+    def cell_of_line(line: int) -> tuple[int, int] | None:
+        located = notebook.locate(line)
+        return None if located is None else (located[0].index, located[1])
+
+    return cell_of_line
+
+
+def lint_notebook(source: bytes, path: str, settings: Settings, plan_fixes: bool = False) -> FileResult:
     """The code cells as one module through ``lint_python``. A cell that does
     not parse is reported (its cell, its line) and left out, and the others
     are still analysed, as the kernel would still run them."""
@@ -161,7 +195,9 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FileResult(path, (), notebook)
-    result, _blank, errors = _without_broken_cells(notebook, path, lambda text: lint_python(text, path, settings, notebook.python2))
+    cells = _cell_of_line(notebook)
+    attempt = partial(lint_python, path=path, settings=settings, python2=notebook.python2, plan_fixes=plan_fixes, cell_of_line=cells)
+    result, _blank, errors = _without_broken_cells(notebook, path, attempt)
     findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
     return FileResult(path, findings, _first_error(errors), python=result.python)
 
@@ -203,16 +239,7 @@ def _to_cell(finding: Finding, notebook) -> Finding:
     cell, line = located
     offset = line - finding.span.line
     span = Span(line, finding.span.column, finding.span.end_line + offset, finding.span.end_column)
-    message = _HELPER_LINE.sub(lambda m: _helper_line(m, notebook), finding.message)
-    return replace(finding, span=span, notebook_cell=cell.index, message=message)
-
-
-def _helper_line(match: re.Match, notebook) -> str:
-    located = notebook.locate(int(match.group(1)))
-    if located is None:
-        return match.group(0)
-    cell, line = located
-    return f"() (cell {cell.index}, line {line})"
+    return replace(finding, span=span, notebook_cell=cell.index)
 
 
 def _first_error(errors: list[FileError]) -> FileError | None:
@@ -238,7 +265,8 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
-    outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, lint_python, notebook.python2))
+    lint = partial(lint_python, plan_fixes=True, cell_of_line=_cell_of_line(notebook))
+    outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, lint, notebook.python2))
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
     error = _first_error(errors)

@@ -152,6 +152,9 @@ class WeightSite:
     # default", "add_weight default" (both glorot_uniform) or "variable_scope"
     # (inherited from an enclosing ``variable_scope(initializer=...)``).
     implicit: str | None = None
+    # In a notebook: the 1-based index of the cell the helper's line is in;
+    # ``helper_line`` is then within that cell.
+    helper_cell: int | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import pytest
 from fixture_format import FIXTURES
 
 from lstm_init_lint.run.runner import lint_paths
-from lstm_init_lint.cli import main
+from lstm_init_lint.frontends.cli import main
 from lstm_init_lint.run.codec import decode, encode
 from lstm_init_lint.model import Finding, HowChecked, Settings
 from lstm_init_lint.rules import _cells
@@ -158,3 +158,25 @@ def test_every_fixture_finding_survives_the_codec():
     findings = [f for path in sorted(FIXTURES.glob("*.py")) for f in lint_source(path.read_bytes(), str(path), Settings()).findings]
     assert findings
     assert [decode(Finding, json.loads(json.dumps(encode(f)))) for f in findings] == findings
+
+
+def test_a_json_run_after_a_text_run_shows_the_fixes(tree, capsys):
+    """A text lint plans no fixes; the JSON report needs them, so it is
+    never served the text run's findings (they are cached apart)."""
+    assert main([str(tree)]) == 1
+    capsys.readouterr()
+    assert main(["--format", "json", str(tree)]) == 1
+    findings = json.loads(capsys.readouterr().out)
+    assert findings and any(f["fixable"] and f["fix"]["replacement"] for f in findings)
+    assert all(f["fixable"] or f["no_fix_reason"] for f in findings)
+    assert main(["--format", "json", str(tree)]) == 1  # now from the cache: the same report
+    assert json.loads(capsys.readouterr().out) == findings
+
+
+def test_a_text_lint_plans_no_fixes():
+    from lstm_init_lint.engine import lint_source
+
+    plain = lint_source(BAD_CELL.encode(), "cell.py").findings
+    planned = lint_source(BAD_CELL.encode(), "cell.py", plan_fixes=True).findings
+    assert [f.fix for f in plain] == [None] and planned[0].fixable and planned[0].fix is not None
+    assert [f.message for f in plain] == [f.message for f in planned]

@@ -48,7 +48,7 @@ def test_fixing_twice_changes_nothing(path):
 
 def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
     path = FIXTURES / "tuple_helper_unpacking.py"
-    findings = [f.to_json() for f in lint_source(path.read_bytes(), str(path)).findings]
+    findings = [f.to_json() for f in lint_source(path.read_bytes(), str(path), plan_fixes=True).findings]
     fixable = [f for f in findings if f["fixable"]]
     assert {f["weight"] for f in fixable} == {"W_xi", "W_hi", "W_xf", "W_hf", "W_xo", "W_ho", "W_xc", "W_hc"}
     assert fixable[0]["fix"]["replacement"] == "tf.keras.initializers.GlorotUniform()([n_in, units])"

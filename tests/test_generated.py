@@ -99,8 +99,8 @@ def test_after_fix_the_program_parses_and_nothing_fixable_is_left(program):
     note(outcome.fixed.decode())
     _parses(outcome.fixed)
     if program.wrong:
-        assert outcome.changed or all(not f.fixable for f in lint_source(source, "cell.py").findings)
-    relinted = lint_source(outcome.fixed, "cell.py")
+        assert outcome.changed or all(not f.fixable for f in lint_source(source, "cell.py", plan_fixes=True).findings)
+    relinted = lint_source(outcome.fixed, "cell.py", plan_fixes=True)
     assert relinted.error is None
     left = [f for f in relinted.findings if f.fixable]
     assert left == [], [(f.instance or f.weight, f.code) for f in left]

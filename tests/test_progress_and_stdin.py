@@ -98,3 +98,41 @@ def test_dash_with_other_paths_is_a_usage_error(tmp_path):
     result = run_tool(["-", "cell.py"], cwd=tmp_path, input="")
     assert result.returncode == 2
     assert "cannot be combined with other paths" in result.stderr
+
+
+def test_stdin_fix_prints_the_fixed_source_and_reports_on_stderr(tmp_path):
+    result = run_tool(["--fix", "--stdin-filename", "cell.py", "-"], cwd=tmp_path, input=ONE_FINDING)
+    assert result.returncode == 0
+    assert result.stdout != ONE_FINDING and "tf.random.normal([units, 4 * units], stddev=0.1)" not in result.stdout
+    assert "Orthogonal" in result.stdout
+    assert "cell.py:7:9: LST001 fixed:" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "Fixed 1 finding in 1 file (1 file checked)."
+
+
+def test_stdin_diff_prints_the_diff_and_exits_1(tmp_path):
+    result = run_tool(["--diff", "--stdin-filename", "cell.py", "-"], cwd=tmp_path, input=ONE_FINDING)
+    assert result.returncode == 1
+    assert result.stdout.startswith("--- a/cell.py\n+++ b/cell.py\n@@ ")
+    assert "\n-        self.U = tf.Variable(tf.random.normal([units, 4 * units], stddev=0.1))\n+" in result.stdout and "Orthogonal" in result.stdout
+    assert "Would fix 1 finding in 1 file" in result.stderr
+
+
+def test_stdin_fix_of_a_notebook_writes_the_notebook(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(ONE_FINDING)])
+    result = run_tool(["--fix", "--stdin-filename", "lab.ipynb", "-"], cwd=tmp_path, input=nbformat.writes(notebook))
+    assert result.returncode == 0, result.stderr
+    (cell,) = nbformat.reads(result.stdout, as_version=4).cells
+    assert "Orthogonal" in cell.source and "stddev=0.1" not in cell.source
+    assert "lab.ipynb:cell 1:7:9: LST001 fixed:" in result.stderr
+
+
+def test_stdin_fix_of_an_excluded_file_gives_the_source_back(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.lstm-init-lint]\nextend-exclude = ["generated/"]\n')
+    result = run_tool(["--fix", "--force-exclude", "--stdin-filename", "generated/model.py", "-"], cwd=tmp_path, input=ONE_FINDING)
+    assert (result.returncode, result.stdout, result.stderr) == (0, ONE_FINDING, "")
+
+
+def test_stdin_fix_of_a_broken_file_gives_it_back_and_exits_2(tmp_path):
+    result = run_tool(["--fix", "--stdin-filename", "x.py", "-"], cwd=tmp_path, input="def f(:\n")
+    assert (result.returncode, result.stdout) == (2, "def f(:\n")
+    assert "x.py:1:7: error: syntax error" in result.stderr

@@ -102,9 +102,7 @@ def check_command(parsed: Parsed) -> int:
             return EXIT_CLEAN
         if fix or diff:
             if from_stdin:
-                from .stdin import fix_stdin
-
-                return fix_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, values["force_exclude"], diff, values["exit_zero"])
+                return fix_standard_input(sys.stdin.buffer.read(), stdin_filename or "-", resolver, values["force_exclude"], diff, values["exit_zero"])
             checking = Verification(verify, verify_cmd, _dims(values["dims"]), values["verify_timeout"]) if (verify or verify_cmd) else None
             return fix_with_verification(
                 names or ["."], resolver, values["output_format"], not diff, checking, values["force_exclude"], values["exit_zero"], values["statistics"]
@@ -112,7 +110,8 @@ def check_command(parsed: Parsed) -> int:
         if from_stdin:
             from .stdin import lint_stdin
 
-            result = lint_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, values["force_exclude"])
+            plan_fixes = _report_shows_fixes(values["output_format"], values["statistics"])
+            result = lint_stdin(sys.stdin.buffer.read(), stdin_filename or "-", resolver, values["force_exclude"], plan_fixes)
             return report(result, output_format=values["output_format"], statistics=values["statistics"], exit_zero=values["exit_zero"])
         return lint_files(
             names,
@@ -157,6 +156,13 @@ def _dims(text: str | None) -> dict:
         raise UsageError(f"--dims: {error}") from None
 
 
+def _report_shows_fixes(output_format: str, statistics: bool) -> bool:
+    """Whether a lint's report shows each finding's fix: the JSON report
+    does (``fixable``, ``fix``, ``no_fix_reason``); the others, and the
+    counts of --statistics, do not, so their run plans none."""
+    return output_format == "json" and not statistics
+
+
 def lint_files(
     names: list[str],
     *,
@@ -184,6 +190,7 @@ def lint_files(
             progress=progress,
             jobs=jobs or default_jobs(),
             cache_directory=None if no_cache else default_directory(),
+            plan_fixes=_report_shows_fixes(output_format, statistics),
         )
     if not result.files:
         # As ruff does: say so, but an all-excluded commit is no failure.
@@ -289,6 +296,33 @@ def fix_files(
     if failed:
         return EXIT_ERROR
     left = any(o.remaining for o in outcomes) or problems or (not write and any(o.changed for o in outcomes))
+    return EXIT_FINDINGS if left and not exit_zero else EXIT_CLEAN
+
+
+def fix_standard_input(source: bytes, name: str, settings_for, force_exclude: bool, diff: bool, exit_zero: bool) -> int:
+    """``--fix`` on standard input: the fixed source on standard output (or,
+    with ``--diff``, the diff), the report on standard error, as editors
+    expect; an excluded file goes back unchanged. Returns the exit code."""
+    from .stdin import fix_stdin
+
+    outcome = fix_stdin(source, name, settings_for, force_exclude)
+    if outcome is None:
+        sys.stdout.buffer.write(source)
+        sys.stdout.flush()
+        return EXIT_CLEAN
+    from ..output.report import fix_text
+    from ..run.files import unified_diff
+
+    if diff:
+        echo(unified_diff(name, outcome.original, outcome.fixed, outcome.encoding), nl=False)
+    else:
+        sys.stdout.buffer.write(outcome.fixed)
+        sys.stdout.flush()
+    echo(fix_text([outcome], written=not diff), err=True)
+    if outcome.error is not None:
+        echo(outcome.error.render(), err=True)
+        return EXIT_ERROR
+    left = bool(outcome.remaining) or (diff and outcome.changed)
     return EXIT_FINDINGS if left and not exit_zero else EXIT_CLEAN
 
 

@@ -14,42 +14,23 @@ from typing import Callable
 from ..model import RunResult, Settings
 
 
-def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False) -> RunResult:
+def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False, plan_fixes: bool = False) -> RunResult:
     from ..engine import lint_source
     from ..run.exclusion import Exclusion
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return RunResult()
-    return RunResult((lint_source(source, name, settings_for(name)),))
+    return RunResult((lint_source(source, name, settings_for(name), plan_fixes=plan_fixes),))
 
 
-def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool, diff: bool, exit_zero: bool) -> int:
-    """``--fix`` on standard input, as editors use it: the fixed source on
-    standard output (or, with ``--diff``, the diff), the report on standard
-    error. Returns the exit code."""
-    import sys
-
-    from ..run.exclusion import Exclusion
-    from ..run.files import unified_diff
+def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False):
+    """``--fix`` / ``--diff`` on standard input, as editors use it: the
+    ``fix.FixOutcome`` of ``engine.fix_source`` (a notebook too, by
+    ``name``), or None when the excludes skip ``name`` (the source then goes
+    back unchanged). Printing and the exit code are the command line's."""
     from ..engine import fix_source
-    from ..output.report import fix_text
+    from ..run.exclusion import Exclusion
 
     if force_exclude and Exclusion(settings_for).excluded(name):
-        sys.stdout.buffer.write(source)
-        return 0
-    if name.endswith(".ipynb"):
-        from ..engine import fix_notebook
-
-        outcome = fix_notebook(source, name, settings_for(name))
-    else:
-        outcome = fix_source(source, name, settings_for(name))
-    if diff:
-        sys.stdout.write(unified_diff(name, outcome.original, outcome.fixed, outcome.encoding))
-    else:
-        sys.stdout.buffer.write(outcome.fixed)
-    sys.stderr.write(fix_text([outcome], written=not diff) + "\n")
-    if outcome.error is not None:
-        sys.stderr.write(outcome.error.render() + "\n")
-        return 2
-    left = bool(outcome.remaining) or (diff and outcome.changed)
-    return 1 if left and not exit_zero else 0
+        return None
+    return fix_source(source, name, settings_for(name))

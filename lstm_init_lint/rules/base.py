@@ -45,6 +45,9 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     roles: ClassVar[tuple[Role, ...]]
+    # Codes whose finding on the same weight this rule's finding replaces:
+    # it says all they would say (``engine.findings_for`` drops theirs).
+    supersedes: ClassVar[tuple[str, ...]] = ()
     VALID: ClassVar[tuple[str, ...]] = ()
     INVALID: ClassVar[tuple[str, ...]] = ()
 
@@ -109,7 +112,8 @@ def describe_current(weight: CellWeight) -> str:
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
     if site.helper and site.helper_line:
-        return f"{text} via {site.helper}() (line {site.helper_line})"
+        where = f"cell {site.helper_cell}, line {site.helper_line}" if site.helper_cell is not None else f"line {site.helper_line}"
+        return f"{text} via {site.helper}() ({where})"
     return text
 
 

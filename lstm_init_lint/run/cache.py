@@ -89,11 +89,14 @@ class Cache:
         self.seen: set[str] = set()
 
     @classmethod
-    def open(cls, directory: Path, settings: Settings) -> Cache:
+    def open(cls, directory: Path, settings: Settings, plan_fixes: bool = False) -> Cache:
+        """The cache of results under ``settings``, with their fixes planned
+        or not (``plan_fixes``): a run that needs fixes is never served
+        findings without them."""
         settings_json = encode(settings)
-        key = digest(json.dumps(settings_json, sort_keys=True).encode())
+        key = digest(json.dumps([settings_json, plan_fixes], sort_keys=True).encode())
         file = directory / __version__ / f"{key}.json"
-        header = {"format": FORMAT, "version": __version__, "code": _code_fingerprint(), "settings": settings_json}
+        header = {"format": FORMAT, "version": __version__, "code": _code_fingerprint(), "settings": settings_json, "plan_fixes": plan_fixes}
         return cls(file, header, _read_entries(file, header))
 
     def entry(self, path: str) -> Entry | None:

@@ -51,6 +51,7 @@ class Task:
     cached_digest: str | None  # the content hash the cache holds, if any
     settings: Settings
     cached: bool = True  # whether the result goes to a cache (which keeps the content hash)
+    plan_fixes: bool = False  # the report needs each finding's fix (``engine.lint_source``)
 
 
 @dataclass(frozen=True)
@@ -73,13 +74,16 @@ def lint_paths(
     progress: Callable[[int, int], None] | None = None,
     jobs: int = 1,
     cache_directory: Path | None = None,
+    plan_fixes: bool = False,
 ) -> RunResult:
     """Lint files and directories. ``settings_for(path)`` gives each file
     its own settings (its nearest configuration file); without it every file
     gets ``settings``. ``force_exclude`` applies the excludes to files named
     explicitly. ``progress(done, total)`` is told before the first file and
     after each one. ``jobs``: processes to share the files among;
-    ``cache_directory``: where results are kept between runs (None: no cache)."""
+    ``cache_directory``: where results are kept between runs (None: no cache).
+    ``plan_fixes``: give each finding its fix, or the reason it has none
+    (the JSON report shows them); results with and without are cached apart."""
     settings = settings or Settings()
     settings_for = settings_for or (lambda _path: settings)
     files, errors = discover(paths, settings_for, force_exclude)
@@ -93,7 +97,7 @@ def lint_paths(
         file_settings = settings_for(path)
         cache = None
         if cache_directory is not None:
-            cache = caches.get(file_settings) or caches.setdefault(file_settings, Cache.open(cache_directory, file_settings))
+            cache = caches.get(file_settings) or caches.setdefault(file_settings, Cache.open(cache_directory, file_settings, plan_fixes))
         stamp = Stamp.of(path)
         entry = cache.entry(path) if cache is not None else None
         if entry is not None and entry.stamp == stamp and entry.trusted_by_stamp:
@@ -104,7 +108,7 @@ def lint_paths(
         if entry is not None:
             entries[path] = entry
         size = stamp.size if stamp is not None else 0
-        tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None))
+        tasks.append(Task(path, size, entry.digest if entry is not None else None, file_settings, cache is not None, plan_fixes))
     done_before = len(results) - len(errors)
     advance = None
     if progress:
@@ -143,7 +147,7 @@ def check_file(task: Task) -> Checked:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
         if not task.path.endswith(".py") or may_hold_cell(source):
-            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings)
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, plan_fixes=task.plan_fixes)
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
