@@ -219,6 +219,10 @@ class CellWeight:
     projection: bool = False
     gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
     fix_site: FixSite | None = None
+    # The value the file gives each name in the shape as written (``units``
+    # = 128 from ``MyCell(units=128)``): the sizes of the message's figures,
+    # which ``verify`` binds those names to.
+    stated_sizes: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)

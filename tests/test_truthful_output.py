@@ -349,3 +349,82 @@ def test_sizes_from_parameter_defaults_and_module_constants_are_used(tmp_path, c
     out = capsys.readouterr().out
     assert "at its 256 units" in out and "with its 100 inputs" in out
     assert "assumed" not in out
+
+
+def test_sizes_from_constructor_calls_at_module_level_and_in_main_are_used(capsys):
+    from fixture_format import FIXTURES
+
+    assert main(["--no-cache", str(FIXTURES / "sizes_from_constructor_calls.py")]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    by_weight = {re.search(r"`([^`]+)`", line).group(1): line for line in lines if "`" in line}
+    # LSTMCell(n_in=24, units=96) at module level:
+    assert "with its 24 inputs, unit-variance inputs give pre-activations with std of about 0.49" in by_weight["self.W"]
+    assert "at its 96 units that is a spectral radius of about 0.98" in by_weight["self.U"]
+    # GRUCell(units=48) in the __main__ block, handed to keras.layers.RNN:
+    assert "at its 48 units that is a spectral radius of about 0.35" in by_weight["self.recurrent_kernel"]
+    # Its input width comes only from the data at run time: said to be assumed.
+    assert "with an assumed 512 inputs" in by_weight["self.kernel"]
+    assert sum("assumed" in line for line in lines) == 1
+
+
+CONSTRUCTED_OVER_A_DEFAULT = SIZES_FROM_DEFAULTS_AND_CONSTANTS + '''
+
+def main():
+    return tf.keras.layers.RNN(Cell(n_in=40, units=64))
+
+
+if __name__ == "__main__":
+    main()
+'''
+
+
+def test_a_constructor_call_s_sizes_win_over_the_parameter_defaults(tmp_path, capsys):
+    (tmp_path / "cell.py").write_text(CONSTRUCTED_OVER_A_DEFAULT)
+    assert main(["--no-cache", str(tmp_path / "cell.py")]) == 1
+    out = capsys.readouterr().out
+    assert "at its 64 units" in out and "with its 40 inputs" in out
+    assert "256" not in out and "100 inputs" not in out and "assumed" not in out
+
+
+TF1_CELL = '''import tensorflow.compat.v1 as tf
+
+
+class MyLSTMCell(tf.nn.rnn_cell.RNNCell):
+    def __init__(self, num_units):
+        super().__init__()
+        self._num_units = num_units
+
+    @property
+    def state_size(self):
+        return tf.nn.rnn_cell.LSTMStateTuple(self._num_units, self._num_units)
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def __call__(self, inputs, state, scope=None):
+        c, h = state
+        W = tf.get_variable("W", [inputs.get_shape()[-1], 4 * self._num_units])
+        U = tf.get_variable("U", [self._num_units, 4 * self._num_units], initializer=tf.random_normal_initializer(stddev=0.1))
+        z = tf.matmul(inputs, W) + tf.matmul(h, U)
+        i, j, f, o = tf.split(z, 4, axis=1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(j)
+        h = tf.sigmoid(o) * tf.tanh(c)
+        return h, tf.nn.rnn_cell.LSTMStateTuple(c, h)
+'''
+
+
+def test_a_notebook_s_constructor_call_in_a_later_cell_gives_the_sizes(tmp_path, capsys):
+    import nbformat
+
+    cells = [
+        nbformat.v4.new_code_cell(TF1_CELL),
+        nbformat.v4.new_markdown_cell("Build the graph."),
+        nbformat.v4.new_code_cell("inputs = tf.placeholder(tf.float32, [None, 20, 32])\ncell = MyLSTMCell(200)\noutputs, _ = tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)"),
+    ]
+    path = tmp_path / "lab.ipynb"
+    path.write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
+    assert main(["--no-cache", str(path)]) == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if " LST001 " in line]
+    assert line.startswith(f"{path}:cell 1:")
+    assert "at its 200 units that is a spectral radius of about 1.4" in line

@@ -82,6 +82,12 @@ class _Sharing:
                 for usage, _ in group.entries:
                     self.per_call[id(usage.weight)] = (key, describer.text(group.call, 80))
         self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
+        # Every evaluation of each bound weight (``self.W = ...``), used by a
+        # cell or not: another one may have the sizes the file states.
+        self.evaluations: dict[tuple, list[WeightInstance]] = {}
+        for weight in weights:
+            if weight.binding is not None:
+                self.evaluations.setdefault(_identity(weight), []).append(weight)
         for weight in weights:
             if weight.init_node is None or (weight.binding is None and id(weight) not in used):
                 continue  # a helper evaluated on its own: not a weight of the program
@@ -330,14 +336,15 @@ def _describe_weight(
     shape = representative.shape or init.shape
     site = _site(representative, init, shape, describer, dialect, call)
     blocks = max(1, len(gates)) if any(u.block for u in usages) else 1
+    sized = _sized_shape(representative, shape, sharing, call)
     units = fan_in = None
-    if shape:
+    if sized:
         if role in (Role.RECURRENT_KERNEL, Role.PROJECTION, Role.PEEPHOLE):
-            units = _number(shape[0])
-        elif shape[-1] is not None and S.as_number(shape[-1]) is not None:
-            units = _number(S.binary("/", shape[-1], S.const(float(blocks))))
-        if role == Role.INPUT_KERNEL and len(shape) == 2:
-            fan_in = _number(shape[0])
+            units = _number(sized[0])
+        elif sized[-1] is not None and S.as_number(sized[-1]) is not None:
+            units = _number(S.binary("/", sized[-1], S.const(float(blocks))))
+        if role == Role.INPUT_KERNEL and len(sized) == 2:
+            fan_in = _number(sized[0])
     evidence: list[str] = []
     for usage in usages:
         for line in usage.evidence:
@@ -364,6 +371,7 @@ def _describe_weight(
             f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
         )
     gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
+    stated = sizes.stated_values(site_fix.shape, [_number(d) for d in sized]) if site_fix.shape and sized else ()
     if site.initializer.pieces and gate_width and len(gates) > 1:
         site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
     return CellWeight(
@@ -380,7 +388,22 @@ def _describe_weight(
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
         gate_width=gate_width,
         fix_site=site_fix,
+        stated_sizes=stated,
     )
+
+
+def _sized_shape(representative: WeightInstance, shape, sharing: _Sharing, call: cst.CSTNode | None):
+    """The shape with the sizes the file states: the representative's own
+    when it has numbers, else that of the deepest other evaluation of the
+    same bound weight that has (``cell = MyCell(128)`` called in a way no
+    cell shows in, while the cell was found in ``call`` evaluated on its own)."""
+    if not shape or all(_number(d) is not None for d in shape) or call is not None or representative.binding is None:
+        return shape
+    others = [w for w in sharing.evaluations.get(_identity(representative), ()) if w.shape and len(w.shape) == len(shape)]
+    numbered = [w for w in others if all(_number(d) is not None for d in w.shape)]
+    if not numbered:
+        return shape
+    return max(numbered, key=lambda w: w.depth).shape
 
 
 def _pieces_in_gate_widths(initializer: Initializer, width: str, blocks: int) -> Initializer:

@@ -59,6 +59,9 @@ from .values import (
 )
 
 MAX_CALL_DEPTH = 10
+# Objects of one class called on their own after the program ran
+# (Interpreter.call_constructed_objects): enough to see whether their sizes agree.
+MAX_CONSTRUCTED_CALLS = 3
 MAX_UNROLL = 16
 DEFAULT_BUDGET = 400_000
 # A list, tuple or dict display longer than this is data (a table, embedded
@@ -168,6 +171,12 @@ class Interpreter:
         self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
         # Speed: what each loop body assigns, by the body's id (see assigned_names).
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
+        # Objects the program constructs (``MyCell(num_units=128)``), and the
+        # ids of those whose call ran: one never called (handed to
+        # ``tf.nn.dynamic_rnn`` or ``keras.layers.RNN``) is called on its own
+        # after the rest, so its weights have the sizes its constructor got.
+        self.constructed: list[ObjVal] = []
+        self.called_objects: set[int] = set()
 
     # --- driving -------------------------------------------------------------
 
@@ -185,6 +194,11 @@ class Interpreter:
             self.evaluate_standalone_definitions()
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
+        self.steps = 0
+        try:
+            self.call_constructed_objects()
+        except (BudgetExceeded, RecursionError):
+            self.incomplete = True
 
     def evaluate_standalone_definitions(self) -> None:
         """Evaluate each method and module function with opaque parameters."""
@@ -197,6 +211,27 @@ class Interpreter:
                 self.evaluate_standalone(method, obj)
         for func in self.module_funcs:
             self.evaluate_standalone(func, None)
+
+    def call_constructed_objects(self) -> None:
+        """Build and call, with opaque inputs, each object the program made
+        but never called (the first few of each class): the weights it
+        creates have the sizes its constructor was given, which messages
+        and ``verify`` use. At depth 1, as a call from the program would be."""
+        per_class: dict[int, int] = {}
+        for obj in self.constructed:
+            cls = obj.cls
+            if cls is None or id(obj) in self.called_objects:
+                continue
+            method = cls.lookup("__call__") or cls.lookup("call")
+            if not isinstance(method, FuncVal) or per_class.get(id(cls), 0) >= MAX_CONSTRUCTED_CALLS:
+                continue
+            per_class[id(cls)] = per_class.get(id(cls), 0) + 1
+            self.called_objects.add(id(obj))
+            build = cls.lookup("build")
+            if isinstance(build, FuncVal) and not obj.built:
+                obj.built = True
+                self.evaluate_standalone(build, obj, 1)
+            self.evaluate_standalone(method, obj, 1)
 
     def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0) -> Value:
         record = Record("function", func.node, func.name)
@@ -633,6 +668,8 @@ class Interpreter:
 
     def invoke(self, func: FuncVal, args: list[Value], kwargs: dict[str, Value], self_obj: Value | None, frame: Frame) -> Value:
         func.invoked = True
+        if self_obj is not None and func.name in ("__call__", "call"):
+            self.called_objects.add(id(self_obj))
         if func.node in self.call_stack or len(self.call_stack) >= MAX_CALL_DEPTH:
             return Opaque(func.name + "()")
         record = Record("function", func.node, func.name)
@@ -697,6 +734,7 @@ class Interpreter:
 
     def instantiate(self, cls: ClassVal, args: list[Value], kwargs: dict[str, Value], frame: Frame) -> Value:
         obj = ObjVal(cls)
+        self.constructed.append(obj)
         init = cls.lookup("__init__")
         if isinstance(init, FuncVal):
             self.invoke(init, args, kwargs, obj, frame)

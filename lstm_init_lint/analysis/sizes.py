@@ -88,6 +88,34 @@ def dims(shape: str) -> list[str] | None:
     return None
 
 
+def stated_values(shape: str, numbers: list[int | None]) -> tuple[tuple[str, int], ...]:
+    """The value of each name in a shape as written, from the same shape as
+    one evaluation numbered it: ``[input_dim, 4 * num_units]`` at (64, 512)
+    -> input_dim = 64, num_units = 128; ``[n_in + units, ...]`` once
+    ``units`` is known. A name that would get two values, or a value that is
+    not a positive integer, is left out."""
+    written = dims(shape)
+    if written is None or len(written) != len(numbers):
+        return ()
+    equations = [(linear(text), number) for text, number in zip(written, numbers) if number is not None]
+    known: dict[str, int] = {}
+    clashes: set[str] = set()
+    for _ in range(2):  # a second pass solves the dims the first one's values leave one name in
+        for value, number in equations:
+            if value is None:
+                continue
+            terms, constant = value
+            rest = number - constant - sum(c * known[a] for a, c in terms.items() if a in known)
+            unknown = [(a, c) for a, c in terms.items() if a not in known]
+            if len(unknown) == 1:
+                atom, coefficient = unknown[0]
+                if rest % coefficient == 0 and rest // coefficient > 0:
+                    known[atom] = rest // coefficient
+            elif not unknown and rest != 0:
+                clashes.update(terms)
+    return tuple((atom, value) for atom, value in known.items() if atom not in clashes)
+
+
 def divide(text: str, count: int) -> str:
     """``4 * units`` / 4 -> ``units``; what does not divide evenly -> ``(x) // n``."""
     if count == 1:

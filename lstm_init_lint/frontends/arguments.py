@@ -121,7 +121,7 @@ _CHECK_OPTIONS = (
     Option(("--stdin-filename",), "stdin_filename", "Read the source from standard input and report it under this name (its configuration and per-file-ignores apply; .ipynb reads a notebook).", "PATH", text_value),
     Option(("--verify",), "verify", "With --fix (or --diff): check with TensorFlow that each fixed file compiles, that the names the fix wrote exist, and that each rewritten initialiser now draws like the reference; a file that fails is restored. Runs the file's initialisers: see README."),
     Option(("--verify-cmd",), "verify_cmd", "With --fix: a shell command (your smoke test, e.g. 'pytest tests/test_model.py') run before and after fixing; a fixed file that makes it fail is restored to its original bytes. Needs no TensorFlow in this process; add --verify for the TensorFlow checks as well.", "COMMAND", text_value),
-    Option(("--dims",), "dims", "Values for named dimensions when verifying, e.g. 'units=512,input_dim=300' (default: small integers).", "NAME=N,...", text_value),
+    Option(("--dims",), "dims", "Values for named dimensions when verifying, e.g. 'units=512,input_dim=300' (default: the sizes the file states, as the messages use them, else small integers).", "NAME=N,...", text_value),
     Option(("--verify-timeout",), "verify_timeout", "Seconds allowed for the verification process and for each --verify-cmd run (default: 600).", "SECONDS", seconds, default=600.0),
     Option(("--jobs", "-j"), "jobs", "Check files in N processes. Default: the machine's cores. Used only when more than a handful of files need checking; the output is the same as with --jobs 1.", "N", whole_number),
     Option(("--no-cache",), "no_cache", "Neither read nor write the cache (.lstm_init_lint_cache/ in the current directory, or $LSTM_INIT_LINT_CACHE_DIR), which otherwise serves files unchanged since a run with the same settings."),
@@ -157,7 +157,7 @@ VERIFY = Command(
     (
         Option(("--reference",), "reference", "The reference to compare with: keras or tf1 (default: keras).", "NAME", choice(REFERENCES), default="keras"),
         Option(("--match",), "match", "What a per-gate matrix should draw like: per-matrix (the reference at its own shape, the default) or exact (its slice of the reference's fused matrix).", "MODE", choice(MATCH_MODES), default="per-matrix"),
-        Option(("--dims",), "dims", "Values for named dimensions, e.g. 'units=512,input_dim=300' (default: small integers).", "NAME=N,...", text_value),
+        Option(("--dims",), "dims", "Values for named dimensions, e.g. 'units=512,input_dim=300' (default: the sizes the file states, as the messages use them, else small integers).", "NAME=N,...", text_value),
         Option(("--timeout",), "timeout", "Seconds allowed for the verification process (default: 600).", "SECONDS", seconds, default=600.0),
         _HELP,
     ),

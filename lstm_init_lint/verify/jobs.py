@@ -100,6 +100,7 @@ def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases:
         "expression": expression,
         "implicit": implicit,
         "shape": site.shape if site is not None else None,
+        "sizes": dict(weight.stated_sizes),  # the file's own values for names in the shape, as the message uses
         "input_size": site.input_size if site is not None else None,
         "dtype": site.dtype if site is not None else None,
         "current": weight.site.initializer.text,

@@ -41,18 +41,32 @@ DRAWS = 16
 
 class Dims:
     """Values for the dimensions a file names (``units``, ``self.hidden_dim``,
-    ``input_shape[-1]``): from --dims (by full name or last component), else
-    distinct small integers, one per name."""
+    ``input_shape[-1]``): from --dims (by full name or last component), the
+    user's explicit choice; else the file's own value where it states one
+    (the weight's ``sizes``: a constructor call, a default, a constant, the
+    ``__main__`` block), so that the check runs at the sizes the message
+    speaks of; else distinct small integers, one per name."""
 
     FIRST = 12
 
     def __init__(self, given: dict[str, int]) -> None:
         self.given = given
         self.chosen: dict[str, int] = {}
+        self.stated: dict[str, int] = {}
+
+    def for_weight(self, stated: dict[str, int]) -> "Dims":
+        """The same choices, with one weight's stated sizes (after --dims)."""
+        view = Dims(self.given)
+        view.chosen = self.chosen
+        view.stated = stated
+        return view
 
     def get(self, name: str) -> int:
+        last = name.rsplit(".", 1)[-1]
+        if name in self.stated and name not in self.given and last not in self.given:
+            self.chosen.setdefault(name, self.stated[name])
+            return self.stated[name]
         if name not in self.chosen:
-            last = name.rsplit(".", 1)[-1]
             value = self.given.get(name, self.given.get(last))
             if value is None:
                 value = self.FIRST + 4 * len(self.chosen)
@@ -151,7 +165,7 @@ def run_file(job: dict) -> dict:
         out["names"].append({"name": dotted, "ok": ok, "error": None if ok else f"{dotted} does not exist in the installed TensorFlow"})
     dims = Dims(job["dims"])
     for weight in job["weights"]:
-        out["weights"].append(check_weight(weight, job, modules, dims))
+        out["weights"].append(check_weight(weight, job, modules, dims.for_weight(weight.get("sizes") or {})))
     out["dims"] = dims.chosen
     return out
 
