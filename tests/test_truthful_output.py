@@ -428,3 +428,38 @@ def test_a_notebook_s_constructor_call_in_a_later_cell_gives_the_sizes(tmp_path,
     (line,) = [line for line in capsys.readouterr().out.splitlines() if " LST001 " in line]
     assert line.startswith(f"{path}:cell 1:")
     assert "at its 200 units that is a spectral radius of about 1.4" in line
+
+
+CHARACTER_MODEL = '''import string
+
+import tensorflow as tf
+
+vocabulary_size = len(string.ascii_lowercase) + 1  # [a-z] and the space
+num_nodes = 64
+ix = tf.Variable(tf.truncated_normal([vocabulary_size, num_nodes], -0.1, 0.1))
+im = tf.Variable(tf.truncated_normal([num_nodes, num_nodes], -0.1, 0.1))
+fx = tf.Variable(tf.truncated_normal([vocabulary_size, num_nodes], -0.1, 0.1))
+fm = tf.Variable(tf.truncated_normal([num_nodes, num_nodes], -0.1, 0.1))
+cx = tf.Variable(tf.truncated_normal([vocabulary_size, num_nodes], -0.1, 0.1))
+cm = tf.Variable(tf.truncated_normal([num_nodes, num_nodes], -0.1, 0.1))
+ox = tf.Variable(tf.truncated_normal([vocabulary_size, num_nodes], -0.1, 0.1))
+om = tf.Variable(tf.truncated_normal([num_nodes, num_nodes], -0.1, 0.1))
+
+
+def lstm_cell(i, o, state):
+    input_gate = tf.sigmoid(tf.matmul(i, ix) + tf.matmul(o, im))
+    forget_gate = tf.sigmoid(tf.matmul(i, fx) + tf.matmul(o, fm))
+    update = tf.matmul(i, cx) + tf.matmul(o, cm)
+    state = forget_gate * state + input_gate * tf.tanh(update)
+    output_gate = tf.sigmoid(tf.matmul(i, ox) + tf.matmul(o, om))
+    return output_gate * tf.tanh(state), state
+'''
+
+
+def test_a_vocabulary_sized_from_a_string_constant_is_the_input_width(tmp_path, capsys):
+    """The Udacity course's character model: ``len(string.ascii_lowercase) + 1``."""
+    (tmp_path / "chars.py").write_text(CHARACTER_MODEL)
+    assert main(["--no-cache", str(tmp_path / "chars.py")]) == 1
+    out = capsys.readouterr().out
+    assert out.count("with its 27 inputs") == 4 and out.count("at its 64 units") == 4
+    assert "assumed" not in out

@@ -106,3 +106,18 @@ def test_verify_needs_fix_and_dims_must_be_well_formed(capsys):
     assert "--verify and --verify-cmd go with --fix" in capsys.readouterr().err
     assert main(["--fix", "--verify", "--dims", "units=big", str(FIXTURES / "tf2_module_correct.py")]) == 2
     assert "--dims takes name=integer pairs" in capsys.readouterr().err
+
+
+def test_verify_evaluates_at_the_sizes_the_messages_use(capsys):
+    """The file states its sizes only at the constructor calls
+    (LSTMCell(n_in=24, units=96), GRUCell(units=48)): verify binds them,
+    as the messages do, instead of small integers."""
+    path = FIXTURES / "sizes_from_constructor_calls.py"
+    (check,) = verify_sources([(str(path), path.read_bytes(), {}, [])], Settings(), {})
+    shapes = {w.label: w.shape for w in check.weights}
+    assert shapes["self.W"] == (24, 384) and shapes["self.U"] == (96, 384) and shapes["self.b"] == (384,)
+    assert shapes["self.recurrent_kernel"] == (48, 144)
+    assert check.dims["n_in"] == 24 and check.dims["units"] == 96 and check.dims["self.units"] == 48
+    # --dims, the user's explicit choice, still wins.
+    (chosen,) = verify_sources([(str(path), path.read_bytes(), {}, [])], Settings(), {"units": 8})
+    assert {w.label: w.shape for w in chosen.weights}["self.U"] == (8, 32)

@@ -21,6 +21,7 @@ function, loop and ``tf.while_loop`` what goes in and what comes back out.
 from __future__ import annotations
 
 import re
+import string
 from typing import Any
 
 import libcst as cst
@@ -647,6 +648,8 @@ class Interpreter:
             return [Const(ch) for ch in value.value]
         if isinstance(value, DictVal):
             return [Const(k) for k in value.entries]
+        if isinstance(value, ModuleRef) and value.qualname in _STRING_CONSTANTS:
+            return [Const(ch) for ch in _STRING_CONSTANTS[value.qualname]]
         return None
 
     # --- functions ----------------------------------------------------------
@@ -1077,6 +1080,11 @@ class Interpreter:
 
     def _ev_ellipsis(self, node: cst.Ellipsis, frame: Frame) -> Value:
         return Const(Ellipsis)
+
+
+# The standard library's string constants: a vocabulary is often sized as
+# ``len(string.ascii_lowercase) + 1``, the input width of a character model.
+_STRING_CONSTANTS = {f"string.{name}": getattr(string, name) for name in ("ascii_letters", "ascii_lowercase", "ascii_uppercase", "digits", "hexdigits", "octdigits", "punctuation", "printable", "whitespace")}
 
 
 def _target_names(target: cst.CSTNode) -> frozenset[str]:
