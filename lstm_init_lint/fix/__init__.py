@@ -23,9 +23,9 @@ from .plan import Text
 
 MAX_ROUNDS = 4
 
-# ``engine.lint_python``, handed in by the engine (the fixer re-lints each
-# round's result; it does not import the engine that calls it).
-Lint = Callable[[bytes, str, Settings, bool], FileResult]  # engine.lint_python: (source, path, settings, python2)
+# ``engine.lint_python`` with its fixes planned, handed in by the engine (the
+# fixer re-lints each round's result; it does not import the engine that calls it).
+Lint = Callable[[bytes, str, Settings, bool], FileResult]  # (source, path, settings, python2)
 
 
 @dataclass(frozen=True)
