@@ -42,7 +42,7 @@ from __future__ import annotations
 import ast
 import sys
 
-from ..knowledge.apis import CREATOR_KINDS, CREATOR_METHODS, OPS, last_names
+from ..knowledge.apis import CREATOR_KINDS, CREATOR_METHODS, NOT_PROJECT_MODULES, OPS, last_names
 
 _MULTIPLICATIONS = last_names(frozenset({"mul"}))
 _ADDITIONS = last_names(frozenset({"add"}))
@@ -65,19 +65,7 @@ _HANDING_ON = last_names(frozenset(OPS.values()) - _MAKE_OTHER_KINDS - {"mul", "
 _ACTIVATIONS = last_names(frozenset({"act"})) | frozenset({"exp"})  # exp: a sigmoid written out
 _CREATORS = last_names(CREATOR_KINDS | frozenset({"array", "rng"})) | frozenset(CREATOR_METHODS)
 _PRODUCTS = last_names(frozenset({"matmul", "einsum", "xw_plus_b"}))
-# Top-level modules that are never a project's own: the standard library,
-# the frameworks the operations table describes (their calls are read from
-# the table, not followed), and packages as widely installed, which a project
-# cannot shadow without breaking its own imports.
-_FRAMEWORKS = frozenset({"tensorflow", "keras", "tf_keras", "numpy"})
-_WIDELY_INSTALLED = frozenset(
-    {
-        "absl", "flax", "google", "grpc", "h5py", "IPython", "jax", "matplotlib", "ml_dtypes", "mock", "onnx", "onnxruntime",
-        "opt_einsum", "optree", "packaging", "pandas", "parameterized", "PIL", "portpicker", "pytest", "requests", "scipy",
-        "setuptools", "six", "sklearn", "tensorboard", "torch", "tqdm", "typing_extensions", "wrapt", "yaml",
-    }
-)  # fmt: skip
-_NOT_PROJECT_MODULES = frozenset(sys.stdlib_module_names) | _FRAMEWORKS | _WIDELY_INSTALLED
+_NOT_PROJECT_MODULES = frozenset(sys.stdlib_module_names) | NOT_PROJECT_MODULES | {"__future__"}
 
 
 def may_hold_cell(tree: ast.Module) -> bool:
