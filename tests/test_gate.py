@@ -178,3 +178,10 @@ def test_files_the_gate_passes_over_are_counted_and_not_parsed(tmp_path):
     how = {r.path.rsplit("/", 1)[-1]: r.how for r in result.files}
     assert how == {"cell.py": HowChecked.ANALYSED, "mlp.py": HowChecked.PASSED_OVER_BY_GATE}
     assert len(result.findings) == 1
+
+
+def test_products_bound_through_setattr_and_globals_pass_the_gate():
+    through_setattr = _STEP.format(helpers="", update='        setattr(self, "kept", f * c)\n        c = self.kept + i * g')
+    assert gate(through_setattr)
+    through_global = "import tensorflow as tf\n\n\ndef gates(f, c):\n    global kept\n    kept = tf.sigmoid(f) * c\n\n\ndef update(i, g):\n    return kept + tf.sigmoid(i) * g\n"
+    assert gate(through_global)

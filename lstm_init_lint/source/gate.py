@@ -109,6 +109,15 @@ def _keys(target: ast.expr, scope: int) -> list[str]:
     return []
 
 
+def _shared(keys: list[str], chain: Chain, shared: set[str]) -> list[str]:
+    out = list(keys)
+    for key in keys:
+        scope, _, name = key.partition(":")
+        if name in shared:
+            out += [f"{outer}:{name}" for outer in chain]
+    return out
+
+
 def _parameters(arguments: ast.arguments, scope: int) -> list[str]:
     names = [a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)]
     names += [a.arg for a in (arguments.vararg, arguments.kwarg) if a is not None]
@@ -130,8 +139,13 @@ class _Facts:
         self.scalings: list[tuple[Chain, list[str], ast.expr, ast.expr]] = []  # ``c *= f``
         self.project_names: set[str] = set()
         self.used_names: set[str] = set()
+        self.shared_names: set[str] = set()  # declared ``global`` or ``nonlocal`` somewhere
         self.does_cell_work = False
         self._walk(tree)
+        if self.shared_names:
+            # A binding of such a name may be read in any scope: key it in
+            # every scope its function sits in, the module's included.
+            self.bindings = [(chain, _shared(keys, chain, self.shared_names), value) for chain, keys, value in self.bindings]
 
     def _walk(self, tree: ast.Module) -> None:
         stack: list[tuple[ast.AST, Chain, str | None]] = [(tree, (0,), None)]
@@ -173,6 +187,8 @@ class _Facts:
                 self.used_names.add(node.id)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 self._import(node)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                self.shared_names.update(node.names)
             stack.extend((child, inner_chain, inner) for child in ast.iter_child_nodes(node))
 
     def _bind(self, chain: Chain, target: ast.expr, value: ast.expr) -> None:
@@ -186,6 +202,8 @@ class _Facts:
     def _call(self, chain: Chain, node: ast.Call) -> None:
         self.calls.append((chain, node))
         name = _last_name(node.func)
+        if name == "setattr" and len(node.args) == 3 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            self.bindings.append((chain, [f".{node.args[1].value}"], node.args[2]))  # the interpreter follows it too
         if name in _ADDITIONS:
             self.additions.append((chain, [term for argument in node.args[:2] for term in _terms(argument)]))
         elif name in _SUMS and node.args:
