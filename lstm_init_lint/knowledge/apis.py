@@ -247,7 +247,7 @@ TF1_ONLY = frozenset(
 NOT_PROJECT_MODULES = frozenset(
     {
         "tensorflow", "keras", "tf_keras", "numpy",
-        "absl", "cupy", "flax", "google", "grpc", "h5py", "IPython", "jax", "matplotlib", "ml_dtypes", "mock", "onnx", "onnxruntime",
+        "absl", "cupy", "flatbuffers", "flax", "google", "grpc", "h5py", "IPython", "jax", "matplotlib", "ml_dtypes", "mock", "onnx", "onnxruntime",
         "opt_einsum", "optree", "packaging", "pandas", "parameterized", "PIL", "portpicker", "pytest", "requests", "scipy",
         "setuptools", "six", "sklearn", "tensorboard", "theano", "torch", "tqdm", "typing_extensions", "wrapt", "yaml",
     }
