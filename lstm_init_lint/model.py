@@ -364,7 +364,8 @@ class HowChecked(str, Enum):
     """How a file's result was reached (``--statistics`` counts each)."""
 
     ANALYSED = "analysed"  # parsed and analysed in this run
-    PASSED_OVER = "passed over"  # the pre-filter showed it cannot hold a cell
+    PASSED_OVER = "passed over"  # the pre-filter showed it cannot hold a cell: not parsed, not syntax-checked
+    PASSED_OVER_BY_GATE = "passed over by the gate"  # parsed by Python, whose tree shows it cannot hold a cell (``source/gate.py``)
     CACHED = "cached"  # unchanged since a run with the same settings
     NOT_READ = "not read"  # missing or unreadable
     SKIPPED = "skipped"  # may hold a cell, but too large to parse: a warning, not an error

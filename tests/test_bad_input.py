@@ -42,10 +42,14 @@ def _ten_megabytes() -> bytes:
     return (THREE_FINDINGS + "\nTABLE = [\n" + "".join(rows) + "]\n").encode()
 
 
-# What the pre-filter keeps for the parser (a weight and a product through
-# TensorFlow): deep code without it is passed over unparsed, and is clean
-# when Python's own compiler accepts it.
-LOOKS_LIKE_A_CELL = b"import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nh = tf.matmul(h, W)\n"
+# What the pre-filter and the structural gate keep for the parser (a weight,
+# a product through TensorFlow, a sum of two gated products): code without it
+# is passed over unparsed, and not checked for syntax errors (ruff's and
+# flake8's E999 are for that).
+LOOKS_LIKE_A_CELL = b"import tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nc = tf.sigmoid(tf.matmul(x, W)) * c + tf.sigmoid(x) * tf.tanh(x)\n"
+# The same words after a file's error, which keeps its line: enough for the
+# pre-filter, and Python's parser (which the gate needs) fails first.
+CELL_WORDS_AFTER = b"\nimport tensorflow as tf\nW = tf.Variable(w) @ U\n"
 
 # name: (file name, bytes, the error line after "PATH")
 BAD_FILES = {
@@ -82,6 +86,11 @@ BAD_FILES = {
     "a 2,000-level attribute chain": ("deep.py", LOOKS_LIKE_A_CELL + b"x = a" + b".b" * 2_000 + b"\n", ":4:5: error: the code is nested too deeply to analyse (more than 100 levels)"),
     "a notebook that is not JSON": ("bad.ipynb", b'{"cells": [', ":1:12: error: not a notebook: invalid JSON: Expecting value"),
     "a notebook that is JSON but not a notebook": ("bad.ipynb", b"[1, 2, 3]\n", ": error: not a notebook: "),
+}
+# A Python file only reaches the parser when it may hold a cell.
+BAD_FILES = {
+    case: (name, data + CELL_WORDS_AFTER if name.endswith(".py") and not data.startswith(LOOKS_LIKE_A_CELL) else data, line)
+    for case, (name, data, line) in BAD_FILES.items()
 }
 
 
@@ -265,15 +274,29 @@ def test_an_empty_file_is_clean_and_left_empty(tmp_path, capsys):
     assert empty.read_bytes() == b""
 
 
-@pytest.mark.parametrize("prefix", [b"", LOOKS_LIKE_A_CELL], ids=["passed over", "parsed"])
-def test_code_python_refuses_to_compile_is_an_error_whether_or_not_it_looks_like_a_cell(prefix, tmp_path, capsys):
+def test_code_python_refuses_to_compile_is_an_error_in_a_file_that_may_hold_a_cell(tmp_path, capsys):
     path = tmp_path / "module.py"
-    path.write_bytes(prefix + b"def f():\n    pass\nreturn 1\n")
+    path.write_bytes(LOOKS_LIKE_A_CELL + b"def f():\n    pass\nreturn 1\n")
     assert main([str(path)]) == 2
-    line = prefix.count(b"\n") + 3
+    line = LOOKS_LIKE_A_CELL.count(b"\n") + 3
     assert capsys.readouterr().err == f"{path}:{line}:1: error: syntax error: 'return' outside function\n"
     assert main(["--fix", str(path)]) == 2
-    assert path.read_bytes() == prefix + b"def f():\n    pass\nreturn 1\n"
+    assert path.read_bytes() == LOOKS_LIKE_A_CELL + b"def f():\n    pass\nreturn 1\n"
+
+
+@pytest.mark.parametrize("source", [b"def f():\n    pass\nreturn 1\n", b"import tensorflow as tf\nW = tf.Variable(w)\ndef f(:\n"], ids=["compile error", "syntax error"])
+def test_a_broken_file_that_cannot_hold_a_cell_is_passed_over_unchecked(source, tmp_path, capsys):
+    """Syntax errors in files unrelated to recurrent cells are ruff's and
+    flake8's to report (E999): such a file is counted as passed over, and
+    neither parsed nor checked."""
+    path = tmp_path / "module.py"
+    path.write_bytes(source)
+    assert main(["--statistics", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""
+    assert "1 passed over by the pre-filter" in captured.out
+    assert main(["--fix", str(path)]) == 0
+    assert path.read_bytes() == source
 
 
 def test_2000_implicitly_joined_strings_beside_a_cell_are_linted_and_fixed(tmp_path, capsys):

@@ -68,9 +68,10 @@ def test_a_rejected_file_with_deep_nesting_after_its_error_never_reaches_libcst(
     """Python stops at its first error (``except A, B:``, which libcst
     reads); the 100,000 ``not`` below it would crash libcst with a
     segmentation fault, so the file is reported with Python's message. In a
-    subprocess: a crash must fail this test, not end the test run."""
+    subprocess: a crash must fail this test, not end the test run. (The
+    weight and the product at the end make the pre-filter keep it.)"""
     path = tmp_path / "old.py"
-    path.write_bytes(b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n" + b"x = " + b"not " * 100_000 + b"1\n")
+    path.write_bytes(b"try:\n    pass\nexcept ValueError, TypeError:\n    pass\n" + b"x = " + b"not " * 100_000 + b"1\n" + b"import tensorflow as tf\nW = tf.Variable(w) @ U\n")
     result = subprocess.run([sys.executable, "-m", "lstm_init_lint", str(path)], capture_output=True, text=True, timeout=300)
     assert result.returncode == 2, result
     assert result.stderr.strip() == f"{path}:3:8: error: syntax error: multiple exception types must be parenthesized"

@@ -121,7 +121,8 @@ PASSED_OVER = {
     "words only in strings": 'import tensorflow as tf\nNAMES = ["Variable", "matmul"]\nMESSAGE = "call add_weight then dot"\n',
     "decorators are not products": "import tensorflow as tf\n\n\n@tf_export('v1.Variable', v1=[])\n@deprecated(None, 'x')\ndef make(shape):\n    return tf.Variable(tf.zeros(shape))\n",
     "getattr, and the words only in docstrings and comments": '"""Wraps tf.Variable."""\nimport tensorflow as tf\n\n\ndef f(x):\n    """Calls tf.matmul."""\n    # tf.Variable(x) @ w\n    return getattr(x, "shape")\n',
-    "a Variable without a tensorflow import": "from mylib import Variable\n\n\ndef f(x):\n    return x @ Variable(3)\n",
+    # (an import of the project's own module would be kept: see test_gate.py)
+    "a Variable without a tensorflow import": "from torch.autograd import Variable\n\n\ndef f(x):\n    return x @ Variable(3)\n",
     "longer identifiers that contain the words": "import tensorflow as tf\nfrom tensorflow.python.ops import resource_variable_ops\nv = resource_variable_ops.is_resource_variable(x)\ny = v @ x\n",
 }
 
@@ -244,3 +245,17 @@ def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
     assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
     assert CREATOR_KINDS == {"variable", "get_variable", "dense"} and CREATOR_KINDS <= set(OPS.values())
     assert ARRAY_KINDS == {"array", "rng"} and ARRAY_KINDS <= set(OPS.values())
+
+
+@pytest.mark.parametrize(
+    "imported", ["from .ops import linear\n", "import ops\n", "from ops import *\n", "from model.layers import linear\n", "import os, utils\n"]
+)
+def test_a_file_importing_a_module_of_its_own_project_is_kept(imported):
+    """The module may create the weights or hold the maths, so the file needs
+    neither word itself (the structural gate then reads its tree)."""
+    assert may_hold_cell(f"{imported}\n\ndef step(x, h):\n    return sigmoid(linear([x, h], 4))\n".encode())
+
+
+def test_imports_of_the_standard_library_and_frameworks_are_not_the_projects():
+    source = b"import os, sys\nimport numpy as np\nfrom tensorflow.python.ops import math_ops\nfrom absl.testing import parameterized\n\nx = sigmoid(y)\n"
+    assert not may_hold_cell(source)

@@ -20,9 +20,10 @@ from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
 
 def _bad_inputs(tmp_path):
     """Each kind of file that cannot be analysed, by name."""
-    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n    return tf.Variable(x) @ W\n")
+    # Each may hold a cell (a weight and a product), so it reaches the parser.
     (tmp_path / "nul.py").write_bytes(b"x = 1\x00\n")
-    (tmp_path / "encoding.py").write_bytes(b"x = '\xff'\n")
+    (tmp_path / "encoding.py").write_bytes(b"x = '\xff'\nimport tensorflow as tf\nW = tf.Variable(w) @ U\n")
     os.symlink(tmp_path / "gone.py", tmp_path / "link.py")
     os.mkfifo(tmp_path / "fifo.py")
     return {
@@ -48,7 +49,7 @@ def test_a_file_that_failed_is_never_called_passed_and_its_error_comes_first(tmp
 
 def test_errors_come_before_the_summary_as_ruff_prints_them(tmp_path):
     (tmp_path / "clean.py").write_text(CLEAN)
-    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n    return tf.Variable(x) @ W\n")
     # One stream, as a terminal shows both: the error line, then the summary.
     merged = subprocess.run(
         [sys.executable, "-m", "lstm_init_lint", "--no-cache", "clean.py", "syntax.py"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -62,7 +63,7 @@ def test_errors_come_before_the_summary_as_ruff_prints_them(tmp_path):
 
 def test_findings_and_errors_are_both_counted(tmp_path, capsys):
     (tmp_path / "cell.py").write_text(ONE_FINDING)
-    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n    return tf.Variable(x) @ W\n")
     assert main([str(tmp_path)]) == 2
     assert capsys.readouterr().out.splitlines()[-1] == "Found 1 finding in 1 file (2 files checked); 1 file could not be analysed."
 
@@ -81,7 +82,7 @@ def test_a_mistyped_command_is_not_read_as_missing_paths(tmp_path, capsys, monke
 
 def test_fix_names_the_file_it_could_not_analyse_before_its_summary(tmp_path):
     (tmp_path / "cell.py").write_text(ONE_FINDING)
-    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tmp_path / "syntax.py").write_text("import tensorflow as tf\ndef f(:\n    return tf.Variable(x) @ W\n")
     merged = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--fix", "cell.py", "syntax.py"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert merged.returncode == 2
     lines = merged.stdout.splitlines()

@@ -125,7 +125,7 @@ _CHECK_OPTIONS = (
     Option(("--verify-timeout",), "verify_timeout", "Seconds allowed for the verification process and for each --verify-cmd run (default: 600).", "SECONDS", seconds, default=600.0),
     Option(("--jobs", "-j"), "jobs", "Check files in N processes. Default: the machine's cores. Used only when more than a handful of files need checking; the output is the same as with --jobs 1.", "N", whole_number),
     Option(("--no-cache",), "no_cache", "Neither read nor write the cache (.lstm_init_lint_cache/ in the current directory, or $LSTM_INIT_LINT_CACHE_DIR), which otherwise serves files unchanged since a run with the same settings."),
-    Option(("--statistics",), "statistics", "Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter (they cannot hold a cell), served from the cache, analysed and skipped, and how many were read as Python 2; with --fix or --diff, the count per rule and how many were fixed."),
+    Option(("--statistics",), "statistics", "Instead of each finding, print the count per rule and how many files were checked, passed over by the pre-filter or by the structural gate (they cannot hold a cell; neither parsed nor checked for syntax errors), served from the cache, analysed and skipped, and how many were read as Python 2; with --fix or --diff, the count per rule and how many were fixed."),
     Option(("--version",), "version", "Print the version and exit."),
     _HELP,
 )

@@ -236,3 +236,19 @@ TF1_ONLY = frozenset(
         "batch_matmul",
     }
 )
+
+
+# Top-level modules that are never a project's own (``run/prefilter.py`` and
+# ``source/gate.py`` keep a file that imports one of its project's modules,
+# whose functions may hold its cell): the frameworks the tables above
+# describe (their calls are read from the tables, not followed), and packages
+# as widely installed, which a project cannot shadow without breaking its own
+# imports. The standard library is added where it is used (``sys.stdlib_module_names``).
+NOT_PROJECT_MODULES = frozenset(
+    {
+        "tensorflow", "keras", "tf_keras", "numpy",
+        "absl", "cupy", "flatbuffers", "flax", "google", "grpc", "h5py", "IPython", "jax", "matplotlib", "ml_dtypes", "mock", "onnx", "onnxruntime",
+        "opt_einsum", "optree", "packaging", "pandas", "parameterized", "PIL", "portpicker", "pytest", "requests", "scipy",
+        "setuptools", "six", "sklearn", "tensorboard", "theano", "torch", "tqdm", "typing_extensions", "wrapt", "yaml",
+    }
+)  # fmt: skip

@@ -11,6 +11,7 @@ from .report import summary
 
 _FILE_COUNTS = (
     ("passed_over", HowChecked.PASSED_OVER, "passed over by the pre-filter"),
+    ("passed_over_by_gate", HowChecked.PASSED_OVER_BY_GATE, "passed over by the structural gate"),
     ("cached", HowChecked.CACHED, "served from the cache"),
     ("analysed", HowChecked.ANALYSED, "analysed"),
     ("not_read", HowChecked.NOT_READ, "not read"),

@@ -116,7 +116,7 @@ class Cache:
     def store(self, path: str, entry: Entry) -> None:
         """Remember ``entry`` unless its result cannot be rebuilt exactly
         (then the file is simply analysed again next time)."""
-        if entry.result.how not in (HowChecked.ANALYSED, HowChecked.PASSED_OVER):
+        if entry.result.how not in (HowChecked.ANALYSED, HowChecked.PASSED_OVER, HowChecked.PASSED_OVER_BY_GATE):
             return
         raw = _encode_entry(entry)
         try:

@@ -34,6 +34,13 @@ f-strings count as code (their braces hold expressions); and a decorator
 (``@tf_export(...)`` on its own lines before ``def`` or ``class``) is not a
 product.
 
+A file that imports a module of its own project (a relative import, or a
+top-level module that is neither the standard library nor one of
+``knowledge.apis.NOT_PROJECT_MODULES``) is kept whatever it spells: that
+module may create its weights or hold its arithmetic, which the
+project-wide analysis follows. The structural gate (``source/gate.py``)
+then looks at its tree.
+
 It errs one way only: whenever the bytes cannot be read like this (a NUL
 byte, a UTF-16/32 byte-order mark, a coding cookie of an encoding that does
 not spell ASCII as ASCII, an f-string nested the Python 3.12 way) the file is
@@ -47,8 +54,9 @@ from __future__ import annotations
 
 import codecs
 import re
+import sys
 
-from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, PRODUCT_KINDS, last_names
+from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, NOT_PROJECT_MODULES, PRODUCT_KINDS, last_names
 
 # A first look at memory speed: most files lack one of each anywhere.
 # (the layers' names too: ``Dense`` spells neither).
@@ -65,6 +73,10 @@ _NUMPY = frozenset({b"numpy"})
 _PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
 
 _GETATTR = frozenset({b"getattr"})
+
+_NOT_PROJECT_MODULES = frozenset(sys.stdlib_module_names) | NOT_PROJECT_MODULES
+_IMPORT = re.compile(rb"import\b")  # the literal first: found at memory speed
+_IMPORT_STATEMENT = re.compile(rb"(?:from[ \t]+([.\w]+)[ \t]+import\b|import[ \t]+([^;()]+))")
 
 
 def _whole_word(word: bytes) -> re.Pattern[bytes]:
@@ -105,6 +117,11 @@ _ASCII_SAMPLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_
 def may_hold_cell(source: bytes) -> bool:
     """False only when ``source`` cannot contain a cell the analysis would
     report; True when it might, or when that cannot be told cheaply."""
+    return _spells_a_cell(source) or imports_own_module(source)
+
+
+def _spells_a_cell(source: bytes) -> bool:
+    """Whether the file spells a weight creation and a product itself."""
     if not _spells_ascii(source):
         return True
     if not (_mentions(source, _WEIGHT_SUBSTRINGS) and _mentions(source, _PRODUCT_SUBSTRINGS)):
@@ -121,6 +138,32 @@ def may_hold_cell(source: bytes) -> bool:
     if not _creates_weight(words, code):
         return False
     return _has_word(words, _PRODUCTS) or _has_matmul_operator(code)
+
+
+def imports_own_module(source: bytes) -> bool:
+    """Whether some line imports a module of the file's own project: a
+    relative import, or a top-level module that is neither the standard
+    library nor one of ``knowledge.apis.NOT_PROJECT_MODULES``. Its functions
+    may hold the cell's arithmetic or create its weights (the project-wide
+    analysis follows them), so the words need not be in this file. An
+    ``import`` line inside a string counts too: it errs towards keeping."""
+    for found in _IMPORT.finditer(source):
+        start = source.rfind(b"\n", 0, found.start()) + 1
+        end = source.find(b"\n", found.end())
+        line = source[start : end if end >= 0 else len(source)].split(b"#", 1)[0].strip()
+        statement = _IMPORT_STATEMENT.match(line)
+        if statement is None:
+            continue
+        if statement.group(1) is not None:  # from X import ...
+            if statement.group(1).startswith(b".") or _own(statement.group(1)):
+                return True
+        elif any(_own(name.split()[0]) for name in statement.group(2).split(b",") if name.split()):
+            return True
+    return False
+
+
+def _own(dotted: bytes) -> bool:
+    return dotted.split(b".", 1)[0].decode("latin-1") not in _NOT_PROJECT_MODULES
 
 
 def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:

@@ -2,8 +2,9 @@
 for lint (``lint_paths``: a ``RunResult``) and for fix (``fix_paths``).
 
 For each file: served from the cache when unchanged (lint); otherwise read,
-passed over when the pre-filter shows it cannot hold a cell, else parsed and
-analysed by ``engine.lint_source`` (or fixed by ``engine.fix_source``). The
+passed over when the pre-filter (bytes) or the structural gate (Python's own
+tree) shows it cannot hold a cell, else parsed and analysed by
+``engine.lint_source`` (or fixed by ``engine.fix_source``). The
 files left to check are shared among several processes when there are more
 than a handful of them; the result is the same, in the same order (sorted by
 path), as a serial run's.
@@ -23,7 +24,6 @@ from typing import Any, Callable, Iterator
 
 from ..engine import fix_source, lint_source
 from ..model import FileError, FileResult, HowChecked, RunResult, Settings
-from ..source.syntax import syntax_error
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
 from .read import read_source
@@ -144,19 +144,15 @@ def check_file(task: Task) -> Checked:
     if content is not None and content == task.cached_digest:
         return Checked(None, stamp, content, checked_at_ns)
     try:
-        # The pre-filter reads Python source; a notebook (code inside JSON
-        # strings) or anything else named explicitly goes to the parser.
-        if not task.path.endswith(".py") or may_hold_cell(source):
-            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, plan_fixes=task.plan_fixes)
+        passed_over = passed_over_as(source, task.path)
+        if passed_over is not None:
+            # Neither parsed by libcst nor checked for syntax errors: they
+            # are ruff's and flake8's to report (E999), and checking every
+            # file for them took a quarter of a cold run. Such a file is
+            # counted as passed over, never called clean or broken.
+            result = FileResult(task.path, (), None, passed_over)
         else:
-            # Passed over: no libcst parse. Python's own syntax check is
-            # cheap, so a broken file is still reported, never called fine.
-            result = FileResult(task.path, (), syntax_error(source, task.path), HowChecked.PASSED_OVER)
-            if result.error is not None:  # Python 2 code is no error (only now is that asked)
-                from ..source.python2 import passes_as_python2
-
-                if passes_as_python2(source, task.path, result.error):
-                    result = FileResult(task.path, (), None, HowChecked.PASSED_OVER, python=2)
+            result = skipped_as_too_large(source, task.path) or _without_gc(lint_source, source, task.path, task.settings, plan_fixes=task.plan_fixes)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
     if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
@@ -204,12 +200,59 @@ def fix_file(task: Task):
     source = read_source(task.path)
     if isinstance(source, FileError):
         return FixOutcome(task.path, b"", b"", (), (), source)
-    if task.path.endswith(".py") and not may_hold_cell(source):  # as check_file: nothing to fix, only the syntax check
-        return FixOutcome(task.path, source, source, (), (), syntax_error(source, task.path))
+    if passed_over_as(source, task.path) is not None:  # as check_file: nothing to fix, nothing checked
+        return FixOutcome(task.path, source, source, (), (), None)
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
-    return fix_source(source, task.path, task.settings)
+    return _without_gc(fix_source, source, task.path, task.settings)
+
+
+def passed_over_as(source: bytes, path: str) -> HowChecked | None:
+    """How a Python file is passed over: by the byte pre-filter, or by the
+    structural gate on Python's own tree (whose tree the engine then reuses:
+    ``limits.remember``); None when it goes on to libcst. A notebook (code
+    inside JSON strings), anything else named explicitly, a file too large
+    to parse and a file Python cannot parse go on: the parser reports them."""
+    if not path.endswith(".py"):
+        return None
+    if not may_hold_cell(source):
+        return HowChecked.PASSED_OVER
+    from ..source.limits import MAX_SOURCE_BYTES
+
+    if len(source) > MAX_SOURCE_BYTES:
+        return None
+    from ..source import limits
+    from ..source.gate import may_hold_cell as may_recur
+
+    try:
+        tree = limits.python_parse(source, path)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    if not may_recur(tree):
+        return HowChecked.PASSED_OVER_BY_GATE
+    limits.remember(source, tree)
+    return None
+
+
+def _without_gc(work: Callable[..., Any], *arguments: Any, **keywords: Any) -> Any:
+    """``work(*arguments, **keywords)`` with the cyclic garbage collector off: libcst's
+    trees are millions of objects that the collector walks again and again
+    while they are built (a fifth of the parse time), and they hold no
+    cycles that must go before the file is done. It runs again afterwards,
+    between files, so memory is what one file needs."""
+    import gc
+
+    if not gc.isenabled():
+        return work(*arguments, **keywords)
+    gc.disable()
+    try:
+        return work(*arguments, **keywords)
+    finally:
+        from ..source.limits import forget
+
+        forget()
+        gc.enable()
 
 
 def _size(path: str) -> int:

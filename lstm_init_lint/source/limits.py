@@ -90,19 +90,40 @@ def check(source: bytes, path: str) -> FileError | None:
         column = getattr(deepest, "col_offset", None)
         return FileError(path, f"the code is nested too deeply to analyse (more than {MAX_DEPTH} levels)", line, None if column is None else column + 1)
     # What Python's compiler refuses beyond the grammar ('return' outside
-    # function, nonlocal at module level), as syntax.syntax_error finds it in
-    # the files the pre-filter passes over: a file is judged alike whether or
-    # not it looks like a cell. Notebook cells may await at the top level, as
-    # IPython lets them.
+    # function, nonlocal at module level). Notebook cells may await at the
+    # top level, as IPython lets them.
     return compile_error(tree, path, ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if path.endswith(".ipynb") else 0)
 
 
 def python_parse(source: bytes, path: str) -> ast.Module:
     """Python's own parser, without its warnings (``invalid escape
-    sequence``...): they are about the user's code, not ours to print."""
+    sequence``...): they are about the user's code, not ours to print. The
+    tree the structural gate parsed these very bytes into (``remember``) is
+    taken instead of parsing them again."""
+    global _remembered
+    if _remembered is not None and _remembered[0] is source:
+        tree = _remembered[1]
+        _remembered = None  # used once: a tree can be as large as libcst's (78 MB for a 450 kB file)
+        return tree
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return compile(source, path, "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+
+
+# (source, its tree): the runner parses a file for the structural gate, then
+# hands the same bytes object to the engine, whose ``check`` would parse it
+# again. Identity, not equality: only these bytes, never a copy that equals them.
+_remembered: tuple[bytes, ast.Module] | None = None
+
+
+def remember(source: bytes, tree: ast.Module) -> None:
+    global _remembered
+    _remembered = (source, tree)
+
+
+def forget() -> None:
+    global _remembered
+    _remembered = None
 
 
 def _nesting_limit(message: str) -> bool:

@@ -1,11 +1,11 @@
-"""Python's own checks on a file's bytes, cheap and libcst-free: for files
-the pre-filter passes over, before libcst sees a file (``parse``), and for
-the clearest message when libcst refuses one (``Missing parentheses in call
-to 'print'`` for Python 2 code).
+"""Python's own checks on a file's bytes, cheap and libcst-free: before
+libcst sees a file (``parse``), and for the clearest message when libcst
+refuses one (``Missing parentheses in call to 'print'`` for Python 2 code).
+Files the pre-filter or the structural gate pass over get none of them.
 
     unreadable     a NUL byte or bytes that do not decode as Python would
                    decode them (PEP 263 cookie, UTF-8 BOM, else UTF-8)
-    syntax_error   ``unreadable``, then Python's compiler
+    compile_error  Python's compiler, on source or on Python's tree
 """
 
 from __future__ import annotations
@@ -17,16 +17,6 @@ import tokenize
 import warnings
 
 from ..model import FileError
-
-
-def syntax_error(source: bytes, path: str) -> FileError | None:
-    """Why Python would not compile ``source``, as a one-line error."""
-    bad_bytes = unreadable(source, path)
-    if bad_bytes is not None:
-        return bad_bytes
-    # Bytecode, not an AST: the C compiler's check without building Python
-    # objects (about 3x faster).
-    return compile_error(source, path)
 
 
 def compile_error(code: bytes | ast.Module, path: str, flags: int = 0) -> FileError | None:

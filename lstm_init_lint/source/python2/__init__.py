@@ -14,7 +14,6 @@ its Python 3 error.
 
     read_python2      the Python 2 reading of a file's bytes, or None
     parse_python2     that reading and its translation's libcst module, or None
-    passes_as_python2 for files the pre-filter passes over: is it Python 2?
 
 A Python 3 file never reaches this package: every entry point is called
 only after Python 3 refused the file.
@@ -69,17 +68,6 @@ def parse_python2(source: bytes, path: str, python3_error: FileError) -> tuple["
     return module, reading
 
 
-def passes_as_python2(source: bytes, path: str, python3_error: FileError) -> bool:
-    """For a file the pre-filter passed over and Python 3 refused: whether
-    it is Python 2 whose translation Python's compiler accepts."""
-    from ..syntax import compile_error
-
-    if not worth_trying(python3_error):
-        return False
-    reading = read_python2(source)
-    return reading is not None and compile_error(reading.translated_source, path) is None
-
-
 def refusal(source: bytes, path: str) -> FileError | None:
     """For a notebook whose kernel is Python 2 and whose code neither
     language reads: where the Python 2 grammar stops, which is the cell
@@ -118,4 +106,4 @@ def decoded(source: bytes) -> tuple[str, str] | None:
         return None
 
 
-__all__ = ["PYTHON2", "Python2Reading", "decoded", "parse_python2", "passes_as_python2", "read_python2", "worth_trying"]
+__all__ = ["PYTHON2", "Python2Reading", "decoded", "parse_python2", "read_python2", "worth_trying"]
