@@ -61,11 +61,20 @@ def test_a_file_that_cannot_be_parsed_is_named_and_the_others_still_run(tree, ca
     assert "1 file could not be analysed" in captured.out
 
 
-def test_a_broken_file_the_prefilter_passes_over_is_still_reported(tree, capsys):
-    """No weight, no product: never parsed by libcst, but Python's own
-    syntax check still names what is wrong with it (Python 2 that is broken
-    as Python 2 too: plain Python 2 is read as such, tests/test_python2.py)."""
+def test_a_broken_file_the_prefilter_passes_over_is_not_checked(tree, capsys):
+    """No weight, no product: neither parsed nor checked for syntax errors
+    (ruff's and flake8's E999 are for that); counted as passed over."""
     (tree / "script.py").write_text("print 'hello'\ndef f(:\n    pass\n")
+    assert main([str(tree)]) == 1
+    captured = capsys.readouterr()
+    assert "script.py" not in captured.err + captured.out
+    assert "bad.py:7:9: LST001" in captured.out
+
+
+def test_a_broken_file_that_may_hold_a_cell_is_reported(tree, capsys):
+    """A weight and a product: the file goes to the parser, which names what
+    is wrong with it (Python 2 that is broken as Python 2 too)."""
+    (tree / "script.py").write_text("print 'hello'\ndef f(:\n    pass\nimport tensorflow as tf\nW = tf.Variable(w) @ U\n")
     assert main([str(tree)]) == 2
     captured = capsys.readouterr()
     assert f"{tree / 'script.py'}:1:1: error: syntax error: Missing parentheses in call to 'print'" in captured.err
@@ -209,10 +218,11 @@ def test_fix_json_marks_what_was_fixed(tmp_path, capsys):
 
 def test_a_file_with_a_syntax_error_is_not_touched_by_fix(tmp_path, capsys):
     broken = tmp_path / "broken.py"
-    broken.write_text("def f(:\n    pass\n")
+    broken_text = "def f(:\n    pass\nimport tensorflow as tf\nW = tf.Variable(w) @ U\n"  # may hold a cell: parsed
+    broken.write_text(broken_text)
     good = tmp_path / "cell.py"
     good.write_text(BAD_CELL)
     assert main(["--fix", str(tmp_path)]) == 2
-    assert broken.read_text() == "def f(:\n    pass\n"
+    assert broken.read_text() == broken_text
     assert "Orthogonal" in good.read_text()
     assert "broken.py:1:7: error: syntax error" in capsys.readouterr().err

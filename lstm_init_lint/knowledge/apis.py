@@ -250,5 +250,9 @@ NOT_PROJECT_MODULES = frozenset(
         "absl", "cupy", "flatbuffers", "flax", "google", "grpc", "h5py", "IPython", "jax", "matplotlib", "ml_dtypes", "mock", "onnx", "onnxruntime",
         "opt_einsum", "optree", "packaging", "pandas", "parameterized", "PIL", "portpicker", "pytest", "requests", "scipy",
         "setuptools", "six", "sklearn", "tensorboard", "theano", "torch", "tqdm", "typing_extensions", "wrapt", "yaml",
+        # imported by TensorFlow's and Keras' own sources
+        "astunparse", "cloud_tpu_client", "gast", "googleapiclient", "grain", "kubernetes", "litert_torch", "memory_profiler",
+        "oauth2client", "objgraph", "openvino", "pasta", "pydot", "pydot_ng", "pydotplus", "rich", "skimage",
+        "tensorflow_probability", "tflite_runtime",
     }
 )  # fmt: skip
