@@ -11,49 +11,61 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
 
+if TYPE_CHECKING:
+    from .analysis.modules import ModuleSource
 
-def lint_source(source: bytes, path: str, settings: Settings | None = None) -> FileResult:
+
+def lint_source(source: bytes, path: str, settings: Settings | None = None, modules: ModuleSource | None = None) -> FileResult:
     """Lint one file's bytes: the findings to report (and to fix), after
     ``select`` / ``ignore``, ``per-file-ignores`` and ``# noqa``. ``path``
     names the file in the results, matches ``per-file-ignores``, and says
-    whether the bytes are a notebook (``.ipynb``)."""
+    whether the bytes are a notebook (``.ipynb``). ``modules``: where the
+    project modules the file imports are read from (``run.resolve``; None:
+    its imports stay opaque names)."""
     settings = settings or Settings()
     if is_notebook(path):
-        return lint_notebook(source, path, settings)
-    return lint_python(source, path, settings)
+        return lint_notebook(source, path, settings, modules)
+    return lint_python(source, path, settings, modules=modules)
 
 
-def fix_source(source: bytes, path: str, settings: Settings | None = None):
+def fix_source(source: bytes, path: str, settings: Settings | None = None, modules: ModuleSource | None = None):
     """``--fix`` on one file's bytes: a ``fix.FixOutcome`` (the fixed bytes,
     the findings it answered and those left). Nothing is returned as fixed
     that does not parse."""
     settings = settings or Settings()
     if is_notebook(path):
-        return fix_notebook(source, path, settings)
+        return fix_notebook(source, path, settings, modules)
     from .fix import fix_python
 
-    return fix_python(source, path, settings, lint_python)
+    return fix_python(source, path, settings, _linting_with(modules))
+
+
+def _linting_with(modules: ModuleSource | None) -> Callable:
+    """``lint_python`` as the fixer calls it, following imports through ``modules``."""
+    if modules is None:
+        return lint_python
+    return lambda source, path, settings, python2=True: lint_python(source, path, settings, python2, modules)
 
 
 def is_notebook(path: str) -> bool:
     return path.endswith(".ipynb")
 
 
-def lint_python(source: bytes, path: str, settings: Settings, python2: bool = True) -> FileResult:
+def lint_python(source: bytes, path: str, settings: Settings, python2: bool = True, modules: ModuleSource | None = None) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
     cells as one module): ``detect``, then the one filter (``selection.keep``).
     ``python2``: whether source Python 3 refuses may be read as Python 2."""
     from .run.selection import keep
 
-    result = detect(source, path, settings, python2)
-    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python)
+    result = detect(source, path, settings, python2, modules)
+    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python, modules=result.modules)
 
 
-def detect(source: bytes, path: str, settings: Settings | None = None, python2: bool = True) -> FileResult:
+def detect(source: bytes, path: str, settings: Settings | None = None, python2: bool = True, modules: ModuleSource | None = None) -> FileResult:
     """Every finding in one Python file's bytes, nothing filtered: the one
     detector behind the command line and the flake8 plugin (flake8 applies
     its own ``--select`` and ``# noqa``). A file Python 3 refuses is read as
@@ -72,7 +84,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None, python2: 
             return FileResult(path, (), module)
         module, reading = read
     try:
-        analysis = analyse(module)
+        analysis = analyse(module, modules, path)
         pairs = findings_for(analysis.weights, path, settings)
         if pairs:
             from .fix.plan import Text, attach_fixes
@@ -87,7 +99,7 @@ def detect(source: bytes, path: str, settings: Settings | None = None, python2: 
         return FileResult(path, (), FileError(path, "the code is nested too deeply to analyse"))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
-    return FileResult(path, tuple(findings), python=3 if reading is None else 2)
+    return FileResult(path, tuple(findings), python=3 if reading is None else 2, modules=analysis.modules_read)
 
 
 def analyse_source(source: bytes, path: str):
@@ -152,7 +164,7 @@ def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:
 _HELPER_LINE = re.compile(r"\(\) \(line (\d+)\)")
 
 
-def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
+def lint_notebook(source: bytes, path: str, settings: Settings, modules: ModuleSource | None = None) -> FileResult:
     """The code cells as one module through ``lint_python``. A cell that does
     not parse is reported (its cell, its line) and left out, and the others
     are still analysed, as the kernel would still run them."""
@@ -161,9 +173,9 @@ def lint_notebook(source: bytes, path: str, settings: Settings) -> FileResult:
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FileResult(path, (), notebook)
-    result, _blank, errors = _without_broken_cells(notebook, path, lambda text: lint_python(text, path, settings, notebook.python2))
+    result, _blank, errors = _without_broken_cells(notebook, path, lambda text: lint_python(text, path, settings, notebook.python2, modules))
     findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
-    return FileResult(path, findings, _first_error(errors), python=result.python)
+    return FileResult(path, findings, _first_error(errors), python=result.python, modules=result.modules)
 
 
 def _without_broken_cells(notebook, path: str, attempt: Callable[[bytes], Any]) -> tuple[Any, frozenset[int], list[FileError]]:
@@ -226,7 +238,7 @@ def _first_error(errors: list[FileError]) -> FileError | None:
     return first
 
 
-def fix_notebook(source: bytes, path: str, settings: Settings):
+def fix_notebook(source: bytes, path: str, settings: Settings, modules: ModuleSource | None = None):
     """The code cells fixed as one module; only the cells whose source
     changed are written back (outputs, metadata and other cells kept). As
     ``lint_notebook`` reads it, a cell that does not parse is named in the
@@ -238,7 +250,7 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
-    outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, lint_python, notebook.python2))
+    outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, _linting_with(modules), notebook.python2))
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)
     error = _first_error(errors)

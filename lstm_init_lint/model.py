@@ -152,6 +152,9 @@ class WeightSite:
     # default", "add_weight default" (both glorot_uniform) or "variable_scope"
     # (inherited from an enclosing ``variable_scope(initializer=...)``).
     implicit: str | None = None
+    # The module the helper is written in, when it is not this file (``from
+    # ops import linear``): ``helper_line`` is a line of that module.
+    helper_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,9 @@ class FileResult:
     how: HowChecked = HowChecked.ANALYSED
     skipped: str | None = None  # why the file was not analysed, when that is no error (``HowChecked.SKIPPED``)
     python: int = 3  # 2: read as Python 2 (``python2``), which ``--statistics`` counts
+    # (path, digest) of each project module its analysis read (``from ops
+    # import linear``): a cached result stands only while they are unchanged.
+    modules: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

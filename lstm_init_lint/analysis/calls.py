@@ -13,6 +13,7 @@ from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kin
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .frames import Frame, Record
 from .numbers import to_expr, to_shape
+from .modules import ProjectModule
 from .values import (
     NONE,
     BoundMethod,
@@ -125,7 +126,7 @@ def _label(value: Value) -> str:
 def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value | None:
     """Method calls on values the interpreter understands; None to fall back
     to attribute lookup and a plain call."""
-    if isinstance(base, (ModuleRef, ClassVal)):
+    if isinstance(base, (ModuleRef, ClassVal, ProjectModule)):
         return None
     if isinstance(base, ObjVal):
         found = base.attrs.get(name)

@@ -30,6 +30,7 @@ from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
 from .initializers import Dist
+from .modules import ImportFollower, ModuleSource, ProjectModule
 from .numbers import to_expr
 from .values import (
     NONE,
@@ -137,9 +138,15 @@ def _is_int(value: Any) -> bool:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET, modules: ModuleSource | None = None, path: str = "") -> None:
         self.module = module
         self.budget = budget
+        # Imports of the project's own modules, followed when a source of
+        # modules is given (``modules.ImportFollower``); how deep in imported
+        # modules' bodies the interpreter is now (their definitions are not
+        # the file's own: not evaluated on their own, not reported).
+        self.imports = ImportFollower(self, modules, path) if modules is not None else None
+        self.foreign = 0
         self.steps = 0
         self.weights: list[WeightInstance] = []
         self.adds: list[Op] = []
@@ -297,6 +304,9 @@ class Interpreter:
             full = dotted(alias.name)
             if full is None:
                 continue
+            asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+            if self.imports is not None and self.imports.bind_import(full, asname, frame.scope):
+                continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 frame.scope.vars[alias.asname.name.value] = ModuleRef(full)
             else:
@@ -304,6 +314,10 @@ class Interpreter:
                 frame.scope.vars[top] = ModuleRef(top)
 
     def _exec_import_from(self, stmt: cst.ImportFrom, frame: Frame) -> None:
+        if self.imports is not None:
+            base = dotted(stmt.module) if stmt.module is not None else ""
+            if base is not None and self.imports.bind_from(base, len(stmt.relative), stmt.names, frame.scope):
+                return
         if stmt.relative or stmt.module is None:
             return
         base = dotted(stmt.module)
@@ -494,7 +508,9 @@ class Interpreter:
     def _exec_function_def(self, stmt: cst.FunctionDef, frame: Frame) -> None:
         func = self.make_function(stmt, frame.scope, stmt.name.value, owner=None, frame=frame)
         frame.scope.vars[stmt.name.value] = func
-        if frame.depth == 0 and frame.func is None and frame.cls is None:
+        if self.foreign:
+            pass  # an imported module's function: evaluated when this file calls it
+        elif frame.depth == 0 and frame.func is None and frame.cls is None:
             self.module_funcs.append(func)
         else:
             frame.created.append(func)
@@ -511,7 +527,8 @@ class Interpreter:
         bases = [self.ev(arg.value, frame) for arg in stmt.bases]
         cls = ClassVal(stmt, stmt.name.value, bases)
         frame.scope.vars[stmt.name.value] = cls
-        self.classes.append(cls)
+        if not self.foreign:
+            self.classes.append(cls)
         body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
         class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
@@ -751,6 +768,9 @@ class Interpreter:
             if base.qualname in ("tensorflow", "tensorflow.compat.v1") and attr in TF1_ONLY:
                 self.tf1_evidence = True
             return ModuleRef(f"{base.qualname}.{attr}")
+        if isinstance(base, ProjectModule):  # ``ops.linear`` after ``import ops``
+            found = base.scope.vars.get(attr)
+            return found if found is not None else Opaque(attr, Origin("unknown", name=attr))
         if isinstance(base, ObjVal):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -1049,7 +1069,7 @@ def _target_names(target: cst.CSTNode) -> frozenset[str]:
 
 def _is_weightish(value: Value) -> bool:
     """Values a loop never feeds back as state: weights, functions, objects."""
-    return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, DictVal))
+    return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, ProjectModule, DictVal))
 
 
 class _AssignedNames(cst.CSTVisitor):

@@ -20,7 +20,10 @@ def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings]
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return RunResult()
-    return RunResult((lint_source(source, name, settings_for(name)),))
+    from ..run.resolve import disk_modules
+
+    # The buffer's imports are read from disk, beside the file it stands for.
+    return RunResult((lint_source(source, name, settings_for(name), disk_modules()),))
 
 
 def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool, diff: bool, exit_zero: bool) -> int:
@@ -42,7 +45,9 @@ def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings],
 
         outcome = fix_notebook(source, name, settings_for(name))
     else:
-        outcome = fix_source(source, name, settings_for(name))
+        from ..run.resolve import disk_modules
+
+        outcome = fix_source(source, name, settings_for(name), disk_modules())
     if diff:
         sys.stdout.write(unified_diff(name, outcome.original, outcome.fixed, outcome.encoding))
     else:

@@ -108,6 +108,8 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: the Dense layer's default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
+    if site.helper and site.helper_line and site.helper_path:
+        return f"{text} via {site.helper}() ({site.helper_path}, line {site.helper_line})"
     if site.helper and site.helper_line:
         return f"{text} via {site.helper}() (line {site.helper_line})"
     return text

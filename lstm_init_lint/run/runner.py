@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..engine import fix_source, lint_source
+from .resolve import disk_modules, imported_sources, modules_unchanged
 from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from ..source.syntax import syntax_error
 from .cache import Cache, Entry, Stamp, digest, served
@@ -96,6 +97,8 @@ def lint_paths(
             cache = caches.get(file_settings) or caches.setdefault(file_settings, Cache.open(cache_directory, file_settings))
         stamp = Stamp.of(path)
         entry = cache.entry(path) if cache is not None else None
+        if entry is not None and entry.result.modules and not modules_unchanged(entry.result.modules):
+            entry = None  # a module its analysis read has changed: analysed again
         if entry is not None and entry.stamp == stamp and entry.trusted_by_stamp:
             results.append(served(entry, path))
             if progress:
@@ -142,8 +145,8 @@ def check_file(task: Task) -> Checked:
     try:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
-        if not task.path.endswith(".py") or may_hold_cell(source):
-            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings)
+        if not task.path.endswith(".py") or may_hold_cell(source) or _with_imports_may_hold_cell(source, task.path):
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, disk_modules())
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
@@ -200,12 +203,19 @@ def fix_file(task: Task):
     source = read_source(task.path)
     if isinstance(source, FileError):
         return FixOutcome(task.path, b"", b"", (), (), source)
-    if task.path.endswith(".py") and not may_hold_cell(source):  # as check_file: nothing to fix, only the syntax check
+    if task.path.endswith(".py") and not may_hold_cell(source) and not _with_imports_may_hold_cell(source, task.path):  # as check_file: nothing to fix, only the syntax check
         return FixOutcome(task.path, source, source, (), (), syntax_error(source, task.path))
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
-    return fix_source(source, task.path, task.settings)
+    return fix_source(source, task.path, task.settings, disk_modules())
+
+
+def _with_imports_may_hold_cell(source: bytes, path: str) -> bool:
+    """The pre-filter on the file together with the project modules it
+    imports: a cell whose weights or maths live in ``ops.py`` spells them there."""
+    imported = imported_sources(source, path)
+    return bool(imported) and may_hold_cell(b"\n".join([source, *imported]))
 
 
 def _size(path: str) -> int:
