@@ -444,11 +444,13 @@ def _describe_weight(
             blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
             f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
         )
-    written_elsewhere = not describer.is_local(representative.creation_node) or (
-        init.node is not None and not init.implicit and not describer.is_local(init.node)
-    )
+    # The expression --fix rewrites (``init_node``: ``init_matrix([n, u])`` in
+    # ``tf.Variable(init_matrix([n, u]))``) may be here even when the helper
+    # that draws the values is in another module; then it is fixed here.
+    replaced = representative.init_node
+    written_elsewhere = not describer.is_local(representative.creation_node) or (replaced is not None and not describer.is_local(replaced))
     if local_call is not None or written_elsewhere:
-        site_fix = _elsewhere(site_fix, representative, init, describer, local_call or call)
+        site_fix = _elsewhere(site_fix, representative, init, describer, call or local_call, per_call=call is not None)
     gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
     if site.initializer.pieces and gate_width and len(gates) > 1:
         site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
@@ -469,7 +471,7 @@ def _describe_weight(
     )
 
 
-def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Describer, call: cst.CSTNode | None):
+def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Describer, call: cst.CSTNode | None, per_call: bool):
     """The fix of a weight whose initialiser is written in an imported
     module: this file's run does not rewrite another file (unless the call
     here passes the initialiser in, which the caller handled)."""
@@ -477,7 +479,15 @@ def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Desc
         return replace(site_fix, replace=describer.span(init.node), sharers=())
     node = init.node if init.node is not None and not init.implicit else weight.creation_node
     where, span = describer.where(node)
-    reason = f"its initialiser is written in {where} (line {span.line}), a module this file imports; fix it there" if where else site_fix.blocker
+    if where is None:
+        reason = site_fix.blocker
+    elif per_call:
+        reason = (
+            f"it is created in {where} (line {span.line}), a module this file imports, by a helper whose one initialiser serves calls "
+            "that make weights of different roles; give the helper an initializer parameter and pass the right one at each call"
+        )
+    else:
+        reason = f"its initialiser is written in {where} (line {span.line}), a module this file imports; fix it there"
     local = call if call is not None else None
     return replace(site_fix, replace=None, call=describer.span(local) if local is not None else site_fix.call, sharers=(), blocker=reason or site_fix.blocker)
 

@@ -30,7 +30,7 @@ from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
 from .initializers import Dist
-from .modules import ImportFollower, ModuleSource, ProjectModule
+from .modules import ImportFollower, ModuleSource, ProjectModule, catches_import_error, keep_project_imports
 from .numbers import to_expr
 from .values import (
     NONE,
@@ -490,9 +490,12 @@ class Interpreter:
         # Any statement of the body may raise: no return in it is sure.
         self._exec_suite(stmt.body, frame)
         frame.stopped = False
+        imported = dict(frame.scope.vars) if self.imports is not None and catches_import_error(stmt) else None
         for handler in stmt.handlers:
             self._exec_suite(handler.body, frame)
             frame.stopped = False
+        if imported is not None:
+            keep_project_imports(imported, frame.scope)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
             frame.stopped = False

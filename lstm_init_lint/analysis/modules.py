@@ -205,3 +205,31 @@ def _definitions(body):
                 yield stmt.with_changes(body=smalls)
         elif isinstance(stmt, (cst.FunctionDef, cst.ClassDef, cst.If, cst.Try, cst.With)):
             yield stmt
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def catches_import_error(stmt: cst.Try) -> bool:
+    """``try: from .ops import linear`` / ``except ImportError: ...``."""
+    for handler in stmt.handlers:
+        kind = handler.type
+        if kind is None:
+            return True
+        names = [e.value for e in kind.elements] if isinstance(kind, cst.Tuple) else [kind]
+        if any(isinstance(n, cst.Name) and n.value in _IMPORT_ERRORS for n in names):
+            return True
+    return False
+
+
+def keep_project_imports(before: dict[str, Value], scope: Scope) -> None:
+    """After the handlers of an ``except ImportError``: a name the ``try``
+    body bound to something of the project keeps it when a handler rebound
+    it to a name that is not followed (a framework's fallback, an opaque
+    import): the project's file is the one on disk."""
+    from .values import ModuleRef, Opaque
+
+    for name, value in before.items():
+        now = scope.vars.get(name)
+        if now is not value and isinstance(now, (ModuleRef, Opaque)) and not isinstance(value, (ModuleRef, Opaque)):
+            scope.vars[name] = value
