@@ -165,12 +165,16 @@ class _Describer:
                 return other.path, Span(found.start.line, found.start.column + 1, found.end.line, found.end.column + 1)
         raise LookupError("a node of no module the analysis read")
 
-    def first_local(self, path: tuple[cst.CSTNode, ...]) -> cst.CSTNode | None:
-        """The outermost call of ``path`` written in the analysed file."""
+    def call_leaving(self, path: tuple[cst.CSTNode, ...]) -> cst.CSTNode | None:
+        """The call of ``path`` through which the evaluation leaves the
+        analysed file (``lstm.lstm_cell(...)`` inside ``encoder()``, however
+        often ``encoder()`` is called), or None when it never enters it."""
+        leaving = None
         for node in path:
-            if self.is_local(node):
-                return node
-        return None
+            if not self.is_local(node):
+                break
+            leaving = node
+        return leaving
 
 
 def _node_ids(module: cst.Module) -> set[int]:
@@ -270,9 +274,10 @@ def _per_call_groups(cell_usages: list[CellUsage], describer: _Describer) -> lis
 
 def _per_local_call(group: _Group, describer: _Describer) -> list[_Group]:
     """A weight created in an imported module is this file's weight once per
-    call written here that leads to its creation (``lstm.lstm_cell(x, ...)``
-    in an encoder and in a decoder are two cells), and is reported at that
-    call; one that no call of this file creates is not this file's finding."""
+    call written here through which the evaluation enters that module
+    (``lstm.lstm_cell(x, ...)`` in an encoder and in a decoder are two cells),
+    and is reported at that call; one that no call of this file creates is
+    not this file's finding."""
     if not describer.others:
         return [group]
     weight = group.entries[0][0].weight
@@ -281,7 +286,7 @@ def _per_local_call(group: _Group, describer: _Describer) -> list[_Group]:
         return [group]
     parts: dict[int, _Group] = {}
     for usage, cell_usage in group.entries:
-        local = describer.first_local(usage.weight.path)
+        local = describer.call_leaving(usage.weight.path)
         if local is None:
             continue
         parts.setdefault(id(local), _Group([], group.call if group.call is not None and describer.is_local(group.call) else None, local)).entries.append((usage, cell_usage))

@@ -29,6 +29,7 @@ from . import calls
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
+from .caller_scopes import apply_caller_scopes
 from .initializers import Dist
 from .modules import ImportFollower, ModuleSource, ProjectModule, catches_import_error, keep_project_imports
 from .numbers import to_expr
@@ -145,7 +146,7 @@ class Interpreter:
         # modules is given (``modules.ImportFollower``); how deep in imported
         # modules' bodies the interpreter is now (their definitions are not
         # the file's own: not evaluated on their own, not reported).
-        self.imports = ImportFollower(self, modules, path) if modules is not None else None
+        self.imports = ImportFollower(self, modules, path, BudgetExceeded) if modules is not None else None
         self.foreign = 0
         self.steps = 0
         self.weights: list[WeightInstance] = []
@@ -156,6 +157,13 @@ class Interpreter:
         self.module_funcs: list[FuncVal] = []
         self.scope_initializers: list[Value | None] = []
         self.global_scope_initializer: Value | None = None
+        # A caller's ``variable_scope(initializer=...)`` around
+        # ``dynamic_rnn(cell, ...)`` (``caller_scopes``): id(cell class) ->
+        # the initializer; the defaulted get_variable calls of classes
+        # evaluated on their own; the class being evaluated so.
+        self.caller_scopes: dict[int, Value] = {}
+        self.defaulted: list[tuple] = []
+        self.standalone_class: ClassVal | None = None
         self.call_stack: list[cst.CSTNode] = []
         # ids of initialiser expressions that are a parameter's default: --fix
         # must not write over a parameter a caller may set.
@@ -192,6 +200,7 @@ class Interpreter:
             self.evaluate_standalone_definitions()
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
+        apply_caller_scopes(self, calls.resolve_initial)
 
     def evaluate_standalone_definitions(self) -> None:
         """Evaluate each method and module function with opaque parameters."""
@@ -200,8 +209,12 @@ class Interpreter:
             methods = list(cls.methods.values())
             first = [m for m in methods if m.name == "__init__"] + [m for m in methods if m.name == "build"]
             rest = [m for m in methods if m.name not in ("__init__", "build")]
-            for method in first + rest:
-                self.evaluate_standalone(method, obj)
+            self.standalone_class = cls
+            try:
+                for method in first + rest:
+                    self.evaluate_standalone(method, obj)
+            finally:
+                self.standalone_class = None
         for func in self.module_funcs:
             self.evaluate_standalone(func, None)
 

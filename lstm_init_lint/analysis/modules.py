@@ -94,8 +94,9 @@ class ImportFollower:
     once per analysis, interpret its body in a scope of its own, and bind the
     names imported from it."""
 
-    def __init__(self, interpreter, source: ModuleSource, path: str) -> None:
+    def __init__(self, interpreter, source: ModuleSource, path: str, out_of_budget: type[Exception]) -> None:
         self.interpreter = interpreter
+        self.out_of_budget = out_of_budget  # the interpreter's BudgetExceeded
         self.source = source
         self.path = path
         self.modules: dict[str, ProjectModule] = {}  # by LoadedModule.path
@@ -171,7 +172,6 @@ class ImportFollower:
 
     def _run_body(self, project: ProjectModule) -> None:
         from .frames import Frame
-        from .interpreter import BudgetExceeded
         from .values import Const
 
         interpreter = self.interpreter
@@ -184,7 +184,7 @@ class ImportFollower:
         try:
             for stmt in _definitions(project.loaded.module.body):
                 interpreter.exec_stmt(stmt, frame)
-        except (BudgetExceeded, RecursionError):
+        except (self.out_of_budget, RecursionError):
             pass  # what it bound so far stands; the rest stays opaque
         finally:
             self.importers.pop()

@@ -1,9 +1,10 @@
 """The project's own modules, read from disk for the analysis of one file.
 
 ``analysis.modules`` asks for a module by the name a file imports it by; this
-finds it where Python would for that project: beside the importing file, at
-the project root (the nearest directory above it holding ``pyproject.toml``,
-``setup.py``, ``setup.cfg`` or ``.git``) and, for a relative import, in the
+finds it where Python would for that project: beside the importing file, in
+each directory above it up to the project root (the nearest directory above
+it holding ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``; without
+one, up to the current directory) and, for a relative import, in the
 importing file's package. It reads and parses each file once per process
 (checked again by size and modification time), behind the same limits as a
 file named on the command line; a module that cannot be read or parsed is
@@ -44,13 +45,31 @@ class DiskModules:
         else:
             if not parts:
                 return None
-            root = self._root(here)
-            places = [here] + ([root] if root is not None and root != here else [])
+            places = self._places(here)
         for place in places:
             found = _module_file(place, parts)
             if found is not None and os.path.abspath(found) != os.path.abspath(importer):
                 return found
         return None
+
+    def _places(self, here: str) -> list[str]:
+        """Where an absolute import is looked for: the importing file's
+        directory and each directory above it up to the project root (or, in
+        a tree without a root marker, up to the current directory, where a
+        run starts: ``from src.common_ops import lstm`` in ``src/ptb/x.py``)."""
+        top = self._root(here)
+        if top is None:
+            cwd = os.getcwd()
+            top = cwd if here == cwd or here.startswith(cwd.rstrip(os.sep) + os.sep) else here
+        places = [here]
+        current = here
+        while current != top:
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            places.append(parent)
+            current = parent
+        return places
 
     def _root(self, directory: str) -> str | None:
         if directory not in self._roots:
