@@ -28,6 +28,8 @@ class DiskModules:
         # absolute path -> ((size, mtime_ns), LoadedModule or None)
         self._read: dict[str, tuple[tuple[int, int], LoadedModule | None]] = {}
         self._roots: dict[str, str | None] = {}
+        self._found: dict[tuple[str, str, int], str | None] = {}
+        self._raw: dict[str, bytes | None] = {}
 
     def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
         found = self.find(importer, name, level)
@@ -36,6 +38,13 @@ class DiskModules:
     def find(self, importer: str, name: str, level: int) -> str | None:
         """The file of module ``name`` as ``importer`` imports it, or None."""
         here = os.path.dirname(os.path.abspath(importer))
+        key = (here, name, level)
+        if key not in self._found:  # speed: every file of a directory imports tensorflow, numpy, os...
+            self._found[key] = self._find(here, name, level)
+        found = self._found[key]
+        return found if found is not None and found != os.path.abspath(importer) else None
+
+    def _find(self, here: str, name: str, level: int) -> str | None:
         parts = [p for p in name.split(".") if p]
         if level:
             base = here
@@ -48,9 +57,19 @@ class DiskModules:
             places = self._places(here)
         for place in places:
             found = _module_file(place, parts)
-            if found is not None and os.path.abspath(found) != os.path.abspath(importer):
-                return found
+            if found is not None:
+                return os.path.abspath(found)
         return None
+
+    def raw(self, path: str) -> bytes | None:
+        """A module's bytes for the pre-filter (read once per process)."""
+        if path not in self._raw:
+            try:
+                with open(path, "rb") as handle:
+                    self._raw[path] = handle.read(_MAX_READ)
+            except OSError:
+                self._raw[path] = None
+        return self._raw[path]
 
     def _places(self, here: str) -> list[str]:
         """Where an absolute import is looked for: the importing file's
@@ -139,15 +158,23 @@ def _read_module(absolute: str, named: str) -> LoadedModule | None:
 _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\r\n#]*)|import[ \t]+([^\r\n#;]+))", re.M)
 
 
-def imported_sources(source: bytes, path: str, limit: int = 24) -> list[bytes]:
+# A file that spells none of these holds no part of a cell itself (no weight,
+# no product, no gate): its imports are not read for the pre-filter.
+_CELL_WORDS = (b"ariable", b"add_weight", b"numpy", b"@", b"matmul", b"dot", b"einsum", b"sigmoid", b"tanh", b"Dense")
+
+
+def imported_sources(source: bytes, path: str, limit: int = 24, budget: int = 2_000_000) -> list[bytes]:
     """The bytes of the project modules ``source`` imports, and of theirs
-    (at most ``limit``): the pre-filter reads a file together with them,
-    since a cell's weights or maths may be spelled only there."""
+    (at most ``limit`` modules, ``budget`` bytes): the pre-filter reads a file
+    together with them, since a cell's weights or maths may be spelled only
+    there."""
+    if not any(word in source for word in _CELL_WORDS):
+        return []
     modules = disk_modules()
     found: list[bytes] = []
     seen = {os.path.abspath(path)}
     queue = [(source, path)]
-    while queue and len(found) < limit:
+    while queue and len(found) < limit and budget > 0:
         text, importer = queue.pop()
         for match in _IMPORT.finditer(text):
             dots, base, names, plain = match.groups()
@@ -172,11 +199,10 @@ def imported_sources(source: bytes, path: str, limit: int = 24) -> list[bytes]:
                 if file is None or os.path.abspath(file) in seen:
                     continue
                 seen.add(os.path.abspath(file))
-                try:
-                    with open(file, "rb") as handle:
-                        data = handle.read(_MAX_READ)
-                except OSError:
+                data = modules.raw(file)
+                if data is None:
                     continue
+                budget -= len(data)
                 found.append(data)
                 queue.append((data, file))
     return found
