@@ -160,14 +160,15 @@ _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^
 
 # A file that spells none of these holds no part of a cell itself (no weight,
 # no product, no gate): its imports are not read for the pre-filter.
-_CELL_WORDS = (b"ariable", b"add_weight", b"numpy", b"@", b"matmul", b"dot", b"einsum", b"sigmoid", b"tanh", b"Dense")
+# (Speed: a library's files import each other everywhere; only a file that
+# creates weights or applies a gate activation itself is read with its imports.)
+_CELL_WORDS = (b"ariable", b"add_weight", b"sigmoid", b"tanh")
 
 
-def imported_sources(source: bytes, path: str, limit: int = 24, budget: int = 2_000_000) -> list[bytes]:
-    """The bytes of the project modules ``source`` imports, and of theirs
-    (at most ``limit`` modules, ``budget`` bytes): the pre-filter reads a file
-    together with them, since a cell's weights or maths may be spelled only
-    there."""
+def imported_sources(source: bytes, path: str, limit: int = 8, budget: int = 1_000_000) -> list[bytes]:
+    """The bytes of the project modules ``source`` imports (at most
+    ``limit`` modules, ``budget`` bytes): the pre-filter reads a file together
+    with them, since a cell's weights or maths may be spelled only there."""
     if not any(word in source for word in _CELL_WORDS):
         return []
     modules = disk_modules()
@@ -203,8 +204,7 @@ def imported_sources(source: bytes, path: str, limit: int = 24, budget: int = 2_
                 if data is None:
                     continue
                 budget -= len(data)
-                found.append(data)
-                queue.append((data, file))
+                found.append(data)  # the file's own imports only: a helper module's imports are not read
     return found
 
 

@@ -146,7 +146,7 @@ def check_file(task: Task) -> Checked:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
         if not task.path.endswith(".py") or may_hold_cell(source) or _with_imports_may_hold_cell(source, task.path):
-            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, disk_modules())
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, modules_for(source))
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
@@ -208,7 +208,19 @@ def fix_file(task: Task):
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
-    return fix_source(source, task.path, task.settings, disk_modules())
+    return fix_source(source, task.path, task.settings, modules_for(source))
+
+
+# Speed: following imports makes every call into the project's code be
+# evaluated; a file that applies no gate activation itself (a library's
+# layers, utilities) is analysed on its own, as before.
+_GATE_WORDS = (b"sigmoid", b"tanh")
+
+
+def modules_for(source: bytes):
+    """Where the analysis of ``source`` reads the project modules it imports
+    (None: it does not follow them)."""
+    return disk_modules() if any(word in source for word in _GATE_WORDS) else None
 
 
 def _with_imports_may_hold_cell(source: bytes, path: str) -> bool:
