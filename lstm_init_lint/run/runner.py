@@ -146,7 +146,7 @@ def check_file(task: Task) -> Checked:
         # The pre-filter reads Python source; a notebook (code inside JSON
         # strings) or anything else named explicitly goes to the parser.
         if not task.path.endswith(".py") or may_hold_cell(source) or _with_imports_may_hold_cell(source, task.path):
-            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, modules_for(source))
+            result = skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, modules_for(source, task.path))
         else:
             # Passed over: no libcst parse. Python's own syntax check is
             # cheap, so a broken file is still reported, never called fine.
@@ -208,7 +208,7 @@ def fix_file(task: Task):
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
-    return fix_source(source, task.path, task.settings, modules_for(source))
+    return fix_source(source, task.path, task.settings, modules_for(source, task.path))
 
 
 # Speed: following imports makes every call into the project's code be
@@ -217,10 +217,17 @@ def fix_file(task: Task):
 _GATE_WORDS = (b"sigmoid", b"tanh")
 
 
-def modules_for(source: bytes):
+def modules_for(source: bytes, path: str):
     """Where the analysis of ``source`` reads the project modules it imports
-    (None: it does not follow them)."""
-    return disk_modules() if any(word in source for word in _GATE_WORDS) else None
+    (None: it does not follow them): a file that applies a gate itself, or
+    imports a small module that both creates weights and applies a gate
+    (``lstm.lstm_cell`` called from a training script)."""
+    if any(word in source for word in _GATE_WORDS):
+        return disk_modules()
+    for module in imported_sources(source, path):
+        if len(module) <= 64_000 and any(word in module for word in _GATE_WORDS) and (b"ariable" in module or b"add_weight" in module):
+            return disk_modules()
+    return None
 
 
 def _with_imports_may_hold_cell(source: bytes, path: str) -> bool:
