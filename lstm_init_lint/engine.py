@@ -16,37 +16,48 @@ from __future__ import annotations
 
 from dataclasses import replace
 from functools import partial
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
+
+if TYPE_CHECKING:
+    from .analysis.modules import ModuleSource
 
 # A notebook's module line -> (the cell's index, the line within that cell),
 # or None for a line no cell holds (``NotebookModule.locate``, by index).
 CellOfLine = Callable[[int], "tuple[int, int] | None"]
 
 
-def lint_source(source: bytes, path: str, settings: Settings | None = None, *, plan_fixes: bool = False) -> FileResult:
+def lint_source(source: bytes, path: str, settings: Settings | None = None, modules: ModuleSource | None = None, *, plan_fixes: bool = False) -> FileResult:
     """Lint one file's bytes: the findings to report, after ``select`` /
     ``ignore``, ``per-file-ignores`` and ``# noqa``. ``path`` names the file
     in the results, matches ``per-file-ignores``, and says whether the bytes
-    are a notebook (``.ipynb``). ``plan_fixes``: also decide, for each
-    finding, the edit ``--fix`` would make or why it makes none."""
+    are a notebook (``.ipynb``). ``modules``: where the project modules the
+    file imports are read from (``run.resolve``; None: its imports stay
+    opaque names). ``plan_fixes``: also decide, for each finding, the edit
+    ``--fix`` would make or why it makes none."""
     settings = settings or Settings()
     if is_notebook(path):
-        return lint_notebook(source, path, settings, plan_fixes)
-    return lint_python(source, path, settings, plan_fixes=plan_fixes)
+        return lint_notebook(source, path, settings, plan_fixes, modules)
+    return lint_python(source, path, settings, plan_fixes=plan_fixes, modules=modules)
 
 
-def fix_source(source: bytes, path: str, settings: Settings | None = None):
+def fix_source(source: bytes, path: str, settings: Settings | None = None, modules: ModuleSource | None = None):
     """``--fix`` on one file's bytes: a ``fix.FixOutcome`` (the fixed bytes,
     the findings it answered and those left). Nothing is returned as fixed
     that does not parse."""
     settings = settings or Settings()
     if is_notebook(path):
-        return fix_notebook(source, path, settings)
+        return fix_notebook(source, path, settings, modules)
     from .fix import fix_python
 
-    return fix_python(source, path, settings, partial(lint_python, plan_fixes=True))
+    return fix_python(source, path, settings, _linting_with(modules))
+
+
+def _linting_with(modules: ModuleSource | None, cell_of_line: CellOfLine | None = None) -> Callable:
+    """``lint_python`` as the fixer calls it: with each finding's fix
+    planned, following imports through ``modules``."""
+    return partial(lint_python, plan_fixes=True, modules=modules, cell_of_line=cell_of_line)
 
 
 def is_notebook(path: str) -> bool:
@@ -54,19 +65,33 @@ def is_notebook(path: str) -> bool:
 
 
 def lint_python(
-    source: bytes, path: str, settings: Settings, python2: bool = True, *, plan_fixes: bool = False, cell_of_line: CellOfLine | None = None
+    source: bytes,
+    path: str,
+    settings: Settings,
+    python2: bool = True,
+    *,
+    plan_fixes: bool = False,
+    cell_of_line: CellOfLine | None = None,
+    modules: ModuleSource | None = None,
 ) -> FileResult:
     """``lint_source`` for Python source (a ``.py`` file, or a notebook's
     cells as one module): ``detect``, then the one filter (``selection.keep``).
     ``python2``: whether source Python 3 refuses may be read as Python 2."""
     from .run.selection import keep
 
-    result = detect(source, path, settings, python2, plan_fixes=plan_fixes, cell_of_line=cell_of_line)
-    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python)
+    result = detect(source, path, settings, python2, modules, plan_fixes=plan_fixes, cell_of_line=cell_of_line)
+    return FileResult(path, tuple(keep(result.findings, source, path, settings)), result.error, python=result.python, modules=result.modules)
 
 
 def detect(
-    source: bytes, path: str, settings: Settings | None = None, python2: bool = True, *, plan_fixes: bool = False, cell_of_line: CellOfLine | None = None
+    source: bytes,
+    path: str,
+    settings: Settings | None = None,
+    python2: bool = True,
+    modules: ModuleSource | None = None,
+    *,
+    plan_fixes: bool = False,
+    cell_of_line: CellOfLine | None = None,
 ) -> FileResult:
     """Every finding in one Python file's bytes, nothing filtered: the one
     detector behind the command line and the flake8 plugin (flake8 applies
@@ -89,7 +114,7 @@ def detect(
             return FileResult(path, (), module)
         module, reading = read
     try:
-        analysis = analyse(module)
+        analysis = analyse(module, modules, path)
         weights = analysis.weights
         if cell_of_line is not None:
             weights = tuple(_helper_in_its_cell(weight, cell_of_line) for weight in weights)
@@ -107,7 +132,7 @@ def detect(
         return FileResult(path, (), FileError(path, "the code is nested too deeply to analyse"))
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         return FileResult(path, (), FileError(path, f"internal error while analysing ({type(error).__name__}: {error}); please report it"))
-    return FileResult(path, tuple(findings), python=3 if reading is None else 2)
+    return FileResult(path, tuple(findings), python=3 if reading is None else 2, modules=analysis.modules_read)
 
 
 def analyse_source(source: bytes, path: str):
@@ -186,7 +211,7 @@ def _cell_of_line(notebook) -> CellOfLine:
     return cell_of_line
 
 
-def lint_notebook(source: bytes, path: str, settings: Settings, plan_fixes: bool = False) -> FileResult:
+def lint_notebook(source: bytes, path: str, settings: Settings, plan_fixes: bool = False, modules: ModuleSource | None = None) -> FileResult:
     """The code cells as one module through ``lint_python``. A cell that does
     not parse is reported (its cell, its line) and left out, and the others
     are still analysed, as the kernel would still run them."""
@@ -196,10 +221,10 @@ def lint_notebook(source: bytes, path: str, settings: Settings, plan_fixes: bool
     if isinstance(notebook, FileError):
         return FileResult(path, (), notebook)
     cells = _cell_of_line(notebook)
-    attempt = partial(lint_python, path=path, settings=settings, python2=notebook.python2, plan_fixes=plan_fixes, cell_of_line=cells)
+    attempt = partial(lint_python, path=path, settings=settings, python2=notebook.python2, plan_fixes=plan_fixes, cell_of_line=cells, modules=modules)
     result, _blank, errors = _without_broken_cells(notebook, path, attempt)
     findings = tuple(_to_cell(finding, notebook) for finding in result.findings)
-    return FileResult(path, findings, _first_error(errors), python=result.python)
+    return FileResult(path, findings, _first_error(errors), python=result.python, modules=result.modules)
 
 
 def _without_broken_cells(notebook, path: str, attempt: Callable[[bytes], Any]) -> tuple[Any, frozenset[int], list[FileError]]:
@@ -253,7 +278,7 @@ def _first_error(errors: list[FileError]) -> FileError | None:
     return first
 
 
-def fix_notebook(source: bytes, path: str, settings: Settings):
+def fix_notebook(source: bytes, path: str, settings: Settings, modules: ModuleSource | None = None):
     """The code cells fixed as one module; only the cells whose source
     changed are written back (outputs, metadata and other cells kept). As
     ``lint_notebook`` reads it, a cell that does not parse is named in the
@@ -265,7 +290,7 @@ def fix_notebook(source: bytes, path: str, settings: Settings):
     notebook = read_notebook(source, path)
     if isinstance(notebook, FileError):
         return FixOutcome(path, source, source, (), (), notebook)
-    lint = partial(lint_python, plan_fixes=True, cell_of_line=_cell_of_line(notebook))
+    lint = _linting_with(modules, _cell_of_line(notebook))
     outcome, blank, errors = _without_broken_cells(notebook, path, lambda text: fix_python(text, path, settings, lint, notebook.python2))
     applied = tuple(_to_cell(f, notebook) for f in outcome.applied)
     remaining = tuple(_to_cell(f, notebook) for f in outcome.remaining)

@@ -155,6 +155,9 @@ class WeightSite:
     # In a notebook: the 1-based index of the cell the helper's line is in;
     # ``helper_line`` is then within that cell.
     helper_cell: int | None = None
+    # The module the helper is written in, when it is not this file (``from
+    # ops import linear``): ``helper_line`` is a line of that module.
+    helper_path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,9 @@ class FileResult:
     how: HowChecked = HowChecked.ANALYSED
     skipped: str | None = None  # why the file was not analysed, when that is no error (``HowChecked.SKIPPED``)
     python: int = 3  # 2: read as Python 2 (``python2``), which ``--statistics`` counts
+    # (path, digest) of each project module its analysis read (``from ops
+    # import linear``): a cached result stands only while they are unchanged.
+    modules: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,8 @@ def test_the_diff_reader_reproduces_the_fixed_fixtures(capsys):
     fixtures it must give exactly the expected fixed texts."""
     assert main(["--diff", str(FIXTURES)]) == 1
     patched = _apply_diff(capsys.readouterr().out)
-    expected = {str(p.with_suffix("")): _read(str(p)) for p in FIXTURES.glob("*.fixed")}  # .py and .ipynb
+    fixed = [*FIXTURES.glob("*.fixed"), *FIXTURES.glob("packages/*/*.fixed")]  # .py and .ipynb, and the fixture packages'
+    expected = {str(p.with_suffix("")): _read(str(p)) for p in fixed}
     assert patched == expected
 
 

@@ -94,5 +94,5 @@ def test_statistics_count_rules_and_files(tmp_path, capsys):
     assert main(["--statistics", "--format", "json", str(tmp_path)]) == 1
     assert json.loads(capsys.readouterr().out) == {
         "rules": [{"code": "LST001", "name": "recurrent-kernel-init", "count": 1}],
-        "files": {"checked": 4, "passed_over": 0, "passed_over_by_gate": 0, "cached": 4, "analysed": 0, "not_read": 0, "skipped": 0, "errors": 0, "python2": 0},
+        "files": {"checked": 4, "passed_over": 0, "passed_over_by_gate": 0, "cached": 4, "analysed": 0, "not_read": 0, "skipped": 0, "errors": 0, "python2": 0, "modules_followed": 0},
     }

@@ -24,6 +24,7 @@ from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
 from .fixsite import contains, fix_site
+from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
 
@@ -35,25 +36,32 @@ class Analysis:
     dialect: str  # "tf1" or "tf2": which defaults plain ``tensorflow`` names have
     aliases: tuple[tuple[str, str], ...] = ()  # (module, local name) the file imports
     axis_first: bool = False  # the file calls concat / split in TF 0.x's order (axis first)
+    # (path, digest) of each project module the analysis read (the cache's key includes them)
+    modules_read: tuple[tuple[str, str], ...] = ()
 
 
-def analyse(module: cst.Module) -> Analysis:
-    interpreter = Interpreter(module)
+def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str = "") -> Analysis:
+    """``modules``: where the project's own modules are read from when the
+    file imports them (None: imports stay opaque names); ``path`` names the
+    file for it (its directory, its project)."""
+    interpreter = Interpreter(module, modules=modules, path=path)
     interpreter.run()
     dialect = "tf1" if interpreter.tf1_evidence else "tf2"
     aliases = _aliases(interpreter)
+    loaded = tuple(interpreter.imports.loaded) if interpreter.imports is not None else ()
+    read = tuple((m.path, m.digest) for m in loaded)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
-        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
-    describer = _Describer(module)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
+    describer = _Describer(module, loaded)
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
-        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
+        return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
     describer.expect(_nodes_to_place(cell_usages))
-    groups = _per_call_groups(cell_usages)
+    groups = _per_call_groups(cell_usages, describer)
     sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
 
 
 def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
@@ -109,12 +117,16 @@ def _label(weight: WeightInstance, describer: _Describer) -> str:
 
 
 class _Describer:
-    """Source text and positions of nodes, computed only when needed."""
+    """Source text and positions of nodes, computed only when needed. A node
+    may belong to an imported module (``others``): ``where`` says which."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, others: tuple[LoadedModule, ...] = ()) -> None:
         self.module = module
+        self.others = others
         self._positions = None
         self._code: dict[int, tuple[object, str]] = {}  # speed: a node is described several times
+        self._local: set[int] | None = None  # ids of this module's nodes, once an import was followed
+        self._foreign: dict[str, object] = {}  # an imported module's path -> its positions
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -126,15 +138,59 @@ class _Describer:
         code = known[1]
         return code if len(code) <= limit else code[: limit - 1] + "…"
 
+    def is_local(self, node: cst.CSTNode) -> bool:
+        """Whether ``node`` is in the analysed file (not in a module it imports)."""
+        if not self.others:
+            return True
+        if self._local is None:
+            self._local = _node_ids(self.module)
+        return id(node) in self._local
+
     def expect(self, nodes: list[cst.CSTNode]) -> None:
         """Speed: find the places of ``nodes`` in one pass (``positions``)."""
-        self._positions = positions_of(self.module, nodes)
+        self._positions = positions_of(self.module, [n for n in nodes if self.is_local(n)])
 
     def span(self, node: cst.CSTNode) -> Span:
+        if not self.is_local(node):
+            return self.where(node)[1]
         if self._positions is None or node not in self._positions:
             self._positions = all_positions(self.module)
         where = self._positions[node]
         return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
+
+    def where(self, node: cst.CSTNode) -> tuple[str | None, Span]:
+        """The file (None: the analysed one) and the place of ``node``."""
+        if self.is_local(node):
+            return None, self.span(node)
+        for other in self.others:
+            positions = self._foreign.get(other.path)
+            if positions is None:
+                positions = self._foreign[other.path] = all_positions(other.module)
+            found = positions.get(node)
+            if found is not None:
+                return other.path, Span(found.start.line, found.start.column + 1, found.end.line, found.end.column + 1)
+        raise LookupError("a node of no module the analysis read")
+
+    def call_leaving(self, path: tuple[cst.CSTNode, ...]) -> cst.CSTNode | None:
+        """The call of ``path`` through which the evaluation leaves the
+        analysed file (``lstm.lstm_cell(...)`` inside ``encoder()``, however
+        often ``encoder()`` is called), or None when it never enters it."""
+        leaving = None
+        for node in path:
+            if not self.is_local(node):
+                break
+            leaving = node
+        return leaving
+
+
+def _node_ids(module: cst.Module) -> set[int]:
+    ids = set()
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        ids.add(id(node))
+        stack.extend(node.children)
+    return ids
 
 
 def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:
@@ -168,9 +224,12 @@ class _Group:
 
     entries: list[tuple[Usage, CellUsage]]
     call: cst.CSTNode | None = None
+    # The call in this file through which a weight created in an imported
+    # module is made (it is reported there).
+    local_call: cst.CSTNode | None = None
 
 
-def _per_call_groups(cell_usages: list[CellUsage]) -> list[_Group]:
+def _per_call_groups(cell_usages: list[CellUsage], describer: _Describer) -> list[_Group]:
     """Group the usages by weight: by where the weight is bound and through
     which calls that binding was reached.
 
@@ -216,7 +275,28 @@ def _per_call_groups(cell_usages: list[CellUsage]) -> list[_Group]:
                     break
             split.setdefault((id(call), sign), _Group([], call)).entries.extend(entries)
         groups.extend(split.values())
-    return groups
+    return [part for group in groups for part in _per_local_call(group, describer)]
+
+
+def _per_local_call(group: _Group, describer: _Describer) -> list[_Group]:
+    """A weight created in an imported module is this file's weight once per
+    call written here through which the evaluation enters that module
+    (``lstm.lstm_cell(x, ...)`` in an encoder and in a decoder are two cells),
+    and is reported at that call; one that no call of this file creates is
+    not this file's finding."""
+    if not describer.others:
+        return [group]
+    weight = group.entries[0][0].weight
+    target = weight.binding[0] if weight.binding is not None else weight.creation_node
+    if describer.is_local(target) and (group.call is None or describer.is_local(group.call)):
+        return [group]
+    parts: dict[int, _Group] = {}
+    for usage, cell_usage in group.entries:
+        local = describer.call_leaving(usage.weight.path)
+        if local is None:
+            continue
+        parts.setdefault(id(local), _Group([], group.call if group.call is not None and describer.is_local(group.call) else None, local)).entries.append((usage, cell_usage))
+    return list(parts.values())
 
 
 def _signature(entries: list[tuple[Usage, CellUsage]]) -> tuple | None:
@@ -231,7 +311,7 @@ def _cell_weights(groups: list[_Group], describer: _Describer, dialect: str, sha
     described = []
     for group in groups:
         entries = group.entries
-        weight = _describe_weight(entries, describer, dialect, sharing, passed_as, group.call)
+        weight = _describe_weight(entries, describer, dialect, sharing, passed_as, group.call, group.local_call)
         if weight is not None:
             cells = {id(usage.cell) for usage, _ in entries}
             creator = max((u.weight for u, _ in entries), key=lambda w: w.depth).creator
@@ -316,7 +396,13 @@ def _number(expr) -> int | None:
 
 
 def _describe_weight(
-    entries: list[tuple[Usage, CellUsage]], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict, call: cst.CSTNode | None = None
+    entries: list[tuple[Usage, CellUsage]],
+    describer: _Describer,
+    dialect: str,
+    sharing: _Sharing,
+    passed_as: dict,
+    call: cst.CSTNode | None = None,
+    local_call: cst.CSTNode | None = None,
 ) -> CellWeight | None:
     usages = [u for u, _ in entries]
     kinds = {u.cell.kind for u in usages}
@@ -334,7 +420,7 @@ def _describe_weight(
         return None
     gates, forget_block = _gates(usages, kind)
     shape = representative.shape or init.shape
-    site = _site(representative, init, shape, describer, dialect, call)
+    site = _site(representative, init, shape, describer, dialect, call or local_call)
     blocks = max(1, len(gates)) if any(u.block for u in usages) else 1
     sized = _sized_shape(representative, shape, sharing, call)
     units = fan_in = None
@@ -370,6 +456,13 @@ def _describe_weight(
             blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
             f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
         )
+    # The expression --fix rewrites (``init_node``: ``init_matrix([n, u])`` in
+    # ``tf.Variable(init_matrix([n, u]))``) may be here even when the helper
+    # that draws the values is in another module; then it is fixed here.
+    replaced = representative.init_node
+    written_elsewhere = not describer.is_local(representative.creation_node) or (replaced is not None and not describer.is_local(replaced))
+    if local_call is not None or written_elsewhere:
+        site_fix = _elsewhere(site_fix, representative, init, describer, call or local_call, per_call=call is not None)
     gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
     stated = sizes.stated_values(site_fix.shape, [_number(d) for d in sized]) if site_fix.shape and sized else ()
     if site.initializer.pieces and gate_width and len(gates) > 1:
@@ -404,6 +497,27 @@ def _sized_shape(representative: WeightInstance, shape, sharing: _Sharing, call:
     if not numbered:
         return shape
     return max(numbered, key=lambda w: w.depth).shape
+
+
+def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Describer, call: cst.CSTNode | None, per_call: bool):
+    """The fix of a weight whose initialiser is written in an imported
+    module: this file's run does not rewrite another file (unless the call
+    here passes the initialiser in, which the caller handled)."""
+    if call is not None and init.node is not None and describer.is_local(init.node) and contains(call, init.node) and not site_fix.blocker:
+        return replace(site_fix, replace=describer.span(init.node), sharers=())
+    node = init.node if init.node is not None and not init.implicit else weight.creation_node
+    where, span = describer.where(node)
+    if where is None:
+        reason = site_fix.blocker
+    elif per_call:
+        reason = (
+            f"it is created in {where} (line {span.line}), a module this file imports, by a helper whose one initialiser serves calls "
+            "that make weights of different roles; give the helper an initializer parameter and pass the right one at each call"
+        )
+    else:
+        reason = f"its initialiser is written in {where} (line {span.line}), a module this file imports; fix it there"
+    local = call if call is not None else None
+    return replace(site_fix, replace=None, call=describer.span(local) if local is not None else site_fix.call, sharers=(), blocker=reason or site_fix.blocker)
 
 
 def _pieces_in_gate_widths(initializer: Initializer, width: str, blocks: int) -> Initializer:
@@ -453,12 +567,16 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_span = None if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.span(init.node)
+    init_path, init_span = (None, None) if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.where(init.node)
     if call is not None:
         helper = helper or weight.creator
-        helper_line = (init_span or describer.span(weight.creation_node)).line
+        helper_path, helper_span = (init_path, init_span) if init_span is not None else describer.where(weight.creation_node)
+        helper_line = helper_span.line
     else:
+        helper_path = init_path
         helper_line = init_span.line if helper and init_span else None
+    if init_path is not None and helper is None:
+        helper = weight.creator or "an imported helper"
     return WeightSite(
         weight=name,
         instance=instance,
@@ -469,10 +587,11 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
         helper_line=helper_line,
         shape=render_shape(shape),
         implicit=init.implicit,
+        helper_path=helper_path,
     )
 
 
 def _implicit_source(init: InitVal, describer: _Describer) -> str | None:
-    if init.implicit == "variable_scope":
+    if init.implicit == "variable_scope" and describer.is_local(init.node):
         return describer.text(init.node, 80)
     return None

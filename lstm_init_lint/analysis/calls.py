@@ -13,6 +13,8 @@ from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kin
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .frames import Frame, Record
 from .numbers import to_expr, to_shape
+from .caller_scopes import note_default, note_runner
+from .modules import ProjectModule
 from .values import (
     NONE,
     BoundMethod,
@@ -92,6 +94,7 @@ _PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze",
 
 def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     if isinstance(callee, ModuleRef):
+        note_runner(it, callee.qualname, args, kwargs)
         return api_call(it, callee.qualname, args, kwargs, node, frame)
     if isinstance(callee, FuncVal):
         return it.invoke(callee, args, kwargs, None, frame)
@@ -125,7 +128,7 @@ def _label(value: Value) -> str:
 def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value | None:
     """Method calls on values the interpreter understands; None to fall back
     to attribute lookup and a plain call."""
-    if isinstance(base, (ModuleRef, ClassVal)):
+    if isinstance(base, (ModuleRef, ClassVal, ProjectModule)):
         return None
     if isinstance(base, ObjVal):
         found = base.attrs.get(name)
@@ -1130,6 +1133,7 @@ def create_get_variable(it: Interpreter, namespace: str, args: list[Value], kwar
         else:
             init = InitVal(Dist("glorot_uniform"), node, shape)
             init.implicit = "get_variable default"
+            note_default(it, weight, shape, frame, node)
     weight.init = init
     weight.shape = shape or (init.shape if init is not None else None)
     return WeightVal(weight)
@@ -1160,3 +1164,7 @@ def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Valu
     weight.init = init
     weight.shape = shape or (init.shape if init is not None else None)
     return WeightVal(weight)
+
+
+# For ``caller_scopes``: an initializer value read as any argument is.
+resolve_initial = _resolve_initial

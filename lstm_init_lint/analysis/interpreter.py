@@ -30,7 +30,9 @@ from . import calls
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
+from .caller_scopes import apply_caller_scopes
 from .initializers import Dist
+from .modules import ImportFollower, ModuleSource, ProjectModule, catches_import_error, keep_project_imports
 from .numbers import to_expr
 from .values import (
     NONE,
@@ -141,9 +143,15 @@ def _is_int(value: Any) -> bool:
 
 
 class Interpreter:
-    def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET) -> None:
+    def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET, modules: ModuleSource | None = None, path: str = "") -> None:
         self.module = module
         self.budget = budget
+        # Imports of the project's own modules, followed when a source of
+        # modules is given (``modules.ImportFollower``); how deep in imported
+        # modules' bodies the interpreter is now (their definitions are not
+        # the file's own: not evaluated on their own, not reported).
+        self.imports = ImportFollower(self, modules, path, BudgetExceeded) if modules is not None else None
+        self.foreign = 0
         self.steps = 0
         self.weights: list[WeightInstance] = []
         self.adds: list[Op] = []
@@ -153,6 +161,13 @@ class Interpreter:
         self.module_funcs: list[FuncVal] = []
         self.scope_initializers: list[Value | None] = []
         self.global_scope_initializer: Value | None = None
+        # A caller's ``variable_scope(initializer=...)`` around
+        # ``dynamic_rnn(cell, ...)`` (``caller_scopes``): id(cell class) ->
+        # the initializer; the defaulted get_variable calls of classes
+        # evaluated on their own; the class being evaluated so.
+        self.caller_scopes: dict[int, Value] = {}
+        self.defaulted: list[tuple] = []
+        self.standalone_class: ClassVal | None = None
         self.call_stack: list[cst.CSTNode] = []
         # ids of initialiser expressions that are a parameter's default: --fix
         # must not write over a parameter a caller may set.
@@ -200,6 +215,7 @@ class Interpreter:
             self.call_constructed_objects()
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
+        apply_caller_scopes(self, calls.resolve_initial)
 
     def evaluate_standalone_definitions(self) -> None:
         """Evaluate each method and module function with opaque parameters."""
@@ -208,8 +224,12 @@ class Interpreter:
             methods = list(cls.methods.values())
             first = [m for m in methods if m.name == "__init__"] + [m for m in methods if m.name == "build"]
             rest = [m for m in methods if m.name not in ("__init__", "build")]
-            for method in first + rest:
-                self.evaluate_standalone(method, obj)
+            self.standalone_class = cls
+            try:
+                for method in first + rest:
+                    self.evaluate_standalone(method, obj)
+            finally:
+                self.standalone_class = None
         for func in self.module_funcs:
             self.evaluate_standalone(func, None)
 
@@ -333,6 +353,9 @@ class Interpreter:
             full = dotted(alias.name)
             if full is None:
                 continue
+            asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+            if self.imports is not None and self.imports.bind_import(full, asname, frame.scope):
+                continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                 frame.scope.vars[alias.asname.name.value] = ModuleRef(full)
             else:
@@ -340,6 +363,10 @@ class Interpreter:
                 frame.scope.vars[top] = ModuleRef(top)
 
     def _exec_import_from(self, stmt: cst.ImportFrom, frame: Frame) -> None:
+        if self.imports is not None:
+            base = dotted(stmt.module) if stmt.module is not None else ""
+            if base is not None and self.imports.bind_from(base, len(stmt.relative), stmt.names, frame.scope):
+                return
         if stmt.relative or stmt.module is None:
             return
         base = dotted(stmt.module)
@@ -512,9 +539,12 @@ class Interpreter:
         # Any statement of the body may raise: no return in it is sure.
         self._exec_suite(stmt.body, frame)
         frame.stopped = False
+        imported = dict(frame.scope.vars) if self.imports is not None and catches_import_error(stmt) else None
         for handler in stmt.handlers:
             self._exec_suite(handler.body, frame)
             frame.stopped = False
+        if imported is not None:
+            keep_project_imports(imported, frame.scope)
         if stmt.orelse is not None:
             self._exec_suite(stmt.orelse.body, frame)
             frame.stopped = False
@@ -530,7 +560,9 @@ class Interpreter:
     def _exec_function_def(self, stmt: cst.FunctionDef, frame: Frame) -> None:
         func = self.make_function(stmt, frame.scope, stmt.name.value, owner=None, frame=frame)
         frame.scope.vars[stmt.name.value] = func
-        if frame.depth == 0 and frame.func is None and frame.cls is None:
+        if self.foreign:
+            pass  # an imported module's function: evaluated when this file calls it
+        elif frame.depth == 0 and frame.func is None and frame.cls is None:
             self.module_funcs.append(func)
         else:
             frame.created.append(func)
@@ -547,7 +579,8 @@ class Interpreter:
         bases = [self.ev(arg.value, frame) for arg in stmt.bases]
         cls = ClassVal(stmt, stmt.name.value, bases)
         frame.scope.vars[stmt.name.value] = cls
-        self.classes.append(cls)
+        if not self.foreign:
+            self.classes.append(cls)
         body = stmt.body.body if isinstance(stmt.body, cst.IndentedBlock) else ()
         class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
@@ -792,6 +825,9 @@ class Interpreter:
             if base.qualname in ("tensorflow", "tensorflow.compat.v1") and attr in TF1_ONLY:
                 self.tf1_evidence = True
             return ModuleRef(f"{base.qualname}.{attr}")
+        if isinstance(base, ProjectModule):  # ``ops.linear`` after ``import ops``
+            found = base.scope.vars.get(attr)
+            return found if found is not None else Opaque(attr, Origin("unknown", name=attr))
         if isinstance(base, ObjVal):
             if attr in base.attrs:
                 return base.attrs[attr]
@@ -1095,7 +1131,7 @@ def _target_names(target: cst.CSTNode) -> frozenset[str]:
 
 def _is_weightish(value: Value) -> bool:
     """Values a loop never feeds back as state: weights, functions, objects."""
-    return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, DictVal))
+    return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, ProjectModule, DictVal))
 
 
 class _AssignedNames(cst.CSTVisitor):

@@ -43,9 +43,11 @@ class Plugin:
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from ..engine import detect
         from ..model import Settings
+        from ..run.resolve import disk_modules
 
         source = "".join(self.lines).encode("utf-8")
-        result = detect(source, self.filename, Settings(reference=self.reference))
+        # flake8 checks one file at a time: its project imports are read from disk.
+        result = detect(source, self.filename, Settings(reference=self.reference), modules=disk_modules())
         for finding in result.findings:
             # flake8 columns are 0-based.
             yield finding.span.line, finding.span.column - 1, f"{finding.code} {finding.message}", type(self)

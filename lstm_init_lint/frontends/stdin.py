@@ -20,7 +20,10 @@ def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings]
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return RunResult()
-    return RunResult((lint_source(source, name, settings_for(name), plan_fixes=plan_fixes),))
+    from ..run.resolve import disk_modules
+
+    # The buffer's imports are read from disk, beside the file it stands for.
+    return RunResult((lint_source(source, name, settings_for(name), disk_modules(), plan_fixes=plan_fixes),))
 
 
 def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False):
@@ -33,4 +36,6 @@ def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings],
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return None
-    return fix_source(source, name, settings_for(name))
+    from ..run.resolve import disk_modules
+
+    return fix_source(source, name, settings_for(name), disk_modules())

@@ -34,6 +34,8 @@ def file_counts(result: RunResult) -> dict[str, int]:
     counts["errors"] = len(result.errors)
     # Read as Python 2 (``python2``): a count across the kinds above.
     counts["python2"] = sum(1 for file in result.files if file.python == 2)
+    # Project modules the analyses imported (``from ops import linear``), each counted once.
+    counts["modules_followed"] = len({path for file in result.files for path, _ in file.modules})
     return counts
 
 
@@ -44,7 +46,9 @@ def text(result: RunResult, with_summary: bool = True) -> str:
     files = file_counts(result)
     parts = ", ".join(f"{files[key]} {words}" for key, _, words in _FILE_COUNTS)
     python2 = f" ({files['python2']} read as Python 2)" if files["python2"] else ""
-    lines.append(f"Files: {files['checked']} checked: {parts}{python2}.")
+    followed = files["modules_followed"]
+    modules = f"; {followed} imported module{'s' if followed != 1 else ''} of the project followed" if followed else ""
+    lines.append(f"Files: {files['checked']} checked: {parts}{python2}{modules}.")
     if with_summary:
         lines.append(summary(result))
     return "\n".join(lines)

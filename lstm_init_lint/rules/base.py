@@ -111,6 +111,8 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: the Dense layer's default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
+    if site.helper and site.helper_line and site.helper_path:
+        return f"{text} via {site.helper}() ({site.helper_path}, line {site.helper_line})"
     if site.helper and site.helper_line:
         where = f"cell {site.helper_cell}, line {site.helper_line}" if site.helper_cell is not None else f"line {site.helper_line}"
         return f"{text} via {site.helper}() ({where})"

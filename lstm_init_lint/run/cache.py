@@ -146,7 +146,7 @@ def served(entry: Entry, path: str) -> FileResult:
     result = entry.result
     findings = tuple(dataclasses.replace(f, path=path) for f in result.findings)
     error = dataclasses.replace(result.error, path=path) if result.error is not None else None
-    return FileResult(path, findings, error, HowChecked.CACHED, python=result.python)
+    return FileResult(path, findings, error, HowChecked.CACHED, python=result.python, modules=result.modules)
 
 
 def _encode_entry(entry: Entry) -> dict[str, Any]:
@@ -161,6 +161,7 @@ def _encode_entry(entry: Entry) -> dict[str, Any]:
         "python": result.python,
         "findings": [encode(f) for f in result.findings],
         "error": encode(result.error),
+        "modules": [list(pair) for pair in result.modules],
     }
 
 
@@ -176,6 +177,7 @@ def _decode_entry(raw: Any) -> Entry:
             None if error is None else decode(FileError, error),
             decode(HowChecked, raw["how"]),
             python=_exactly(int, raw["python"]),
+            modules=tuple((_exactly(str, p), _exactly(str, d)) for p, d in raw.get("modules", ())),
         )
         stamp = Stamp(_exactly(int, raw["size"]), _exactly(int, raw["mtime_ns"]))
         return Entry(stamp, _exactly(str, raw["digest"]), _exactly(int, raw["checked_at_ns"]), result)

@@ -27,6 +27,7 @@ from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
 from .read import read_source
+from .resolve import disk_modules, imported_sources, modules_unchanged
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers
@@ -100,6 +101,8 @@ def lint_paths(
             cache = caches.get(file_settings) or caches.setdefault(file_settings, Cache.open(cache_directory, file_settings, plan_fixes))
         stamp = Stamp.of(path)
         entry = cache.entry(path) if cache is not None else None
+        if entry is not None and entry.result.modules and not modules_unchanged(entry.result.modules):
+            entry = None  # a module its analysis read has changed: analysed again
         if entry is not None and entry.stamp == stamp and entry.trusted_by_stamp:
             results.append(served(entry, path))
             if progress:
@@ -152,7 +155,7 @@ def check_file(task: Task) -> Checked:
             # counted as passed over, never called clean or broken.
             result = FileResult(task.path, (), None, passed_over)
         else:
-            result = skipped_as_too_large(source, task.path) or _without_gc(lint_source, source, task.path, task.settings, plan_fixes=task.plan_fixes)
+            result = skipped_as_too_large(source, task.path) or _without_gc(lint_source, source, task.path, task.settings, modules_for(source, task.path), plan_fixes=task.plan_fixes)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
     if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
@@ -205,7 +208,7 @@ def fix_file(task: Task):
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
-    return _without_gc(fix_source, source, task.path, task.settings)
+    return _without_gc(fix_source, source, task.path, task.settings, modules_for(source, task.path))
 
 
 def passed_over_as(source: bytes, path: str) -> HowChecked | None:
@@ -253,6 +256,25 @@ def _without_gc(work: Callable[..., Any], *arguments: Any, **keywords: Any) -> A
 
         forget()
         gc.enable()
+
+
+# Speed: following imports makes every call into the project's code be
+# evaluated; a file that applies no gate activation itself (a library's
+# layers, utilities) is analysed on its own, as before.
+_GATE_WORDS = (b"sigmoid", b"tanh")
+
+
+def modules_for(source: bytes, path: str):
+    """Where the analysis of ``source`` reads the project modules it imports
+    (None: it does not follow them): a file that applies a gate itself, or
+    imports a small module that both creates weights and applies a gate
+    (``lstm.lstm_cell`` called from a training script)."""
+    if any(word in source for word in _GATE_WORDS):
+        return disk_modules()
+    for module in imported_sources(source, path):
+        if len(module) <= 64_000 and any(word in module for word in _GATE_WORDS) and (b"ariable" in module or b"add_weight" in module):
+            return disk_modules()
+    return None
 
 
 def _size(path: str) -> int:

@@ -1,0 +1,235 @@
+"""The project's own modules, read from disk for the analysis of one file.
+
+``analysis.modules`` asks for a module by the name a file imports it by; this
+finds it where Python would for that project: beside the importing file, in
+each directory above it up to the project root (the nearest directory above
+it holding ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``; without
+one, up to the current directory) and, for a relative import, in the
+importing file's package. It reads and parses each file once per process
+(checked again by size and modification time), behind the same limits as a
+file named on the command line; a module that cannot be read or parsed is
+simply not found. Files passed one at a time (pre-commit, an editor's
+``--stdin-filename``) resolve their imports the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from ..analysis.modules import LoadedModule
+from ..model import FileError
+
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+
+
+class DiskModules:
+    def __init__(self) -> None:
+        # absolute path -> ((size, mtime_ns), LoadedModule or None)
+        self._read: dict[str, tuple[tuple[int, int], LoadedModule | None]] = {}
+        self._roots: dict[str, str | None] = {}
+        self._found: dict[tuple[str, str, int], str | None] = {}
+        self._raw: dict[str, bytes | None] = {}
+
+    def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
+        found = self.find(importer, name, level)
+        return self._loaded(found, importer) if found is not None else None
+
+    def find(self, importer: str, name: str, level: int) -> str | None:
+        """The file of module ``name`` as ``importer`` imports it, or None."""
+        here = os.path.dirname(os.path.abspath(importer))
+        key = (here, name, level)
+        if key not in self._found:  # speed: every file of a directory imports tensorflow, numpy, os...
+            self._found[key] = self._find(here, name, level)
+        found = self._found[key]
+        return found if found is not None and found != os.path.abspath(importer) else None
+
+    def _find(self, here: str, name: str, level: int) -> str | None:
+        parts = [p for p in name.split(".") if p]
+        if level:
+            base = here
+            for _ in range(level - 1):
+                base = os.path.dirname(base)
+            places = [base]
+        else:
+            if not parts:
+                return None
+            places = self._places(here)
+        for place in places:
+            found = _module_file(place, parts)
+            if found is not None:
+                return os.path.abspath(found)
+        return None
+
+    def raw(self, path: str) -> bytes | None:
+        """A module's bytes for the pre-filter (read once per process)."""
+        if path not in self._raw:
+            try:
+                with open(path, "rb") as handle:
+                    self._raw[path] = handle.read(_MAX_READ)
+            except OSError:
+                self._raw[path] = None
+        return self._raw[path]
+
+    def _places(self, here: str) -> list[str]:
+        """Where an absolute import is looked for: the importing file's
+        directory and each directory above it up to the project root (or, in
+        a tree without a root marker, up to the current directory, where a
+        run starts: ``from src.common_ops import lstm`` in ``src/ptb/x.py``)."""
+        top = self._root(here)
+        if top is None:
+            cwd = os.getcwd()
+            top = cwd if here == cwd or here.startswith(cwd.rstrip(os.sep) + os.sep) else here
+        places = [here]
+        current = here
+        while current != top:
+            parent = os.path.dirname(current)
+            if parent == current:
+                break
+            places.append(parent)
+            current = parent
+        return places
+
+    def _root(self, directory: str) -> str | None:
+        if directory not in self._roots:
+            current = directory
+            found = None
+            while True:
+                if any(os.path.exists(os.path.join(current, marker)) for marker in _ROOT_MARKERS):
+                    found = current
+                    break
+                parent = os.path.dirname(current)
+                if parent == current:
+                    break
+                current = parent
+            self._roots[directory] = found
+        return self._roots[directory]
+
+    def _loaded(self, path: str, importer: str) -> LoadedModule | None:
+        absolute = os.path.abspath(path)
+        try:
+            status = os.stat(absolute)
+        except OSError:
+            return None
+        stamp = (status.st_size, status.st_mtime_ns)
+        known = self._read.get(absolute)
+        if known is not None and known[0] == stamp:
+            return known[1]
+        named = absolute if os.path.isabs(importer) else os.path.relpath(absolute)
+        loaded = _read_module(absolute, named)
+        self._read[absolute] = (stamp, loaded)
+        return loaded
+
+
+def _module_file(place: str, parts: list[str]) -> str | None:
+    """``place/a/b.py`` or ``place/a/b/__init__.py`` for ``a.b`` (the package's
+    ``__init__.py`` for no parts: ``from . import x``)."""
+    directory = os.path.join(place, *parts)
+    if parts and os.path.isfile(directory + ".py"):
+        return directory + ".py"
+    init = os.path.join(directory, "__init__.py")
+    if os.path.isfile(init):
+        return init
+    return None
+
+
+def _read_module(absolute: str, named: str) -> LoadedModule | None:
+    from ..source.limits import skip_reason
+    from ..source.parse import parse
+    from .cache import digest
+    from .read import read_source
+
+    source = read_source(absolute)
+    if isinstance(source, FileError) or skip_reason(len(source)) is not None:
+        return None
+    module = parse(source, named)
+    if isinstance(module, FileError):
+        from ..source.python2 import parse_python2
+
+        read = parse_python2(source, named, module)
+        if read is None:
+            return None
+        module = read[0]
+    return LoadedModule(named, module, digest(source), package=absolute.endswith("__init__.py"))
+
+
+# ``import a.b, c as d`` and ``from .x import y`` at the start of a line
+# (the pre-filter's view: a statement inside a function counts as well).
+_IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import\b([^\r\n#]*)|import[ \t]+([^\r\n#;]+))", re.M)
+
+
+# A file that spells none of these holds no part of a cell itself (no weight,
+# no product, no gate): its imports are not read for the pre-filter.
+# (Speed: a library's files import each other everywhere; only a file that
+# creates weights or applies a gate activation itself is read with its imports.)
+_CELL_WORDS = (b"ariable", b"add_weight", b"sigmoid", b"tanh")
+
+
+def imported_sources(source: bytes, path: str, limit: int = 8, budget: int = 1_000_000) -> list[bytes]:
+    """The bytes of the project modules ``source`` imports (at most
+    ``limit`` modules, ``budget`` bytes): the pre-filter reads a file together
+    with them, since a cell's weights or maths may be spelled only there."""
+    if not any(word in source for word in _CELL_WORDS):
+        return []
+    modules = disk_modules()
+    found: list[bytes] = []
+    seen = {os.path.abspath(path)}
+    queue = [(source, path)]
+    while queue and len(found) < limit and budget > 0:
+        text, importer = queue.pop()
+        for match in _IMPORT.finditer(text):
+            dots, base, names, plain = match.groups()
+            candidates: list[tuple[str, int]] = []
+            if plain is not None:
+                for item in plain.split(b","):
+                    name = item.strip().split()[0] if item.strip() else b""
+                    candidates.append((name.decode("ascii", "replace"), 0))
+            else:
+                level = len(dots)
+                base_name = base.decode("ascii", "replace")
+                candidates.append((base_name, level))
+                for item in names.strip(b" \t()\\").split(b","):  # ``from . import ops``: ops may be a module
+                    word = item.strip().split()[0] if item.strip() else b""
+                    if word and word != b"*":
+                        joined = f"{base_name}.{word.decode('ascii', 'replace')}" if base_name else word.decode("ascii", "replace")
+                        candidates.append((joined, level))
+            for name, level in candidates:
+                if not name and not level:
+                    continue
+                file = modules.find(importer, name, level)
+                if file is None or os.path.abspath(file) in seen:
+                    continue
+                seen.add(os.path.abspath(file))
+                data = modules.raw(file)
+                if data is None:
+                    continue
+                budget -= len(data)
+                found.append(data)  # the file's own imports only: a helper module's imports are not read
+    return found
+
+
+_MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
+
+_DISK: DiskModules | None = None
+
+
+def disk_modules() -> DiskModules:
+    """This process's reader (each worker of a run has its own)."""
+    global _DISK
+    if _DISK is None:
+        _DISK = DiskModules()
+    return _DISK
+
+
+def modules_unchanged(modules: tuple[tuple[str, str], ...]) -> bool:
+    """Whether every module a cached result read still has the same bytes."""
+    from .cache import digest
+
+    for path, known in modules:
+        try:
+            with open(path, "rb") as handle:
+                if digest(handle.read()) != known:
+                    return False
+        except OSError:
+            return False
+    return True

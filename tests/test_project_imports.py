@@ -1,0 +1,241 @@
+"""A cell spread over the modules of one project (issue 13, item 3).
+
+The fixture packages under ``fixtures/packages/`` hold cells whose helpers,
+constants or initialisers live in a sibling module: each ``NAME.py`` must
+report what ``NAME.expected`` lists (``NAME.tf1.expected`` for ``--reference
+tf1`` where it differs), the same whether the whole directory is linted or
+the file alone, as pre-commit passes it. Imports that cannot be followed
+(missing, broken, cyclic, too large) leave names opaque and never fail the
+importing file.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fixture_format import FIXTURES, as_line, read_expected
+
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.model import Settings
+from lstm_init_lint.run.resolve import DiskModules
+from lstm_init_lint.run.runner import fix_paths, lint_paths
+
+PACKAGES = FIXTURES / "packages"
+PACKAGE_FILES = sorted(PACKAGES.glob("*/*.py"))
+
+
+def _expected(path: Path, reference: str) -> list[str]:
+    specific = path.with_name(path.stem + ".tf1.expected")
+    return read_expected(specific if reference == "tf1" and specific.exists() else path.with_name(path.stem + ".expected"))
+
+
+def test_every_package_fixture_has_an_expected_file():
+    assert PACKAGE_FILES
+    for path in PACKAGE_FILES:
+        assert path.with_name(path.stem + ".expected").exists(), f"{path} has no .expected file"
+
+
+@pytest.mark.parametrize("reference", ["keras", "tf1"])
+def test_a_directory_run_reports_what_each_file_expects(reference):
+    for package in sorted({p.parent for p in PACKAGE_FILES}):
+        result = lint_paths([str(package)], Settings(reference=reference))
+        assert not result.errors
+        by_file = {Path(r.path).resolve(): [as_line(f) for f in r.findings] for r in result.files}
+        for path in package.glob("*.py"):
+            assert by_file[path.resolve()] == _expected(path, reference), path.name
+
+
+@pytest.mark.parametrize("path", PACKAGE_FILES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_one_file_alone_reports_what_the_directory_run_does(path):
+    # pre-commit passes the changed files one at a time: their imports are still read from disk.
+    alone = lint_paths([str(path)], Settings(), force_exclude=True)
+    assert not alone.errors
+    assert [as_line(f) for f in alone.findings] == _expected(path, "keras")
+
+
+def test_following_the_import_is_what_finds_the_cell():
+    path = PACKAGES / "project_ops" / "lstm_from_ops.py"
+    source = path.read_bytes()
+    assert lint_source(source, str(path), Settings()).findings == ()  # the engine alone: linear is an opaque name
+    followed = lint_source(source, str(path), Settings(), DiskModules())
+    assert len(followed.findings) == 8
+    assert followed.modules and followed.modules[0][0].endswith("ops.py")
+    message = followed.findings[0].message
+    assert "via linear() (" in message and "ops.py, line 16)" in message
+
+
+def _copy_package(tmp_path: Path) -> Path:
+    target = tmp_path / "project_ops"
+    shutil.copytree(PACKAGES / "project_ops", target, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    return target
+
+
+def test_fix_rewrites_the_calls_here_and_never_the_imported_module(tmp_path):
+    package = _copy_package(tmp_path)
+    ops_before = (package / "ops.py").read_bytes()
+    lstm_before = (package / "lstm_from_ops.py").read_bytes()
+    outcomes = {Path(o.path).name: o for o in fix_paths([str(package)], Settings())}
+    assert (package / "gru_imported_init.py").read_bytes() == (PACKAGES / "project_ops" / "gru_imported_init.py.fixed").read_bytes()
+    assert (package / "ops.py").read_bytes() == ops_before
+    assert (package / "lstm_from_ops.py").read_bytes() == lstm_before
+    left = outcomes["lstm_from_ops.py"].remaining
+    assert len(left) == 8
+    assert all(f.fix is None for f in left)
+    second = fix_paths([str(package)], Settings())
+    assert not any(o.changed for o in second)
+
+
+def test_fix_reasons_name_the_module_that_holds_the_initialiser(tmp_path):
+    package = _copy_package(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "lstm_init_lint", "--no-cache", "--fix", "lstm_from_ops.py"], cwd=package, capture_output=True, text=True
+    )
+    assert run.returncode == 1
+    first = run.stdout.splitlines()[0]
+    assert first.startswith("lstm_from_ops.py:10:20: LST002 ")
+    assert "[not fixed: it is created in ops.py (line 16), a module this file imports" in first
+
+
+CELL = """\
+import tensorflow.compat.v1 as tf
+{imports}
+
+
+def lstm_step(x, h, c):
+    i = tf.sigmoid(linear(x, 8, "xi") + linear(h, 8, "hi"))
+    f = tf.sigmoid(linear(x, 8, "xf") + linear(h, 8, "hf"))
+    g = tf.tanh(linear(x, 8, "xg") + linear(h, 8, "hg"))
+    o = tf.sigmoid(linear(x, 8, "xo") + linear(h, 8, "ho"))
+    c = f * c + i * g
+    return o * tf.tanh(c), c
+"""
+
+OPS = """\
+import tensorflow.compat.v1 as tf
+{imports}
+
+
+def linear(args, size, scope):
+    with tf.variable_scope(scope):
+        w = tf.get_variable("w", [8, size], initializer=tf.random_normal_initializer(stddev=0.1))
+        return tf.matmul(args, w)
+"""
+
+
+def _project(tmp_path: Path, ops: str | bytes | None, cell_imports: str = "from ops import linear", ops_imports: str = "") -> Path:
+    (tmp_path / "pyproject.toml").write_text("")
+    cell = tmp_path / "cell.py"
+    cell.write_text(CELL.format(imports=cell_imports))
+    if ops is not None:
+        data = ops.format(imports=ops_imports) if isinstance(ops, str) else ops
+        (tmp_path / "ops.py").write_bytes(data.encode() if isinstance(data, str) else data)
+    return cell
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["missing", "broken", "cycle", "huge", "binary"],
+)
+def test_an_import_that_cannot_be_followed_leaves_names_opaque(tmp_path, case):
+    from lstm_init_lint.source.limits import MAX_SOURCE_BYTES
+
+    ops = {
+        "missing": None,
+        "broken": "def linear(:\n",
+        "cycle": OPS,
+        "huge": "import tensorflow as tf\n" + "x = 1\n" * (MAX_SOURCE_BYTES // 6 + 10),
+        "binary": b"\x00\xff\xfe",
+    }[case]
+    cell = _project(tmp_path, ops, ops_imports="from cell import lstm_step" if case == "cycle" else "")
+    result = lint_paths([str(cell)], Settings())
+    assert not result.errors
+    if case == "cycle":  # a cycle is followed as Python runs it: what is defined by then is known
+        assert len(result.findings) == 8
+    else:
+        assert result.findings == []
+
+
+@pytest.mark.parametrize(
+    ("cell_imports", "layout"),
+    [
+        ("from ops import linear", "ops.py"),
+        ("import ops\nlinear = ops.linear", "ops.py"),
+        ("from ops import *", "ops.py"),
+        ("from .ops import linear", "ops.py"),
+        ("from . import ops\nlinear = ops.linear", "ops.py"),
+        ("from lib.ops import linear", "lib/ops.py"),
+        ("import lib.ops\nlinear = lib.ops.linear", "lib/ops.py"),
+        ("import lib.ops as layers\nlinear = layers.linear", "lib/ops.py"),
+        ("try:\n    from ops import linear\nexcept ImportError:\n    from tensorflow.contrib.layers import linear", "ops.py"),
+    ],
+)
+def test_each_spelling_of_an_import_is_followed(tmp_path, cell_imports, layout):
+    cell = _project(tmp_path, None, cell_imports)
+    target = tmp_path / layout
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(OPS.format(imports=""))
+    if layout.startswith("lib/"):
+        (tmp_path / "lib" / "__init__.py").write_text("")
+    result = lint_paths([str(cell)], Settings())
+    assert not result.errors
+    assert [f.code for f in result.findings] == ["LST002", "LST001"] * 4
+
+
+def test_the_project_root_is_searched_too(tmp_path):
+    (tmp_path / "setup.cfg").write_text("")
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "__init__.py").write_text("")
+    (tmp_path / "common" / "ops.py").write_text(OPS.format(imports=""))
+    (tmp_path / "models").mkdir()
+    cell = tmp_path / "models" / "cell.py"
+    cell.write_text(CELL.format(imports="from common.ops import linear"))
+    assert len(lint_paths([str(cell)], Settings()).findings) == 8
+
+
+def test_a_cached_result_is_dropped_when_an_imported_module_changes(tmp_path):
+    cell = _project(tmp_path, OPS)
+    cache = tmp_path / "cache"
+    first = lint_paths([str(cell)], Settings(), cache_directory=cache)
+    assert len(first.findings) == 8
+    served = lint_paths([str(cell)], Settings(), cache_directory=cache)
+    assert served.files[0].how.value == "cached" and len(served.findings) == 8
+    ops = tmp_path / "ops.py"
+    ops.write_text(ops.read_text().replace("tf.random_normal_initializer(stddev=0.1)", "tf.glorot_uniform_initializer()"))
+    again = lint_paths([str(cell)], Settings(), cache_directory=cache)
+    assert again.files[0].how.value == "analysed"
+    assert [f.code for f in again.findings] == ["LST001"] * 4  # input kernels are now right; recurrent ones still not orthogonal
+
+
+def test_statistics_count_the_modules_followed(tmp_path):
+    cell = _project(tmp_path, OPS)
+    run = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--no-cache", "--statistics", str(cell)], capture_output=True, text=True)
+    assert "; 1 imported module of the project followed." in run.stdout
+    as_json = subprocess.run(
+        [sys.executable, "-m", "lstm_init_lint", "--no-cache", "--statistics", "--format", "json", str(cell)], capture_output=True, text=True
+    )
+    assert json.loads(as_json.stdout)["files"]["modules_followed"] == 1
+
+
+def test_standard_input_resolves_imports_beside_the_file_it_stands_for(tmp_path):
+    cell = _project(tmp_path, OPS)
+    run = subprocess.run(
+        [sys.executable, "-m", "lstm_init_lint", "--no-cache", "--stdin-filename", str(cell), "-"],
+        input=cell.read_text(), capture_output=True, text=True,
+    )
+    assert run.returncode == 1
+    assert run.stdout.count(" LST00") == 8
+
+
+def test_an_imported_modules_own_cell_is_its_own_finding(tmp_path):
+    # ops.py holds a whole cell; a file that only imports it reports nothing of it.
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "ops.py").write_text(CELL.format(imports="") + OPS.format(imports=""))
+    user = tmp_path / "user.py"
+    user.write_text("import tensorflow as tf\nfrom ops import lstm_step, linear\n\nW = tf.Variable(tf.zeros([2, 2]))\ny = tf.matmul(W, W)\n")
+    result = lint_paths([str(user)], Settings())
+    assert not result.errors and result.findings == []
