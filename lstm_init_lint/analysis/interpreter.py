@@ -249,10 +249,16 @@ class Interpreter:
             per_class[id(cls)] = per_class.get(id(cls), 0) + 1
             self.called_objects.add(id(obj))
             build = cls.lookup("build")
-            if isinstance(build, FuncVal) and not obj.built:
-                obj.built = True
-                self.evaluate_standalone(build, obj, 1)
-            self.evaluate_standalone(method, obj, 1)
+            # As a runner calls it: a caller's initializer scope still reaches
+            # the variables this evaluation creates (``caller_scopes``).
+            self.standalone_class = cls
+            try:
+                if isinstance(build, FuncVal) and not obj.built:
+                    obj.built = True
+                    self.evaluate_standalone(build, obj, 1)
+                self.evaluate_standalone(method, obj, 1)
+            finally:
+                self.standalone_class = None
 
     def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0) -> Value:
         record = Record("function", func.node, func.name)
