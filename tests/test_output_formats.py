@@ -57,7 +57,7 @@ def project(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "cell model.py").write_text(THREE_FINDINGS)  # a space, to be escaped in the URI
-    (tmp_path / "src" / "broken.py").write_text("def f(:\n")
+    (tmp_path / "src" / "broken.py").write_text("def f(:\nimport tensorflow as tf\nW = tf.Variable(w) @ U\n")  # may hold a cell: parsed, so reported
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# LSTM"), nbformat.v4.new_code_cell(ONE_FINDING)])
     (tmp_path / "tutorial.ipynb").write_text(nbformat.writes(notebook))
     return tmp_path
