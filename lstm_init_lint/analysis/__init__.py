@@ -152,7 +152,8 @@ def _identity(weight: WeightInstance) -> tuple[int, str | None]:
     if weight.binding is not None:
         node, instance, _ = weight.binding
         return id(node), instance
-    return id(weight.creation_node), None
+    # (a layer function's kernel and bias come from one call: tf.layers.dense(x, n))
+    return id(weight.creation_node), weight.layer.part if weight.layer is not None else None
 
 
 @dataclass
@@ -430,7 +431,8 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_span = None if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.span(init.node)
+    # (a default, "... default", is written nowhere; a variable_scope's is written on the scope)
+    init_span = None if init.implicit and init.implicit.endswith(" default") else describer.span(init.node)
     if call is not None:
         helper = helper or weight.creator
         helper_line = (init_span or describer.span(weight.creation_node)).line
