@@ -244,3 +244,34 @@ def test_the_kinds_the_pre_filter_reads_are_the_tables_products_and_creators():
     assert PRODUCT_KINDS == {"matmul", "einsum", "xw_plus_b"} and PRODUCT_KINDS <= set(OPS.values())
     assert CREATOR_KINDS == {"variable", "get_variable", "dense"} and CREATOR_KINDS <= set(OPS.values())
     assert ARRAY_KINDS == {"array", "rng"} and ARRAY_KINDS <= set(OPS.values())
+
+
+def test_every_framework_layer_is_a_creator_of_the_operations_table():
+    """The layers' own table (their defaults) and the operations table the
+    pre-filter's words come from list the same spellings."""
+    from lstm_init_lint.knowledge.apis import FRAMEWORK_LAYERS, OPS
+
+    assert {key for key, kind in OPS.items() if kind == "dense"} == set(FRAMEWORK_LAYERS)
+
+
+_LAYER_FUNCTION_CELL = """
+import tensorflow as tf
+
+
+def step(x, h, units):
+    return tf.sigmoid({call}(tf.concat([x, h], 1), units))
+"""
+
+
+def _layer_functions():
+    from lstm_init_lint.knowledge.apis import FRAMEWORK_LAYERS
+
+    return [pytest.param(key, id=key) for key, spec in sorted(FRAMEWORK_LAYERS.items()) if spec.function]
+
+
+@pytest.mark.parametrize("key", _layer_functions())
+def test_a_cell_whose_only_creator_and_product_is_a_layer_function_is_kept(key):
+    """tf.layers.dense(x, n) creates its weights and multiplies by them in
+    one call: the file spells no other creator and no other product."""
+    source = _LAYER_FUNCTION_CELL.format(call=_spelling(key))
+    assert may_hold_cell(source.encode("utf-8")), source
