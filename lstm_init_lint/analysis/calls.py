@@ -800,8 +800,8 @@ def _has_bias(c: OpCall, spec: FrameworkLayer) -> bool:
         if switch is None:
             if not spec.bias_by_default:
                 return False
-        elif isinstance(switch, Const) and (switch.value is False or switch.value is None):
-            return False
+        elif isinstance(switch, Const) and not switch.value:
+            return False  # False, None, or _linear(x, n, 0)
     if spec.no_bias_when_none:
         value = c.arg(*spec.bias)
         if isinstance(value, Const) and value.value is None:
