@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fixture_format import FIXTURES, is_python2, runnable
+from fixture_format import FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.engine import fix_source
@@ -31,21 +31,12 @@ pytestmark = pytest.mark.slow  # runs every fixture twice under TensorFlow
 
 PROBE = Path(__file__).with_name("weight_probe.py")
 
-# TF1's layers (tf.compat.v1.layers.dense) run in TF 2.21 only on tf_keras
-# with TF_USE_LEGACY_KERAS=1, set before TensorFlow is imported.
-LEGACY_KERAS = {"tf1_layers_dense_fused_gates.py"}
-# tf.contrib is gone from TF 2.x: no TensorFlow installed here runs these.
-CONTRIB = {"contrib_fully_connected_gru.py", "tf1_linear_class_gru.py"}
-CONTRIB_SKIP = "uses tf.contrib / TF 1.x internals, which no TensorFlow 2 has: nothing here can run it (test_fixtures and test_fix check its findings and fixed text)"
-
 CHANGED = sorted(p for p in FIXTURES.glob("*.py") if p.with_name(p.name + ".fixed").exists())
-RUNNABLE = [path for path in CHANGED if not is_python2(path) and path.name not in CONTRIB]
+RUNNABLE = [path for path in CHANGED if not is_python2(path) and path.name not in TF1_ONLY]
 
 
 def _probe(path: Path) -> list[dict]:
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    if path.name in LEGACY_KERAS:
-        env["TF_USE_LEGACY_KERAS"] = "1"
+    env = run_environment(path, dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES=""))
     result = subprocess.run([sys.executable, str(PROBE), str(path)], capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, f"{path.name} failed to run:\n{result.stderr[-3000:]}"
     return json.loads(result.stdout)
@@ -116,12 +107,7 @@ def _part(finding) -> str | None:
     return None
 
 
-def _params(paths):
-    params = runnable(paths)
-    return [pytest.param(*p.values, id=p.id, marks=[pytest.mark.skip(reason=CONTRIB_SKIP)]) if p.values[0].name in CONTRIB else p for p in params]
-
-
-@pytest.mark.parametrize("path", _params(CHANGED))
+@pytest.mark.parametrize("path", runs_here(CHANGED))
 def test_fixed_weights_start_like_the_reference(runs, path):
     original, fixed, findings = runs[path]
     fixed_lines = {f.span.line for f in findings if f.fixable}
@@ -164,7 +150,7 @@ def test_fixed_weights_start_like_the_reference(runs, path):
     assert checked, f"{path.name}: no fixed weight was created when the module ran"
 
 
-@pytest.mark.parametrize("path", _params(CHANGED))
+@pytest.mark.parametrize("path", runs_here(CHANGED))
 def test_weights_nobody_reported_keep_their_distribution(runs, path):
     original, fixed, findings = runs[path]
     reported = {f.span.line for f in findings}
