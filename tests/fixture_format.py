@@ -39,6 +39,34 @@ PYTHON2_PREFIX = "py2_"
 PYTHON2_SKIP = "Python 2 source: it cannot run under the Python 3 TensorFlow (tests/test_python2.py checks it parses as Python 2)"
 
 
+# Fixtures in the spelling of TensorFlow 1.x internals or tf.contrib, which no
+# TensorFlow 2 has: linted, fixed and verified, but nothing here can run them.
+TF1_ONLY = {"contrib_fully_connected_gru.py", "tf1_linear_class_gru.py", "tf1_linear_old_signature.py"}
+TF1_ONLY_SKIP = "written for tf.contrib / TensorFlow 1.x internals, which no TensorFlow 2 has: nothing here can run it (its findings, fixed text and verification are checked)"
+# TF1's layers (tf.compat.v1.layers.dense) run in TF 2.21 only on tf_keras with
+# TF_USE_LEGACY_KERAS=1, set before TensorFlow is imported.
+LEGACY_KERAS = {"tf1_layers_dense_fused_gates.py", "negative_tf_layers_dense_mlp.py"}
+
+
+def run_environment(path: Path, base: dict) -> dict:
+    """The environment a fixture runs in: ``base``, plus legacy Keras for the
+    fixtures that need TF1's layers."""
+    env = dict(base)
+    if path.name.replace(".fixed", "") in LEGACY_KERAS:
+        env["TF_USE_LEGACY_KERAS"] = "1"
+    return env
+
+
+def runs_here(paths, ids=None, gaps=None):
+    """``runnable``, with the TF1-only fixtures skipped too (``TF1_ONLY``)."""
+    import pytest
+
+    return [
+        pytest.param(*param.values, id=param.id, marks=[pytest.mark.skip(reason=TF1_ONLY_SKIP)]) if param.values[0].name in TF1_ONLY else param
+        for param in runnable(paths, ids, gaps)
+    ]
+
+
 def is_python2(path: Path) -> bool:
     return path.name.startswith(PYTHON2_PREFIX)
 

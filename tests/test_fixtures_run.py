@@ -13,16 +13,16 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fixture_format import FIXTURES, is_python2, runnable
+from fixture_format import FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
 
 pytestmark = pytest.mark.slow  # runs every fixture under TensorFlow
 
 FIXTURE_FILES = sorted(FIXTURES.glob("*.py"))
-RUNNABLE = [path for path in FIXTURE_FILES if not is_python2(path)]
+RUNNABLE = [path for path in FIXTURE_FILES if not is_python2(path) and path.name not in TF1_ONLY]
 
 
 def _run(path):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+    env = run_environment(path, dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES=""))
     return subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=300, env=env)
 
 
@@ -32,7 +32,7 @@ def runs():
         return dict(zip(RUNNABLE, pool.map(_run, RUNNABLE)))
 
 
-@pytest.mark.parametrize("path", runnable(FIXTURE_FILES))
+@pytest.mark.parametrize("path", runs_here(FIXTURE_FILES))
 def test_fixture_runs_under_tensorflow(runs, path):
     result = runs[path]
     assert result.returncode == 0, result.stderr[-3000:]

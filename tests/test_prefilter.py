@@ -262,3 +262,34 @@ def test_a_file_importing_a_module_of_its_own_project_is_kept(imported):
 def test_imports_of_the_standard_library_and_frameworks_are_not_the_projects():
     source = b"import os, sys\nimport numpy as np\nfrom tensorflow.python.ops import math_ops\nfrom absl.testing import parameterized\n\nx = sigmoid(y)\n"
     assert not may_hold_cell(source)
+
+
+def test_every_framework_layer_is_a_creator_of_the_operations_table():
+    """The layers' own table (their defaults) and the operations table the
+    pre-filter's words come from list the same spellings."""
+    from lstm_init_lint.knowledge.apis import FRAMEWORK_LAYERS, OPS
+
+    assert {key for key, kind in OPS.items() if kind == "dense"} == set(FRAMEWORK_LAYERS)
+
+
+_LAYER_FUNCTION_CELL = """
+import tensorflow as tf
+
+
+def step(x, h, units):
+    return tf.sigmoid({call}(tf.concat([x, h], 1), units))
+"""
+
+
+def _layer_functions():
+    from lstm_init_lint.knowledge.apis import FRAMEWORK_LAYERS
+
+    return [pytest.param(key, id=key) for key, spec in sorted(FRAMEWORK_LAYERS.items()) if spec.function]
+
+
+@pytest.mark.parametrize("key", _layer_functions())
+def test_a_cell_whose_only_creator_and_product_is_a_layer_function_is_kept(key):
+    """tf.layers.dense(x, n) creates its weights and multiplies by them in
+    one call: the file spells no other creator and no other product."""
+    source = _LAYER_FUNCTION_CELL.format(call=_spelling(key))
+    assert may_hold_cell(source.encode("utf-8")), source

@@ -194,3 +194,26 @@ def step(x_t, state):
     assert any("x_t" in line and "input" in line for line in findings["W"].evidence)
     assert "tf.matmul(h_tm1, U)" in findings["U"].evidence[0]
     assert any("unpacked from `state` together with the previous cell state" in line for line in findings["U"].evidence)
+
+
+def test_a_coupled_input_and_forget_gate_has_no_forget_bias():
+    """c = i * g + (1 - i) * c (CIFG): the forget gate is 1 - i, so i's bias
+    of 0.25 is no forget bias of 0.25 (the forget gate starts below 0.5, not
+    above); it is the input gate's bias."""
+    source = HEADER + """
+def step(x, h, c, W, b):
+    i, g, o = tf.split(tf.matmul(tf.concat([x, h], 1), W) + b, 3, axis=1)
+    i = tf.sigmoid(i)
+    c = i * tf.tanh(g) + (1 - i) * c
+    h = tf.sigmoid(o) * tf.tanh(c)
+    return h, c
+
+
+W = tf.Variable(tf.random.normal([3 + 8, 3 * 8], stddev=0.1))
+b = tf.Variable(tf.fill([3 * 8], 0.25))
+h = c = tf.zeros([1, 8])
+for x in tf.unstack(tf.ones([5, 1, 3])):
+    h, c = step(x, h, c, W, b)
+"""
+    (bias,) = [f for f in lint(source) if f.weight == "b"]
+    assert (bias.code, bias.role.value, bias.gates, bias.expected.text) == ("LST005", "bias", ("i", "c", "o"), "zeros")

@@ -4,8 +4,11 @@
 
 For each variable, in creation order: the lines of MODULE.py on the call stack
 when it was created (so a weight made by a helper is found at the line that
-called the helper, where lstm-init-lint reports it), its shape, and its
-initial values. TensorFlow's own ``variable_creator_scope`` hooks (v1 and v2)
+called the helper, where lstm-init-lint reports it), its shape, its name's
+last part (``kernel``, ``bias``) and its initial values. A Keras layer makes
+its variables when first called, not where it is constructed (and reported:
+``self.W_f = Dense(units)``), so a variable made by a layer also carries the
+lines on the stack when that layer was constructed. TensorFlow's own ``variable_creator_scope`` hooks (v1 and v2)
 see every variable, whether made by tf.Variable, tf.compat.v1.get_variable or
 a Keras layer's add_weight. Graph-mode initial values are evaluated in a
 session on the variable's graph after the module has run.
@@ -31,16 +34,19 @@ def main(path: str) -> None:
     created: list = []
     active = [0]  # the v1 and v2 hooks nest: record each variable once
 
+    constructed = _remember_layer_construction(path)
+
     def creator(next_creator, **kwargs):
         if active[0]:
             return next_creator(**kwargs)
         active[0] += 1
         try:
-            lines = sorted({frame.lineno for frame in traceback.extract_stack() if os.path.realpath(frame.filename) == path})
+            lines = {frame.lineno for frame in traceback.extract_stack() if os.path.realpath(frame.filename) == path}
+            lines |= _layer_lines(constructed)
             variable = next_creator(**kwargs)
         finally:
             active[0] -= 1
-        records.append({"lines": lines})
+        records.append({"lines": sorted(lines)})
         created.append(variable)
         return variable
 
@@ -54,7 +60,38 @@ def main(path: str) -> None:
         record["shape"] = list(value.shape)
         record["values"] = np.asarray(value, dtype=np.float64).ravel().tolist()
         record["dtype"] = str(variable.dtype.name if hasattr(variable.dtype, "name") else variable.dtype)
+        record["name"] = str(getattr(variable, "name", "")).split(":")[0].rsplit("/", 1)[-1]
     json.dump(records, sys.stdout)
+
+
+def _remember_layer_construction(path: str) -> dict[int, tuple]:
+    """id(layer) -> (layer, the module's lines on the stack when it was
+    constructed), for every Keras layer (tf.keras: Keras 3, or tf_keras
+    under TF_USE_LEGACY_KERAS=1, whose tf.compat.v1.layers build on it)."""
+    constructed: dict[int, tuple] = {}
+    base = tf.keras.layers.Layer
+    original = base.__init__
+
+    def __init__(self, *args, **kwargs):
+        if id(self) not in constructed:
+            lines = {frame.lineno for frame in traceback.extract_stack() if os.path.realpath(frame.filename) == path}
+            constructed[id(self)] = (self, lines)  # the layer kept alive: its id stays its own
+        original(self, *args, **kwargs)
+
+    base.__init__ = __init__
+    return constructed
+
+
+def _layer_lines(constructed: dict[int, tuple]) -> set[int]:
+    """Where the innermost layer on the stack (the one whose build is making
+    the variable) was constructed."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        owner = frame.f_locals.get("self")
+        if owner is not None and id(owner) in constructed and constructed[id(owner)][0] is owner:
+            return constructed[id(owner)][1]
+        frame = frame.f_back
+    return set()
 
 
 def _initial_value(variable):

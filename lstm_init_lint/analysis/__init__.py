@@ -214,7 +214,8 @@ def _identity(weight: WeightInstance) -> tuple[int, str | None]:
     if weight.binding is not None:
         node, instance, _ = weight.binding
         return id(node), instance
-    return id(weight.creation_node), None
+    # (a layer function's kernel and bias come from one call: tf.layers.dense(x, n))
+    return id(weight.creation_node), weight.layer.part if weight.layer is not None else None
 
 
 @dataclass
@@ -567,7 +568,8 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
     helper = init.helper
     if helper is None and weight.creator is not None and depth < weight.depth:
         helper = weight.creator
-    init_path, init_span = (None, None) if init.implicit in ("get_variable default", "add_weight default", "Dense default") else describer.where(init.node)
+    # (a default, "... default", is written nowhere; a variable_scope's is written on the scope)
+    init_path, init_span = (None, None) if init.implicit and init.implicit.endswith(" default") else describer.where(init.node)
     if call is not None:
         helper = helper or weight.creator
         helper_path, helper_span = (init_path, init_span) if init_span is not None else describer.where(weight.creation_node)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import libcst as cst
 
 from . import symbolic as S
-from ..knowledge.apis import CREATOR_METHODS, activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import CREATOR_METHODS, FRAMEWORK_LAYERS, FrameworkLayer, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .frames import Frame, Record
 from .numbers import to_expr, to_shape
@@ -28,6 +28,7 @@ from .values import (
     FuncVal,
     InitializerObj,
     InitVal,
+    LayerPart,
     ModuleRef,
     ObjVal,
     Op,
@@ -732,48 +733,162 @@ def _initializer_get(c: OpCall) -> Value:
 
 
 def _dense(c: OpCall) -> Value:
-    """``Dense(units, activation=None, use_bias=True, kernel_initializer=
-    "glorot_uniform", bias_initializer="zeros")``: the weights are created
-    with the layer, reported where it is constructed."""
-    units = c.arg(0, "units")
+    """A framework layer whose weights a cell uses (``knowledge.apis.
+    FRAMEWORK_LAYERS``): ``Dense(units)`` and its kin create a kernel and,
+    unless told not to, a bias, each with the layer's own default; reported
+    where the layer is constructed (a function such as ``tf.layers.dense``:
+    where it is called, which also applies them)."""
+    spec = FRAMEWORK_LAYERS[table_key(c.namespace, c.path)]
+    units = c.arg(*spec.units)
+    if isinstance(units, Seq) and units.items:
+        units = units.items[-1]  # EinsumDense(output_shape=(..., units))
     columns = to_expr(units) if units is not None else None
     shape = (S.sym("input_dim"), columns) if columns is not None else None
-    kernel = _layer_weight(c, "Dense", "kernel_initializer", Dist("glorot_uniform"), shape, "Dense default")
-    use_bias = c.kwargs.get("use_bias")
+    namespace = "layer" if c.namespace == "keras" else c.namespace
+    old_signature = spec.old_signature is not None and _old_signature(c, spec)
+    kernel_blocker = bias_blocker = None
+    if old_signature:
+        # TF 1.0/1.1's _linear(args, output_size, bias, bias_start=0.0, scope=None)
+        old = f"this {spec.api} is TensorFlow 1.0/1.1's (or 0.x's), which takes no {spec.kernel[1]}= or {spec.bias[1]}="
+        kernel_blocker = f"{old}; give the enclosing variable_scope the initializer, or use TF 1.2's {spec.api}"
+        bias_blocker = f"{old}: its bias_start starts the whole bias at one constant; use TF 1.2's {spec.api}"
+    elif spec.old_signature is not None and not _new_signature(c, spec):
+        kernel_blocker = bias_blocker = (
+            f"nothing in the call tells whether this {spec.api} is TF 1.2's (which takes {spec.kernel[1]}= and {spec.bias[1]}=) "
+            f"or TF 1.0/1.1's (which takes neither); where it is TF 1.2's, pass the initializer by keyword"
+        )
+    kernel = _layer_weight(c, spec, "kernel", spec.kernel, Dist(spec.kernel_default), shape, namespace, kernel_blocker)
     bias = None
-    if not (isinstance(use_bias, Const) and use_bias.value is False):
-        bias = _layer_weight(c, "Dense bias", "bias_initializer", Dist("zeros"), (columns,) if columns is not None else None, "Dense default")
-        bias.weight.shape_node = _arg_node(c.node, 0, "units")
-    activation = c.arg(1, "activation")
-    name = None
+    if _has_bias(c, spec):
+        bias = _layer_weight(c, spec, "bias", spec.bias, Dist(spec.bias_default), (columns,) if columns is not None else None, namespace, bias_blocker)
+        bias.weight.shape_node = _arg_node(c.node, *spec.units)
+    name = spec.activation_default
+    activation = c.arg(*spec.activation) if spec.activation is not None else None
     if isinstance(activation, Const) and isinstance(activation.value, str):
         name = activation.value
     elif isinstance(activation, ModuleRef):
         name = activation.qualname.rsplit(".", 1)[-1]
-    elif activation is not None and not (isinstance(activation, Const) and activation.value is None):
+    elif isinstance(activation, Const) and activation.value is None:
+        name = None
+    elif activation is not None:
         name = "?"
-    return DenseLayer(kernel, bias, name)
+    layer = DenseLayer(kernel, bias, name, spec.joins_inputs)
+    if spec.function:
+        _name_function_weights(c, spec, layer, old_signature)
+        inputs = c.arg(*spec.inputs) if spec.inputs is not None else None
+        return apply_dense(c.it, layer, [inputs] if inputs is not None else [], c.node)
+    return layer
 
 
-def _layer_weight(c: OpCall, api: str, keyword: str, default: Dist, shape: tuple | None, implicit: str) -> WeightVal:
-    weight = _new_weight(c.it, c.node, api, c.frame)
-    weight.namespace = "layer"
-    value = c.kwargs.get(keyword)
+def _old_signature(c: OpCall, spec: FrameworkLayer) -> bool:
+    """``_linear(args, n, bias, bias_start=0.0)``, TF 1.0/1.1's: a number
+    where TF 1.2's bias_initializer= goes, or a name only those had."""
+    position, keyword = spec.old_signature
+    if keyword in c.kwargs or "scope" in c.kwargs:
+        return True
+    value = c.args[position] if len(c.args) > position else None
+    if value is not None and to_expr(value) is not None and not isinstance(value, (InitializerObj, InitVal)):
+        return True
+    return spec.old_by_name is True and not _new_signature(c, spec)
+
+
+def _new_signature(c: OpCall, spec: FrameworkLayer) -> bool:
+    """TF 1.2's ``_linear(..., bias_initializer=None, kernel_initializer=None)``."""
+    return spec.kernel[1] in c.kwargs or spec.bias[1] in c.kwargs or len(c.args) > spec.kernel[0]
+
+
+def _has_bias(c: OpCall, spec: FrameworkLayer) -> bool:
+    if spec.bias_switch is not None:
+        switch = c.arg(*spec.bias_switch)
+        if switch is None:
+            if not spec.bias_by_default:
+                return False
+        elif isinstance(switch, Const) and not switch.value:
+            return False  # False, None, or _linear(x, n, 0)
+    if spec.no_bias_when_none:
+        value = c.arg(*spec.bias)
+        if isinstance(value, Const) and value.value is None:
+            return False
+        normalizer = c.arg(3, "normalizer_fn")  # fully_connected: a normalizer replaces the bias
+        if normalizer is not None and not (isinstance(normalizer, Const) and normalizer.value is None):
+            return False
+    return True
+
+
+def _name_function_weights(c: OpCall, spec: FrameworkLayer, layer: DenseLayer, old_signature: bool) -> None:
+    """The names TensorFlow gives them: ``name/kernel`` (tf.layers.dense),
+    ``scope/weights`` (fully_connected), ``Linear/Matrix`` (TF 1.0's _linear)."""
+    if spec.api == "tf.layers.dense":
+        given, parts = c.kwargs.get("name"), ("kernel", "bias")
+        default = "dense"
+    elif spec.api in ("fully_connected", "linear"):
+        given, parts = c.kwargs.get("scope"), ("weights", "biases")
+        default = "fully_connected"
+    else:
+        given, parts = c.kwargs.get("scope"), (("Matrix", "Bias") if old_signature else ("kernel", "bias"))
+        default = "Linear" if old_signature else ""
+    scope = given.value if isinstance(given, Const) and isinstance(given.value, str) else default
+    for weight, part in ((layer.kernel, parts[0]), (layer.bias, parts[1])):
+        if weight is not None:
+            weight.weight.name_hint = f"{scope}/{part}" if scope else part
+
+
+def _layer_weight(
+    c: OpCall, spec: FrameworkLayer, part: str, where: tuple[int, str], default: Dist, shape: tuple | None, namespace: str, blocker: str | None
+) -> WeightVal:
+    weight = _new_weight(c.it, c.node, spec.api if part == "kernel" else f"{spec.api} bias", c.frame)
+    weight.namespace = namespace
+    weight.layer = LayerPart(spec.api, part, where[1], blocker, _fix_module(c))
+    value = c.kwargs.get(where[1])
+    old_signature = spec.old_signature is not None and blocker is not None  # (set only for TF 1.0's _linear)
+    if value is None and where[0] < 99 and len(c.args) > where[0] and not old_signature:
+        value = c.args[where[0]]  # (TF 1.0's _linear has bias_start and scope where 1.2's initializers go)
     if isinstance(value, Const) and value.value is None:
         value = None
-    weight.init_node = _arg_node(c.node, 99, keyword)
+    weight.init_node = _arg_node(c.node, where[0], where[1]) if value is not None else None
     weight.init_form = _form(value)
     init = _resolve_initial(c.it, value, shape, c.frame, c.node) if value is not None else None
+    if part == "bias" and old_signature and c.arg(*spec.old_signature) is not None:
+        start = to_expr(c.arg(*spec.old_signature))
+        if start is not None:  # bias_start=0.25: constant_initializer(bias_start)
+            value = c.arg(*spec.old_signature)
+            init = InitVal(Dist("constant", {"value": start}), _arg_node(c.node, *spec.old_signature), shape)
+            weight.init_node = None  # a number, not an initializer --fix could replace
     if init is None and value is None:
-        init = InitVal(default, c.node, shape)
-        init.implicit = implicit
+        scope_init = None
+        if part == "kernel" and spec.kernel_scope:
+            scope_init = next((s for s in reversed(c.it.scope_initializers) if s is not None), c.it.global_scope_initializer)
+        init = _resolve_initial(c.it, scope_init, shape, c.frame, c.node) if scope_init is not None else None
+        if init is not None:
+            init = InitVal(init.dist, init.node, shape or init.shape)
+            init.implicit = "variable_scope"
+        else:
+            init = InitVal(default, c.node, shape)
+            init.implicit = f"{spec.api} default"
     weight.init = init
     weight.shape = shape
     return WeightVal(weight)
 
 
+def _fix_module(c: OpCall) -> str | None:
+    """The file's own name for plain ``tensorflow`` when the layer is not
+    reached through ``compat.v1`` (TF1 code spells ``tf.zeros_initializer()``,
+    which TF 1.4 has and ``tf.compat.v1`` is not); None: the fix's dialect
+    decides."""
+    if c.namespace not in ("tf", "tf1") or "compat" in (dotted(c.node.func) or ""):
+        return None
+    names = {value.qualname: name for name, value in c.it.module_scope.vars.items() if isinstance(value, ModuleRef)}
+    return names.get("tensorflow")
+
+
 def apply_dense(it: Interpreter, layer: DenseLayer, args: list[Value], node: cst.CSTNode) -> Value:
     x = args[0] if args else Opaque("inputs")
+    if layer.joins_inputs:
+        items = it.known_items(x)
+        if items is not None and len(items) > 1:
+            x = Op("concat", tuple(items), node, Const(1))  # _linear([x, h], n): concat([x, h], 1) @ kernel
+        elif items:
+            x = items[0]
     out: Value = Op("matmul", (x, layer.kernel), node)
     if layer.bias is not None:
         out = it.make_op("add", (out, layer.bias), node)

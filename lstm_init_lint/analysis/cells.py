@@ -207,7 +207,12 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
         input_gate, candidate = second, first
     else:
         input_gate, candidate = first, second
-    cell = Cell("lstm", op, prev, {"f": keep_gate, "i": input_gate, "c": candidate}, h_out)
+    gates = {"f": keep_gate, "i": input_gate, "c": candidate}
+    if interpolates:
+        # c = i * g + (1 - i) * c_prev (coupled input and forget gates): the
+        # only gate is i, whose bias no forget-bias reasoning applies to.
+        del gates["f"]
+    cell = Cell("lstm", op, prev, gates, h_out)
     if out_gate is not None:
         cell.gates["o"] = out_gate
     return cell

@@ -120,9 +120,14 @@ def fix_site(
             shape = shape_node_text(inits, replace, code, passed_as)
         if replace is not None and shape is None:
             blocker = f"cannot see the weight's shape where it is created (`{_short(code(replace))}`)"
-    elif weight.api == "Dense bias" and weight.shape_node is not None:
-        shape = f"[{code(weight.shape_node)}]"  # Dense(units): the bias has units entries
-    elif weight.shape_node is not None and weight.api != "Dense":
+    elif weight.layer is not None:
+        if weight.layer.part == "bias" and weight.shape_node is not None:
+            shape = f"[{code(weight.shape_node)}]"  # Dense(units): the bias has units entries
+        # A framework layer's initialisers go through its own arguments, and
+        # its module (tf.layers, core_rnn_cell) has no initializers to spell.
+        module = weight.layer.module
+        blocker = weight.layer.blocker
+    elif weight.shape_node is not None:
         shape = code(weight.shape_node)
     if weight.api == "numpy":
         # The reference spellings are TensorFlow's; written into NumPy code
@@ -140,13 +145,8 @@ def fix_site(
         sharers=sharers,
         blocker=blocker,
         loop_key=weight.loop_key,
-        keyword=_DENSE_KEYWORDS.get(weight.api, "initializer"),
+        keyword=weight.layer.keyword if weight.layer is not None else "initializer",
     )
-
-
-# A Dense layer's weights take their initialisers through the layer's own
-# arguments.
-_DENSE_KEYWORDS = {"Dense": "kernel_initializer", "Dense bias": "bias_initializer"}
 
 
 def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: dict) -> str | None:

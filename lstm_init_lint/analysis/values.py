@@ -14,6 +14,7 @@ gains attributes); they never leave the analysis package.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import libcst as cst
@@ -272,6 +273,7 @@ class WeightInstance:
         "init_form",
         "loop_key",
         "path",
+        "layer",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -299,6 +301,22 @@ class WeightInstance:
         # creates it): one creation statement reached through two calls of a
         # helper makes two weights.
         self.path: tuple[cst.CSTNode, ...] = ()
+        # A framework layer's weight (knowledge.apis.FrameworkLayer): the
+        # argument --fix passes its initialiser through, or why there is none.
+        self.layer: LayerPart | None = None
+
+
+@dataclass(frozen=True)
+class LayerPart:
+    """Which weight of a framework layer this is, and how its initialiser is
+    given: through ``keyword`` of the layer's call, or not at all
+    (``blocker`` says why)."""
+
+    api: str  # the layer, as findings name it (tf.layers.dense)
+    part: str  # kernel or bias
+    keyword: str  # kernel_initializer=, weights_initializer=, ...
+    blocker: str | None = None
+    module: str | None = None  # the file's name for the TensorFlow a fix spells initializers with
 
 
 class WeightVal(Value):
@@ -340,15 +358,18 @@ class Parts(Value):
 
 class DenseLayer(Value):
     """A framework layer a hand-written cell uses as its kernel
-    (``self.W_i = Dense(units)``): its kernel and bias weights, created with
-    the layer, and its activation; calling it is ``act(x @ kernel + bias)``."""
+    (``self.W_i = Dense(units)``, ``_Linear([x, h], n, True)``): its kernel
+    and bias weights, created with the layer, and its activation; calling it
+    is ``act(x @ kernel + bias)`` (``joins_inputs``: ``x`` a list joined
+    along the features first)."""
 
-    __slots__ = ("kernel", "bias", "activation")
+    __slots__ = ("kernel", "bias", "activation", "joins_inputs")
 
-    def __init__(self, kernel: WeightVal, bias: WeightVal | None, activation: str | None) -> None:
+    def __init__(self, kernel: WeightVal, bias: WeightVal | None, activation: str | None, joins_inputs: bool = False) -> None:
         self.kernel = kernel
         self.bias = bias
         self.activation = activation
+        self.joins_inputs = joins_inputs
 
 
 class ExternalMethod(Value):

@@ -10,6 +10,7 @@ drive a recurrence. Initialiser spellings live in ``initializers.py``.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, replace
 
 # Namespaces: "tf" (plain tensorflow: TF1 or TF2 defaults depending on the
 # file), "tf1" (tensorflow.compat.v1 and TF1-only internals), "tf2"
@@ -24,6 +25,7 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
     ("tensorflow.keras.", "keras"),
     ("tensorflow.contrib.", "tf1:contrib."),
     ("tensorflow.", "tf"),
+    ("tf_slim.", "tf1:contrib.slim."),  # TF-Slim, contrib's slim as its own package
     ("tf_keras.src.", "keras"),
     ("tf_keras.", "keras"),
     ("keras.src.", "keras"),
@@ -68,6 +70,102 @@ def table_key(namespace: str, path: str) -> str:
     family = "tf" if namespace in ("tf", "tf1", "tf2") else namespace
     return f"{family}:{path}"
 
+
+@dataclass(frozen=True)
+class FrameworkLayer:
+    """A framework layer or function whose kernel and bias a hand-written
+    cell uses as its own weights: where its arguments sit (position,
+    keyword; position 99: keyword only) and what it creates when they are
+    left out."""
+
+    api: str  # as findings name it
+    function: bool  # creates and applies its weights in one call (tf.layers.dense); else a class whose instances apply them
+    units: tuple[int, str]
+    kernel: tuple[int, str]  # the kernel initializer argument
+    kernel_default: str  # a Keras initializer name
+    bias: tuple[int, str]
+    bias_default: str
+    inputs: tuple[int, str] | None = None  # a function's (a class takes them when called)
+    activation: tuple[int, str] | None = None
+    activation_default: str | None = None
+    # True, False or None turns the bias on or off; bias_by_default when absent.
+    bias_switch: tuple[int, str] | None = None
+    bias_by_default: bool = True
+    no_bias_when_none: bool = False  # biases_initializer=None: no bias at all (fully_connected)
+    # No kernel initializer means the enclosing variable_scope's initializer,
+    # then kernel_default (TF1 layers and _linear go through get_variable).
+    kernel_scope: bool = False
+    # An argument only the TF 1.0/1.1 signature has (_linear's bias_start, a
+    # number for the whole bias): a call that passes it has no
+    # kernel_initializer= / bias_initializer= to fix through.
+    old_signature: tuple[int, str] | None = None
+    # Whether the name alone says which signature: True for names only TF 0.x
+    # / 1.0 / 1.1 had (tf.nn.rnn_cell._linear), None where either may be
+    # meant and only the call's arguments can tell.
+    old_by_name: bool | None = False
+    # The inputs are a list joined along the features (_linear([x, h], ...)).
+    joins_inputs: bool = False
+
+
+_KERAS_DENSE = FrameworkLayer("Dense", False, units=(0, "units"), activation=(1, "activation"), bias_switch=(2, "use_bias"),
+                              kernel=(3, "kernel_initializer"), kernel_default="glorot_uniform", bias=(4, "bias_initializer"), bias_default="zeros")
+# tf.layers.dense(inputs, units, activation=None, use_bias=True, kernel_initializer=None,
+# bias_initializer=zeros_initializer()): no kernel initializer is the scope's, then
+# glorot_uniform; the bias is zeros whatever the scope says (checked with
+# tf_keras 2.21's tf.compat.v1.layers.dense, TF_USE_LEGACY_KERAS=1).
+_TF_LAYERS_DENSE = FrameworkLayer("tf.layers.dense", True, inputs=(0, "inputs"), units=(1, "units"), activation=(2, "activation"),
+                                  bias_switch=(3, "use_bias"), kernel=(4, "kernel_initializer"), kernel_default="glorot_uniform",
+                                  bias=(5, "bias_initializer"), bias_default="zeros", kernel_scope=True)
+# contrib's fully_connected(inputs, num_outputs, activation_fn=nn.relu, normalizer_fn=None,
+# normalizer_params=None, weights_initializer=xavier_initializer(), weights_regularizer=None,
+# biases_initializer=zeros_initializer()): the xavier default is uniform (glorot_uniform) and
+# explicit, so a scope's initializer does not reach it; biases_initializer=None (or a
+# normalizer_fn) means no bias (TF 1.15 contrib/layers/python/layers/layers.py).
+_FULLY_CONNECTED = FrameworkLayer("fully_connected", True, inputs=(0, "inputs"), units=(1, "num_outputs"), activation=(2, "activation_fn"),
+                                  activation_default="relu", kernel=(5, "weights_initializer"), kernel_default="glorot_uniform",
+                                  bias=(7, "biases_initializer"), bias_default="zeros", no_bias_when_none=True)
+# TF1's rnn_cell _linear(args, output_size, bias, bias_initializer=None, kernel_initializer=None)
+# (TF >= 1.2; before: _linear(args, output_size, bias, bias_start=0.0, scope=None)): the kernel is
+# get_variable's (the scope's initializer, then glorot_uniform; TF 0.x's get_variable default was
+# uniform_unit_scaling, which the analysis does not tell apart), the bias constant 0.0 (or bias_start).
+_RNN_CELL_LINEAR = FrameworkLayer("_linear", True, inputs=(0, "args"), units=(1, "output_size"), bias_switch=(2, "bias"),
+                                  kernel=(4, "kernel_initializer"), kernel_default="glorot_uniform", bias=(3, "bias_initializer"),
+                                  bias_default="zeros", kernel_scope=True, old_signature=(3, "bias_start"), old_by_name=None, joins_inputs=True)
+# TF 1.4+'s _Linear(args, output_size, build_bias, bias_initializer=None, kernel_initializer=None):
+# _linear as an object, its weights made at the construction, applied by calling it.
+_RNN_CELL_LINEAR_CLASS = FrameworkLayer("_Linear", False, inputs=(0, "args"), units=(1, "output_size"), bias_switch=(2, "build_bias"),
+                                        kernel=(4, "kernel_initializer"), kernel_default="glorot_uniform", bias=(3, "bias_initializer"),
+                                        bias_default="zeros", kernel_scope=True, joins_inputs=True)
+# keras EinsumDense(equation, output_shape, activation=None, bias_axes=None,
+# kernel_initializer="glorot_uniform", bias_initializer="zeros"): a bias only with bias_axes.
+_EINSUM_DENSE = FrameworkLayer("EinsumDense", False, units=(1, "output_shape"), activation=(2, "activation"), bias_switch=(3, "bias_axes"),
+                               bias_by_default=False, kernel=(4, "kernel_initializer"), kernel_default="glorot_uniform",
+                               bias=(5, "bias_initializer"), bias_default="zeros")
+
+FRAMEWORK_LAYERS: dict[str, FrameworkLayer] = {
+    "keras:layers.Dense": _KERAS_DENSE,
+    "keras:layers.core.Dense": _KERAS_DENSE,
+    # tf.layers.Dense: Keras' Dense, but its kernel initializer defaults to None (the scope's)
+    "tf:layers.Dense": replace(_KERAS_DENSE, api="tf.layers.Dense", kernel_scope=True),
+    "tf:layers.dense": _TF_LAYERS_DENSE,
+    "tf:contrib.layers.fully_connected": _FULLY_CONNECTED,
+    "tf:contrib.slim.fully_connected": _FULLY_CONNECTED,
+    "tf:contrib.slim.layers.fully_connected": _FULLY_CONNECTED,
+    "tf:contrib.layers.python.layers.layers.fully_connected": _FULLY_CONNECTED,
+    "tf:contrib.layers.linear": replace(_FULLY_CONNECTED, api="linear", activation=None, activation_default=None),
+    # TF 0.x's tf.nn.rnn_cell and TF 1.0/1.1's core_rnn_cell_impl: the old signature
+    "tf:nn.rnn_cell._linear": replace(_RNN_CELL_LINEAR, old_by_name=True),
+    "tf:contrib.rnn.python.ops.core_rnn_cell_impl._linear": replace(_RNN_CELL_LINEAR, old_by_name=True),
+    # either signature, depending on the TensorFlow the code was written for
+    "tf:_linear": _RNN_CELL_LINEAR,  # tensorflow.python.ops.rnn_cell(_impl)._linear
+    "tf:contrib.rnn.python.ops.core_rnn_cell._linear": _RNN_CELL_LINEAR,
+    "tf:contrib.rnn.python.ops.rnn_cell._linear": _RNN_CELL_LINEAR,
+    "tf:_Linear": _RNN_CELL_LINEAR_CLASS,
+    "tf:nn.rnn_cell._Linear": _RNN_CELL_LINEAR_CLASS,
+    "tf:contrib.rnn.python.ops.core_rnn_cell._Linear": _RNN_CELL_LINEAR_CLASS,
+    "keras:layers.EinsumDense": _EINSUM_DENSE,
+    "keras:layers.experimental.EinsumDense": _EINSUM_DENSE,
+}
 
 _ACTIVATIONS = ("sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "relu6", "elu", "selu", "softmax", "silu", "swish", "gelu")
 
@@ -140,9 +238,9 @@ _add("scan", "tf:scan", "tf:foldl", "tf:foldr")
 _add("k_rnn", "keras:backend.rnn")
 _add("variable", "tf:Variable", "keras:backend.variable", "keras:Variable", "keras:variables.Variable")
 _add("get_variable", "tf:get_variable", "tf:get_local_variable", "tf:layers.get_variable")
-# Framework layers a hand-written cell uses as its kernels: each creates a
-# kernel (glorot_uniform) and a bias (zeros) of its own.
-_add("dense", "keras:layers.Dense", "keras:layers.core.Dense")
+# Framework layers a hand-written cell uses as its kernels (FRAMEWORK_LAYERS
+# below says what each creates).
+_add("dense", *sorted(FRAMEWORK_LAYERS))
 _add("variable_scope", "tf:variable_scope", "tf:name_scope")
 _add("get_variable_scope", "tf:get_variable_scope")
 _add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
@@ -181,7 +279,7 @@ OPS["tf:keras.activations.sigmoid"] = "act"
 # weight method (any object's: the class may inherit it from anywhere).
 PRODUCT_KINDS = frozenset({"matmul", "einsum", "xw_plus_b"})
 CREATOR_KINDS = frozenset({"variable", "get_variable", "dense"})
-LAYER_KINDS = frozenset({"dense"})  # creators that are layers: their weights are the layer's
+LAYER_KINDS = frozenset({"dense"})  # creators that are layers (FRAMEWORK_LAYERS): their weights are the layer's
 CREATOR_METHODS = ("add_weight", "add_variable")
 # A NumPy array is a weight too (``analysis/calls.holds_numpy_weight``), in a
 # file that imports numpy.

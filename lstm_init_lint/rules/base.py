@@ -109,6 +109,9 @@ def describe_current(weight: CellWeight) -> str:
         return f"{text} (no initializer: add_weight's default)"
     if site.implicit == "Dense default":
         return f"{text} (no initializer: the Dense layer's default)"
+    if site.implicit and site.implicit.endswith(" default"):
+        # another framework layer's (knowledge.apis.FRAMEWORK_LAYERS): tf.layers.dense, fully_connected, _linear...
+        return f"{text} (no initializer: {site.implicit[: -len(' default')]}'s default)"
     if site.implicit == "variable_scope":
         return f"{text} (from the enclosing variable_scope)"
     if site.helper and site.helper_line and site.helper_path:

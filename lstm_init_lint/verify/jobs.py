@@ -13,10 +13,15 @@ from typing import Any
 
 from ..analysis import sizes
 from ..model import CellKind, CellWeight, Initializer, Role, Settings
+from ..knowledge.apis import FRAMEWORK_LAYERS
 from ..knowledge.reference import REFERENCES
 from ..rules._bias import as_initializer, expected_blocks
 
-_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform", "Dense": "glorot_uniform", "Dense bias": "zeros"}
+_DEFAULT_FOR_API = {"get_variable": "glorot_uniform", "add_weight": "glorot_uniform"}
+# A framework layer's weights (knowledge.apis.FRAMEWORK_LAYERS): "Dense", "Dense bias", ...
+for _layer in FRAMEWORK_LAYERS.values():
+    _DEFAULT_FOR_API[_layer.api] = _layer.kernel_default
+    _DEFAULT_FOR_API[f"{_layer.api} bias"] = _layer.bias_default
 
 
 def expected_initializer(weight: CellWeight, settings: Settings) -> Initializer:
@@ -69,13 +74,15 @@ def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases:
         implicit = _DEFAULT_FOR_API.get(site.api)
         if weight.site.implicit == "variable_scope":
             implicit = None  # inherited from the scope: evaluated only where it is written
+        elif weight.site.implicit is None:
+            implicit = None  # given, but not as an expression to evaluate (TF 1.0 _linear's bias_start)
     imports = {local for _, local in aliases}
     shape_names = set()
     if site is not None and site.shape:
         shape_names = {name for name in (free_names(site.shape) or set()) if name.split(".")[0] not in imports}
     skip = None
     if expression is None and implicit is None:
-        skip = "its initialiser is not written at the weight (an enclosing variable_scope provides it)"
+        skip = "its initialiser is not written at the weight as an expression (an enclosing variable_scope, or _linear's bias_start, provides it)"
     elif expression is not None:
         names = free_names(expression)
         if names is None:
