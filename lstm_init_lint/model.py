@@ -216,6 +216,7 @@ class CellWeight:
     projection: bool = False
     gate_width: str | None = None  # one gate's width as the code writes it: "hidden_dim"
     fix_site: FixSite | None = None
+    layer_norm_shift: bool = False  # a normalisation's shift, the only bias its gates have
 
 
 @dataclass(frozen=True)

@@ -380,6 +380,7 @@ def _describe_weight(
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
         gate_width=gate_width,
         fix_site=site_fix,
+        layer_norm_shift=all(u.shift for u in usages),
     )
 
 
