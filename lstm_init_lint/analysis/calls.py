@@ -264,6 +264,11 @@ def subscript(it: Interpreter, base: Value, node: cst.Subscript, frame: Frame) -
                     return Const(base.value[key.value])
                 except (IndexError, TypeError, KeyError):
                     return Opaque("item")
+            if isinstance(base, Seq) and len(base.items) == 1:
+                # h[t - 1] of a one-item list (h = [None for _ in range(T)]
+                # evaluated once over an unknown count): its item, whatever
+                # the index.
+                return base.items[0]
         elif isinstance(inner, cst.Slice) and isinstance(base, Seq):
             lower = it.ev(inner.lower, frame) if inner.lower is not None else Const(None)
             upper = it.ev(inner.upper, frame) if inner.upper is not None else Const(None)

@@ -583,6 +583,8 @@ class Interpreter:
                     base.items[key] = value
                 except IndexError:
                     pass
+            elif isinstance(base, Seq) and len(base.items) == 1 and key is None and isinstance(target.slice[0].slice, cst.Index):
+                base.items[0] = value  # h[t] = ... into a list of one (symbolic) item
             self.note_binding(value, target, instance, frame, fresh)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [el.value for el in target.elements]
