@@ -226,6 +226,7 @@ class CellWeight:
     # = 128 from ``MyCell(units=128)``): the sizes of the message's figures,
     # which ``verify`` binds those names to.
     stated_sizes: tuple[tuple[str, int], ...] = ()
+    layer_norm_shift: bool = False  # a normalisation's shift, the only bias its gates have
 
 
 @dataclass(frozen=True)

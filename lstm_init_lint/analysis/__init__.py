@@ -483,6 +483,7 @@ def _describe_weight(
         gate_width=gate_width,
         fix_site=site_fix,
         stated_sizes=stated,
+        layer_norm_shift=all(u.shift for u in usages),
     )
 
 

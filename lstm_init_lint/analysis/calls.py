@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import libcst as cst
 
 from . import symbolic as S
-from ..knowledge.apis import CREATOR_METHODS, FRAMEWORK_LAYERS, FrameworkLayer, activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import ACTIVATIONS, CREATOR_METHODS, FRAMEWORK_LAYERS, FrameworkLayer, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .frames import Frame, Record
 from .numbers import to_expr, to_shape
@@ -190,6 +190,12 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
             set_after_creation(base, node)
             return NONE
         return it.make_op("call", (base, *args), node, name)
+    if isinstance(base, (Opaque, Component)) and _never_bound(base):
+        # T.nnet.sigmoid(z) beside TF code, T never imported: a call of
+        # some library's function of its arguments, not a method of T.
+        if name in ACTIVATIONS and len(args) == 1:
+            return Op("act", (args[0],), node, name)
+        return it.make_op("call", tuple(args), node, name)
     if isinstance(base, (Opaque, Op, Component)):
         if name in _SETTERS:
             set_after_creation(base, node)  # bias[u:2 * u].assign(1.0)
@@ -201,6 +207,14 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
             return Component(base, ("other",), node)
         return it.make_op("call", (base, *args), node, name)
     return None
+
+
+def _never_bound(value: Value) -> bool:
+    """A name the file neither imports, defines nor assigns (``T`` of
+    ``T.nnet.sigmoid``), or an attribute of one."""
+    while isinstance(value, Component) and value.key[0] == "attr":
+        value = value.parent
+    return isinstance(value, Opaque) and value.origin is not None and value.origin.kind == "unknown" and value.label == value.origin.name
 
 
 def _dotted(node: cst.CSTNode) -> str:
@@ -254,6 +268,11 @@ def subscript(it: Interpreter, base: Value, node: cst.Subscript, frame: Frame) -
                     return Const(base.value[key.value])
                 except (IndexError, TypeError, KeyError):
                     return Opaque("item")
+            if isinstance(base, Seq) and len(base.items) == 1:
+                # h[t - 1] of a one-item list (h = [None for _ in range(T)]
+                # evaluated once over an unknown count): its item, whatever
+                # the index.
+                return base.items[0]
         elif isinstance(inner, cst.Slice) and isinstance(base, Seq):
             lower = it.ev(inner.lower, frame) if inner.lower is not None else Const(None)
             upper = it.ev(inner.upper, frame) if inner.upper is not None else Const(None)
@@ -372,6 +391,14 @@ def call_builtin(it: Interpreter, name: str, args: list[Value], kwargs: dict[str
         lists = [it.known_items(a) for a in args]
         if lists and all(items is not None for items in lists):
             return Seq([Seq(list(group)) for group in zip(*lists)], "list")
+        known = [items for items in lists if items is not None]
+        if known:
+            # zip(hs, cs, Ws) over layers: the weight lists say how many; a
+            # state list the loop carries (opaque) gives its k-th item, which
+            # the loop's next value of that list tells the analysis about.
+            count = min(len(items) for items in known)
+            columns = [items if items is not None else [Component(a, ("index", k), node) for k in range(count)] for a, items in zip(args, lists)]
+            return Seq([Seq(list(group)) for group in zip(*columns)], "list")
         return Opaque("zip")
     if name in ("list", "tuple", "reversed", "sorted", "iter"):
         if not args:
@@ -701,6 +728,23 @@ def _k_rnn(c: OpCall) -> Value:
     return keras_rnn(c.it, c.arg(0, "step_function"), c.arg(1, "inputs"), c.arg(2, "initial_states"), c.node, c.frame)
 
 
+def _cond(c: OpCall) -> Value:
+    """``tf.cond(pred, true_fn, false_fn)`` / ``K.in_train_phase(x, alt)``:
+    both arms run (each may create weights); the value is the first arm's,
+    the training arm of a batch norm, which keeps the matmul it normalises."""
+    if c.path == "cond":
+        arms = [c.arg(1, "true_fn"), c.arg(2, "false_fn")]
+    else:
+        arms = [c.arg(0, "x"), c.arg(1, "alt")]
+    results = []
+    for arm in arms:
+        if isinstance(arm, (FuncVal, BoundMethod)):
+            arm = call_value(c.it, arm, [], {}, c.node, c.frame)
+        if arm is not None:
+            results.append(arm)
+    return results[0] if results else Opaque(c.path)
+
+
 def _variable(c: OpCall) -> Value:
     return create_variable(c.it, c.namespace, c.path, c.args, c.kwargs, c.node, c.frame)
 
@@ -938,6 +982,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "while_loop": _while_loop,
     "scan": _scan,
     "k_rnn": _k_rnn,
+    "cond": _cond,
     "variable": _variable,
     "get_variable": _get_variable,
     "variable_scope": _variable_scope,

@@ -283,7 +283,34 @@ class Interpreter:
             args.append(value)
             record.params.append((name, value))
         self.bind_star_params(func, scope, [], {})
-        return self.run_body(func, scope, record, depth, self_obj)
+        kept = self.kept_on_object(func, params, self_obj, record) if skip_self else []
+        result = self.run_body(func, scope, record, depth, self_obj)
+        for label, attrs, attr in kept:
+            if attr in attrs:
+                record.next[label] = attrs[attr]
+        return result
+
+    def kept_on_object(self, func: FuncVal, params: list[tuple[str, cst.Param]], self_obj: Value | None, record: Record) -> list[tuple]:
+        """A method that reads ``self.h`` and stores a new ``self.h`` is a step
+        its caller repeats: each call starts from what the previous one
+        stored (``self.hidden_state = tanh(c) * o``), as a loop's variable.
+        Those attributes start the method's evaluation on its own as values
+        fed back from the previous call."""
+        if not isinstance(self_obj, ObjVal) or func.is_lambda or func.name in ("__init__", "build") or not params:
+            return []
+        self_name = params[0][0]
+        kept = []
+        for base, attr in self.assigned_names(func.node.body).attributes:
+            if base != self_name or attr not in self_obj.attrs:
+                continue
+            if _is_weightish(self_obj.attrs[attr]) and not _is_state_buffer(self_obj.attrs[attr]):
+                continue
+            label = f"{base}.{attr}"
+            opaque = Opaque(label, Origin("carried", record, name=label))
+            record.carried[label] = opaque
+            self_obj.attrs[attr] = opaque
+            kept.append((label, self_obj.attrs, attr))
+        return kept
 
     # --- statements ------------------------------------------------------------
 
@@ -631,6 +658,8 @@ class Interpreter:
                     base.items[key] = value
                 except IndexError:
                     pass
+            elif isinstance(base, Seq) and len(base.items) == 1 and key is None and isinstance(target.slice[0].slice, cst.Index):
+                base.items[0] = value  # h[t] = ... into a list of one (symbolic) item
             self.note_binding(value, target, instance, frame, fresh)
         elif isinstance(target, (cst.Tuple, cst.List)):
             elements = [el.value for el in target.elements]
@@ -1138,6 +1167,14 @@ def _target_names(target: cst.CSTNode) -> frozenset[str]:
 def _is_weightish(value: Value) -> bool:
     """Values a loop never feeds back as state: weights, functions, objects."""
     return isinstance(value, (WeightVal, FuncVal, BoundMethod, ClassVal, ObjVal, ModuleRef, ProjectModule, DictVal))
+
+
+def _is_state_buffer(value: Value) -> bool:
+    """``self.hidden_state = np.zeros((1, n))``: a constant NumPy array on an
+    object, taken for a weight until a method stores a new state in it."""
+    if not isinstance(value, WeightVal) or value.weight.api != "numpy" or value.weight.init is None:
+        return False
+    return value.weight.init.dist.family in ("zeros", "ones", "constant")
 
 
 class _AssignedNames(cst.CSTVisitor):

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+import libcst as cst
+
 from ..model import GATE_LABELS
 from . import symbolic as S
 from .cells import Cell, Gate, additive_terms, gate_of, is_raw, product, strip
@@ -44,6 +46,7 @@ class Usage:
     operand: str | None  # input, state, fused, cell
     certain: bool
     evidence: list[str] = field(default_factory=list)
+    shift: bool = False  # a normalisation's shift (beside its gain), not a bias of its own
 
 
 @dataclass
@@ -83,9 +86,21 @@ class CellAnalysis:
         if cell.kind == "lstm" and cell.h_out is not None:
             self.find_projection()
         self.classify_kernels()
+        self.drop_shifts()
         if not self.recurs():
             return None
         return CellUsage(cell, self.usages, self.offset)
+
+    def drop_shifts(self) -> None:
+        """A layer-norm shift is a gate's bias only when it is the gate's one
+        bias; beside a bias of its own, or with another shift, it is not."""
+        biases: dict[str | None, set[int]] = {}
+        shifts: dict[str | None, set[int]] = {}
+        for usage in self.usages:
+            if usage.kind == "bias":
+                (shifts if usage.shift else biases).setdefault(usage.gate, set()).add(id(usage.weight))
+        drop = {gate for gate, found in shifts.items() if gate in biases or len(found) > 1}
+        self.usages = [u for u in self.usages if not (u.shift and u.gate in drop)]
 
     def find_reset_gate(self) -> None:
         """A GRU's reset gate multiplies the previous state inside the
@@ -104,16 +119,18 @@ class CellAnalysis:
     def decompose(self, gate: str, value: Value, selectors: list[tuple], depth: int) -> None:
         if depth > 12:
             return
-        for term in additive_terms(value):
-            self.term(gate, term, selectors, depth)
+        for term, shift in _terms_and_shifts(value):
+            self.term(gate, term, selectors, depth, shift)
 
-    def term(self, gate: str, term: Value, selectors: list[tuple], depth: int) -> None:
+    def term(self, gate: str, term: Value, selectors: list[tuple], depth: int, shift: bool = False) -> None:
         term = strip(term)
         if isinstance(term, Const) and isinstance(term.value, (int, float)) and not isinstance(term.value, bool):
             if gate == "f":
                 self.offset += float(term.value)
             return
-        if isinstance(term, Component) and term.key[0] in ("split", "cols", "slice1", "index") and not is_raw(term):
+        # ("other",): a time step of a projection computed for the whole
+        # sequence before the loop (xw = x @ W, then xw[t] in the step).
+        if isinstance(term, Component) and term.key[0] in ("split", "cols", "slice1", "index", "other") and not is_raw(term):
             weight = weight_of(term)
             if weight is None:
                 self.decompose(gate, term.parent, [term.key, *selectors], depth + 1)
@@ -121,6 +138,10 @@ class CellAnalysis:
         weight = weight_of(term)
         if weight is not None:
             instance, keys = weight
+            if shift:
+                self.add_usage(instance, "bias", gate, keys + selectors, None, True, [f"the shift of a normalisation (beside its gain) in the {gate_label(self.cell, gate)}'s pre-activation"])
+                self.usages[-1].shift = True
+                return
             self.add_usage(instance, "bias", gate, keys + selectors, None, True, [f"added to the {gate_label(self.cell, gate)}'s pre-activation"])
             return
         if isinstance(term, Op):
@@ -138,6 +159,11 @@ class CellAnalysis:
             if term.kind == "sub" and len(term.args) == 2:
                 self.decompose(gate, term.args[0], selectors, depth + 1)
                 self.decompose(gate, term.args[1], selectors, depth + 1)
+                return
+            if term.kind == "div" and len(term.args) == 2 and weight_of(term.args[1]) is None:
+                # (z - mean) / sqrt(var + eps): a normalisation keeps the
+                # matmul it divides.
+                self.decompose(gate, term.args[0], selectors, depth + 1)
 
     def mul_term(self, gate: str, term: Op, selectors: list[tuple], depth: int) -> None:
         a, b = term.args
@@ -154,6 +180,28 @@ class CellAnalysis:
                     self.cell.gates["r"] = inner
                 self.decompose(gate, other, selectors, depth + 1)
                 return
+        for scale, other in ((a, b), (b, a)):
+            if self.is_scale(scale, other) and not self.is_scale(other, scale):
+                # A layer-norm gain, a hypernetwork's per-unit scale, a
+                # dropout mask or a number times the matmul: the matmul's
+                # weight keeps its role; the scale has none.
+                self.decompose(gate, other, selectors, depth + 1)
+                return
+
+    def is_scale(self, value: Value, other: Value) -> bool:
+        """A factor that scales a pre-activation without being one: a number,
+        a weight vector, a mask, or a value computed without this cell's
+        state (a hypernetwork's output, ``tf.nn.dropout(ones, keep)``)."""
+        value = strip(value)
+        if isinstance(value, (Const, InitVal)) or weight_of(value) is not None:
+            return True
+        if isinstance(value, Op) and value.kind == "matmul":
+            # A hypernetwork's z @ W_d scales h @ U; of (x @ W) * (h @ U) inside
+            # a gate, only the factor without the state can be the scale.
+            return not self.depends_on_state(value, set(), 0) and self.depends_on_state(other, set(), 0)
+        if is_raw(value):
+            return not self.state(value)[0] and value is not self.cell.prev
+        return isinstance(value, Op) and value.kind != "act" and not self.depends_on_state(value, set(), 0)
 
     def is_cell_state(self, value: Value) -> bool:
         if self.cell.kind != "lstm":
@@ -257,6 +305,17 @@ class CellAnalysis:
         if not isinstance(result, Seq):
             return None
         items = [strip(v) for v in result.items]
+        if not any(item is self.cell.update for item in items):
+            return None
+        # ``def mlstm(x, c, h): ... return h, c``: the returned names, when
+        # the step rebinds its parameters' names, say which is which.
+        names = _element_names(result)
+        if names is not None and prev.origin.name in names and names.index(prev.origin.name) == next(j for j, item in enumerate(items) if item is self.cell.update):
+            if root.origin.name in names:
+                j = names.index(root.origin.name)
+                return items[j] if items[j] is not self.cell.update else None
+            if None not in names:
+                return None  # every returned value is named, and none is this one
         for j_c, item in enumerate(items):
             if item is self.cell.update:
                 j = j_c + (root.origin.index - prev.origin.index)
@@ -325,7 +384,9 @@ class CellAnalysis:
             return False, "", True
         nxt = self.next_of(root)
         if self.is_update(nxt):
-            if origin is not None and origin.kind == "carried":
+            if origin is not None and origin.kind == "carried" and origin.record.kind == "function":
+                why = f"`{name}` is fed back: {origin.record.name}() stores the new state in it for its next call"
+            elif origin is not None and origin.kind == "carried":
                 why = f"`{name}` is fed back: the loop assigns it the new state"
             elif origin is not None and origin.kind == "slot":
                 why = f"`{name}` is fed back: {origin.record.name} passes the new state back into it"
@@ -411,9 +472,45 @@ class CellAnalysis:
             return any(self.depends_on_state(a, seen, depth + 1) for a in value.items)
         return False
 
+    def multiplicative_state(self, operand: Value) -> list[tuple[WeightInstance, list[tuple], str, Op]] | None:
+        """mLSTM's ``m = (x @ W_mx) * (h @ W_mh)``: a product of an input
+        projection and a hidden-state projection, which the gate kernels read
+        in place of the hidden state. Returns each factor's weight, its
+        slicing, its operand kind and its matmul."""
+        pair = product(operand)
+        if pair is None:
+            return None
+        factors = []
+        for factor in pair:
+            factor = strip(factor)
+            if not (isinstance(factor, Op) and factor.kind == "matmul"):
+                return None
+            a, b = factor.args
+            wa, wb = weight_of(a), weight_of(b)
+            if (wa is None) == (wb is None):
+                return None
+            instance, keys = wb if wb is not None else wa
+            kind, _ = self.operand_kind(a if wb is not None else b)
+            factors.append((instance, keys, kind, factor))
+        if sorted(kind for *_, kind, _ in factors) != ["input", "state"]:
+            return None
+        return factors
+
     def classify_kernels(self) -> None:
+        factored: set[int] = set()
         for gate, instance, keys, operand, term, _ in self.kernel_terms:
-            kind, why = self.operand_kind(operand)
+            factors = self.multiplicative_state(operand)
+            if factors is not None:
+                if id(strip(operand)) not in factored:
+                    factored.add(id(strip(operand)))
+                    for inner, inner_keys, inner_kind, matmul in factors:
+                        where = f"`{self.describe(matmul.node)}`" if matmul.node is not None else "a matmul"
+                        what = "the step's input" if inner_kind == "input" else "the previous hidden state"
+                        evidence = [f"multiplies {what} in {where}, a factor of the multiplicative state `{label(strip(operand))}` the gates read in place of the hidden state"]
+                        self.add_usage(inner, "kernel", None, inner_keys, inner_kind, True, evidence)
+                kind, why = "state", "the multiplicative state m = (x @ W_mx) * (h @ W_mh), which the gates read in place of the hidden state"
+            else:
+                kind, why = self.operand_kind(operand)
             rows = None
             for key in keys:
                 if key[0] == "slice1" and instance.shape is not None and len(instance.shape) == 2:
@@ -458,6 +555,21 @@ class CellAnalysis:
                     usage.certain = False
                     usage.evidence = [f"multiplies `{label(chosen)}`, taken to be the previous hidden state by its name ({gate_label(self.cell, usage.gate)})"]
 
+    def gates_depth(self) -> bool:
+        """The gating mixes a state with an "input" computed from that state
+        in the same step (``y = ffn(x)``, then ``gate(x, y)``, looped over
+        blocks): a gated residual or highway layer over depth, not time."""
+        kinds = [self.operand_kind(operand)[0] for *_, operand, _, _ in self.kernel_terms]
+        if "state" not in kinds or "input" in kinds or "fused" in kinds:
+            return False
+        # The cell's own state, not another layer's: a stacked layer's input
+        # is computed in the same step from the layer below's state.
+        own = {id(strip(self.cell.prev))}
+        for kind, (*_, operand, _, _) in zip(kinds, self.kernel_terms):
+            if kind == "state":
+                own.update(id(part) for part in _raw_parts(operand))
+        return any(kind == "mixed" and _reads(operand, own, set(), 0) for kind, (*_, operand, _, _) in zip(kinds, self.kernel_terms))
+
     def recurs(self) -> bool:
         kernels = [u for u in self.usages if u.kind == "kernel"]
         fed_back = any(u.operand in ("state", "fused") for u in kernels)
@@ -474,6 +586,62 @@ def _origin(value: Value):
     while isinstance(value, Component):
         value = strip(value.parent)
     return value.origin if isinstance(value, Opaque) else None
+
+
+def _reads(value: Value, roots: set[int], seen: set[int], depth: int) -> bool:
+    """Whether ``value`` is computed from one of the raw values ``roots``."""
+    if depth > 60 or id(value) in seen:
+        return False
+    seen.add(id(value))
+    value = strip(value)
+    if id(value) in roots:
+        return True
+    if isinstance(value, Op):
+        return any(_reads(a, roots, seen, depth + 1) for a in value.args)
+    if isinstance(value, Component):
+        return _reads(value.parent, roots, seen, depth + 1)
+    if isinstance(value, Seq):
+        return any(_reads(a, roots, seen, depth + 1) for a in value.items)
+    return False
+
+
+def _terms_and_shifts(value: Value) -> list[tuple[Value, bool]]:
+    """The terms of a sum, each with whether it is a normalisation's shift:
+    a term added in the same ``+`` as ``normalised * gain`` (``ln(z) + b``
+    leaves ``b`` outside the normalisation's own sum, a bias)."""
+    value = strip(value)
+    if not (isinstance(value, Op) and value.kind == "add"):
+        return [(value, False)]
+    args = [strip(a) for a in value.args]
+    gained = any(_gain_product(a) for a in args)
+    out: list[tuple[Value, bool]] = []
+    for arg in args:
+        if isinstance(arg, Op) and arg.kind == "add":
+            out.extend(_terms_and_shifts(arg))
+        else:
+            out.append((arg, gained))
+    return out
+
+
+def _gain_product(value: Value) -> bool:
+    """``normalised * gain``: a weight times a division or a normalising call
+    (not a peephole's ``w * c``, whose other factor is the raw cell state)."""
+    pair = product(value)
+    if pair is None:
+        return False
+    for gain, normalised in (pair, pair[::-1]):
+        normalised = strip(normalised)
+        if weight_of(gain) is not None and weight_of(normalised) is None and isinstance(normalised, Op) and normalised.kind in ("div", "call"):
+            return True
+    return False
+
+
+def _element_names(result: Seq) -> list[str | None] | None:
+    """The names a returned tuple display spells (``return h, c``)."""
+    node = result.node
+    if not isinstance(node, (cst.Tuple, cst.List)) or len(node.elements) != len(result.items):
+        return None
+    return [element.value.value if isinstance(element.value, cst.Name) else None for element in node.elements]
 
 
 def _raw_parts(operand: Value, depth: int = 0) -> list[Value]:
@@ -599,11 +767,18 @@ def gate_label(cell: Cell, gate: str | None) -> str:
 
 def analyse_cells(cells: list[Cell], describe: Describe) -> list[CellUsage]:
     out = []
+    depth: set[int] = set()
     for cell in cells:
-        result = CellAnalysis(cell, describe).run()
+        analysis = CellAnalysis(cell, describe)
+        result = analysis.run()
         if result is not None:
             out.append(result)
-    return out
+        elif analysis.gates_depth():
+            depth.add(id(cell.update.node))
+    # A function whose gating some caller applies across depth (its "input"
+    # computed from its "state" within the step) is a depth gate, also where
+    # it is evaluated on its own with opaque arguments.
+    return [result for result in out if id(result.cell.update.node) not in depth]
 
 
 __all__ = ["Usage", "CellUsage", "analyse_cells", "gate_label", "to_expr", "Gate"]

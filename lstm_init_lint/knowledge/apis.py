@@ -168,6 +168,7 @@ FRAMEWORK_LAYERS: dict[str, FrameworkLayer] = {
 }
 
 _ACTIVATIONS = ("sigmoid", "tanh", "hard_sigmoid", "relu", "softsign", "relu6", "elu", "selu", "softmax", "silu", "swish", "gelu")
+ACTIVATIONS = frozenset(_ACTIVATIONS)  # the last names every library spells its activations with
 
 OPS: dict[str, str] = {}
 
@@ -236,6 +237,9 @@ _add("xw_plus_b", "tf:nn.xw_plus_b")
 _add("while_loop", "tf:while_loop")
 _add("scan", "tf:scan", "tf:foldl", "tf:foldr")
 _add("k_rnn", "keras:backend.rnn")
+# tf.cond(training, lambda: batch_norm(z, ...), lambda: ...): either arm
+# passes the matmul through to the gate.
+_add("cond", "tf:cond", "keras:backend.in_train_phase", "keras:backend.in_test_phase")
 _add("variable", "tf:Variable", "keras:backend.variable", "keras:Variable", "keras:variables.Variable")
 _add("get_variable", "tf:get_variable", "tf:get_local_variable", "tf:layers.get_variable")
 # Framework layers a hand-written cell uses as its kernels (FRAMEWORK_LAYERS

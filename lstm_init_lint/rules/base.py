@@ -127,6 +127,8 @@ def weight_label(weight: CellWeight) -> str:
     name = f"`{site.weight}`"
     if site.instance and site.instance != site.weight:
         name += f" ({site.instance})"
+    if weight.layer_norm_shift:
+        name += " (a layer-norm shift, the only bias its gates have)"
     return name
 
 
