@@ -163,7 +163,8 @@ class FixSite:
     ``add_weight`` / ``keras.Variable``). ``replace`` is the expression to
     replace; when there is none, the keyword goes into the call at ``call``.
     ``shape`` / ``dtype`` are the weight's shape and dtype as the code writes
-    them (the new value needs them); ``module`` is the module the creating call
+    them (the new value needs them; ``dtype`` is the variable's own, None for
+    float32); ``module`` is the module the creating call
     comes from (``tf`` for ``tf.Variable``, ``tf.compat.v1``...) and
     ``namespace`` what that module is (``tf``, ``tf1``, ``tf2``, ``keras``, or
     ``layer`` for ``self.add_weight``). ``sharers`` are the other weights the
@@ -187,6 +188,14 @@ class FixSite:
     # still be fixed for this iteration alone (``... if gate == "f" else ...``).
     loop_key: tuple[str, Any] | None = None
     keyword: str = "initializer"  # the argument that takes the initialiser (Dense: kernel_initializer=)
+    # The creating call's ``dtype=`` as written when it is no plain dtype name
+    # (``dtype=self.dtype``): the new initial value is built with it.
+    dtype_code: str | None = None
+    # Set when the initialiser is a parameter's default (``parameter``, of a
+    # constructor or a function): ``replace`` is then that default, written
+    # as a string or an initializer object (``default_form``) like the original.
+    default_form: str | None = None
+    parameter: str | None = None
 
 
 @dataclass(frozen=True)

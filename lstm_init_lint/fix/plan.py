@@ -74,7 +74,9 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
     if site.blocker:
         return None, site.blocker
     try:
-        if site.kind == "value":
+        if site.default_form is not None:
+            code = spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        elif site.kind == "value":
             code = spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
         else:
             code = spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
