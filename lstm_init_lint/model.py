@@ -274,6 +274,8 @@ class Finding:
     fixable: bool = False
     fix: Fix | None = None
     no_fix_reason: str | None = None
+    # When not fixable: the edit a person would make, in words (``fix.plan``).
+    suggested_edit: str | None = None
     # For a notebook: the 1-based index of the cell among all of the
     # notebook's cells, and ``span`` is then within that cell. Named
     # ``notebook_cell`` because ``cell`` already says lstm or gru.
@@ -303,6 +305,7 @@ class Finding:
             "fixable": self.fixable,
             "fix": self.fix.to_json() if self.fix is not None else None,
             "no_fix_reason": self.no_fix_reason,
+            "suggested_edit": self.suggested_edit,
             "notebook_cell": self.notebook_cell,
         }
         if self.python != 3:

@@ -43,7 +43,7 @@ def test_fixing_twice_changes_nothing(path):
     assert twice.applied == ()
     # What is left is exactly what could not be fixed the first time.
     assert [f.code for f in twice.remaining] == [f.code for f in once.remaining]
-    assert all(f.no_fix_reason for f in twice.remaining)
+    assert all(f.no_fix_reason and f.suggested_edit for f in twice.remaining)
 
 
 def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
@@ -56,6 +56,9 @@ def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
     assert forget["weight"] == "b_f"
     assert forget["fix"] is None
     assert "also creates b_c, b_i, b_o" in forget["no_fix_reason"]
+    # What a person would do instead, with the code to write.
+    assert "give `b_f` an initializer of its own" in forget["suggested_edit"]
+    assert "tf.ones([units])" in forget["suggested_edit"]
     json.dumps(findings)
 
 

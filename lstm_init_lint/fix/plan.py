@@ -60,9 +60,95 @@ def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: t
         planned.append((finding, weight, fix, reason))
     planned = _respect_sharing(planned, text)
     out = []
-    for finding, _, fix, reason in planned:
-        out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason))
+    for finding, weight, fix, reason in planned:
+        suggestion = suggested_edit(finding, weight, text, dialect, settings, reason) if fix is None else None
+        out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason, suggested_edit=suggestion))
     return out
+
+
+def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings, reason: str | None) -> str:
+    """What a person would do where ``--fix`` does nothing, in words, with
+    the code to write when it can be spelled."""
+    label = _label(finding)
+    site = weight.fix_site
+    reason = reason or ""
+    code = _code_anyway(finding, weight, dialect, settings)
+    old = _short(text.slice(site.replace)) if site is not None and site.replace is not None else None
+    start = f"make `{label}` start as {_in_words(finding, weight)}"
+    if code and old:
+        write = f"write `{code}` in place of `{old}` (line {site.replace.line})"
+    elif code and site is not None:
+        write = f"add `{site.keyword}={code}` to the call at line {site.call.line}"
+    else:
+        write = f"{start} where it is created (line {finding.span.line})"
+    if reason.startswith("its role rests on names"):
+        return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
+    if "also creates" in reason or "for every call" in reason:
+        own = f"`{code}`" if code else _in_words(finding, weight)
+        shared = f"`{old}` (line {site.replace.line})" if old else "the shared expression"
+        return (
+            f"give `{label}` an initializer of its own: create it (line {finding.span.line}) with {own} rather than with {shared}, "
+            "which the other weights keep; with a helper, add an initializer parameter and pass this one at this call"
+        )
+    if reason.startswith("a NumPy array"):
+        return f"{start} with NumPy: {_numpy_words(finding)}"
+    if "the default of" in reason:
+        return (
+            f"where the weight is created (line {finding.span.line}), pass a callable that joins the configured initializer's blocks for the other gates "
+            f"with the forget block's own value ({_in_words(finding, weight)}), as Keras' LSTMCell does with unit_forget_bias"
+        )
+    if "parameter's default" in reason:
+        return f"change that default to {_in_words(finding, weight)} (`{code}`), or pass it where the function is called" if code else f"change that default so that {start[5:]}"
+    return write
+
+
+def _code_anyway(finding: Finding, weight: CellWeight, dialect: Dialect, settings: Settings) -> str | None:
+    """The reference's spelling for this weight as if nothing blocked the fix."""
+    site = weight.fix_site
+    if site is None:
+        return None
+    try:
+        if site.default_form is not None:
+            return spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        if site.kind == "value":
+            return spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        return spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
+    except CannotSpell:
+        return None
+
+
+def _in_words(finding: Finding, weight: CellWeight) -> str:
+    """The reference start of one weight, for a person: ``orthogonal``,
+    ``zeros with ones in the forget gate's block (2 of 4)``."""
+    expected = finding.expected
+    if expected.name == "piecewise" and weight.forget_block is not None and len(weight.gates) > 1:
+        others = {piece.constant_value() for _, start, end, piece in expected.pieces}
+        if others <= {0.0, 1.0}:
+            return f"zeros with ones in the forget gate's block ({weight.forget_block + 1} of {len(weight.gates)})"
+    return expected.text
+
+
+def _operand(finding: Finding) -> str:
+    return {"input_kernel": "the step's input", "recurrent_kernel": "the previous hidden state", "fused_kernel": "the input joined with the hidden state"}.get(
+        finding.role.value, "the cell's gates"
+    )
+
+
+def _numpy_words(finding: Finding) -> str:
+    name = finding.expected.name
+    if name == "glorot_uniform":
+        return "`np.random.uniform(-limit, limit, shape)` with `limit = np.sqrt(6 / (fan_in + fan_out))`"
+    if name == "orthogonal":
+        return "the `q` of `q, _ = np.linalg.qr(np.random.randn(rows, columns))` for a tall matrix (transpose for a wide one)"
+    value = finding.expected.constant_value()
+    if value is not None:
+        return {0.0: "`np.zeros(shape)`", 1.0: "`np.ones(shape)`"}.get(value, f"`np.full(shape, {value!r})`")
+    return f"`np.zeros(shape)`, then each gate's block set as in {finding.expected.text}"
+
+
+def _short(code: str, limit: int = 60) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= limit else code[: limit - 1] + "…"
 
 
 def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> tuple[Fix | None, str | None]:
