@@ -196,6 +196,13 @@ class FixSite:
     # as a string or an initializer object (``default_form``) like the original.
     default_form: str | None = None
     parameter: str | None = None
+    # With ``default_form``: the creating call's own argument (``initializer=
+    # self.recurrent_initializer``), fixed instead when the default also
+    # serves weights that must not change, and the attributes the constructor
+    # configures with string defaults (``("self.kernel_initializer",
+    # "glorot_uniform")``), one of which may already be the reference's.
+    argument: Span | None = None
+    configured: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

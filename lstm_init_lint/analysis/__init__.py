@@ -386,6 +386,8 @@ def _describe_weight(
             default_form="string" if isinstance(param.default, cst.SimpleString) else "object",
             parameter=param.name.value,
             sharers=sharing.default_sharers(param, representative),
+            argument=site_fix.replace,
+            configured=sharing.defaults.configured_strings(representative.creation_node),
         )
     elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
         site_fix = replace(

@@ -235,13 +235,31 @@ class Defaults:
             return None
         return param
 
+    def configured_strings(self, creation: cst.CSTNode) -> tuple[tuple[str, str], ...]:
+        """``(self.attribute, default)`` for each attribute the class's
+        constructor sets from a parameter whose default is a string
+        (``self.kernel_initializer = initializers.get(kernel_initializer)``,
+        default ``"glorot_uniform"``): what a weight may be given instead."""
+        function = self._enclosing(creation, cst.FunctionDef)
+        cls = self._enclosing(function, cst.ClassDef) if function is not None else None
+        init = _constructor(cls)
+        if init is None:
+            return ()
+        out = []
+        for statement in init.body.body:
+            for small in getattr(statement, "body", ()):
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
+                    target = small.targets[0].target
+                    name = _parameter_name(small.value)
+                    param = _param(init, name) if name and _is_self_attribute(target, target.attr.value) else None
+                    if param is not None and isinstance(param.default, cst.SimpleString) and isinstance(param.default.evaluated_value, str):
+                        out.append((f"self.{target.attr.value}", param.default.evaluated_value))
+        return tuple(out)
+
     def _constructor_param(self, method: cst.FunctionDef, attribute: str) -> tuple[cst.Param | None, cst.CSTNode | None]:
         """``self.<attribute> = param`` or ``= <...>.get(param)`` in the
         class's ``__init__``: that parameter, and the assigned expression."""
-        cls = self._enclosing(method, cst.ClassDef)
-        if cls is None or not isinstance(cls.body, cst.IndentedBlock):
-            return None, None
-        init = next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__"), None)
+        init = _constructor(self._enclosing(method, cst.ClassDef))
         if init is None:
             return None, None
         found: tuple[cst.Param | None, cst.CSTNode | None] = (None, None)
@@ -258,6 +276,12 @@ class Defaults:
                 found = (param, node.value)
             stack.extend(node.children)
         return found
+
+
+def _constructor(cls: cst.CSTNode | None) -> cst.FunctionDef | None:
+    if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+        return None
+    return next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__" and isinstance(s.body, cst.IndentedBlock)), None)
 
 
 def _is_self_attribute(node: cst.CSTNode, attribute: str) -> bool:

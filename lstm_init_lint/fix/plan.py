@@ -58,7 +58,8 @@ def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: t
     for finding, weight in pairs:
         fix, reason = _plan_one(finding, weight, text, dialect, settings)
         planned.append((finding, weight, fix, reason))
-    planned = _respect_sharing(planned, text)
+    fallbacks = {index: _argument_fix(finding, weight, dialect, settings) for index, (finding, weight, fix, _) in enumerate(planned) if fix is not None and weight.fix_site.default_form}
+    planned = _respect_sharing(planned, text, fallbacks)
     out = []
     for finding, weight, fix, reason in planned:
         suggestion = suggested_edit(finding, weight, text, dialect, settings, reason) if fix is None else None
@@ -186,10 +187,34 @@ def _label(finding: Finding) -> str:
     return finding.instance or finding.weight
 
 
-def _respect_sharing(planned: list, text: Text) -> list:
+def _argument_fix(finding: Finding, weight: CellWeight, dialect: Dialect, settings: Settings) -> Fix | None:
+    """For a weight whose initialiser is a parameter's default that other
+    weights share: a fix at the creating call's own argument instead. An
+    attribute the constructor configures whose default already is the
+    reference's is the code's own way to say it (``initializer=
+    self.kernel_initializer`` for an input kernel given
+    ``self.recurrent_initializer``); else the reference's spelling there."""
+    site = weight.fix_site
+    if site.argument is None:
+        return None
+    wanted = finding.expected.name if finding.expected.name in ("glorot_uniform", "orthogonal") else {0.0: "zeros", 1.0: "ones"}.get(finding.expected.constant_value())
+    code = next((attribute for attribute, default in site.configured if default == wanted), None)
+    if code is None:
+        try:
+            code = spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        except CannotSpell:
+            return None
+    description = f"{_label(finding)}: {finding.current.text} -> {finding.expected.text}"
+    return Fix((Edit(site.argument, code),), code, description)
+
+
+def _respect_sharing(planned: list, text: Text, fallbacks: dict | None = None) -> list:
     """An expression that creates several weights changes only when every
     one of them gets the same new code, or when a loop over constants tells
-    them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``."""
+    them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``. A
+    parameter's default that other weights share is left, and the weight
+    fixed at its own call (``fallbacks``) where it can be."""
+    fallbacks = fallbacks or {}
     by_span: dict[Span, list[int]] = {}
     for index, (_, weight, fix, _) in enumerate(planned):
         if fix is not None and weight.fix_site.replace is not None:
@@ -208,6 +233,9 @@ def _respect_sharing(planned: list, text: Text) -> list:
             if conditional is not None:
                 edit = Edit(span, conditional)
                 out[i] = (finding, weight, replace(fix, edits=(edit,), replacement=conditional), None)
+                continue
+            if fallbacks.get(i) is not None:
+                out[i] = (finding, weight, fallbacks[i], None)
                 continue
             names = ", ".join(label for label, _ in others) or ", ".join(sorted(labels - {_label(finding)}))
             reason = f"the expression at line {span.line} also creates {names}, which must not change the same way; give this weight an initializer of its own"
