@@ -203,6 +203,7 @@ class FixSite:
     # "glorot_uniform")``), one of which may already be the reference's.
     argument: Span | None = None
     configured: tuple[tuple[str, str], ...] = ()
+    argument_callable: bool = False  # ``argument`` is an initializer object the new code may call
 
 
 @dataclass(frozen=True)

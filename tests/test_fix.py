@@ -87,6 +87,9 @@ def test_a_configurable_initializer_changes_its_default_not_the_layer_call():
     fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
     assert 'kernel_initializer="glorot_uniform", recurrent_initializer=keras.initializers.Orthogonal(), bias_initializer="zeros"' in fixed
     assert "initializer=self.kernel_initializer" in fixed and "initializer=self.recurrent_initializer" in fixed
+    # The bias's forget block cannot come from a default: the configured
+    # initializer draws the other blocks, as Keras' unit_forget_bias does.
+    assert "tf.concat([self.bias_initializer((self.units,), dtype), tf.ones((self.units,), dtype), self.bias_initializer((2 * self.units,), dtype)], 0)" in fixed
 
 
 FUNCTION_DEFAULT_SHARED = """import tensorflow as tf
@@ -121,7 +124,7 @@ def test_an_input_kernel_given_the_recurrent_initializer_takes_the_kernel_one():
     """A layer that passes self.recurrent_initializer (orthogonal, shared with
     the recurrent kernel) to an input kernel: the code's own
     self.kernel_initializer (glorot_uniform) is what it should take."""
-    source = (FIXTURES / "keras_configurable_initializers.py").read_text()
+    source = (FIXTURES / "keras_configurable_initializers.py").read_text().replace("tf.sigmoid(f) * c_prev", "tf.sigmoid(f + 1.0) * c_prev")
     source = source.replace('kernel_initializer="he_normal", recurrent_initializer=keras.initializers.GlorotUniform()', 'kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal"')
     source = source.replace("shape=(input_shape[-1], 4 * self.units), initializer=self.kernel_initializer", "shape=(input_shape[-1], 4 * self.units), initializer=self.recurrent_initializer")
     outcome = fix_source(source.encode(), "cell.py")

@@ -388,6 +388,7 @@ def _describe_weight(
             sharers=sharing.default_sharers(param, representative),
             argument=site_fix.replace,
             configured=sharing.defaults.configured_strings(representative.creation_node),
+            argument_callable=sharing.defaults.callable_configuration(representative.init_node, representative.creation_node, param),
         )
     elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
         site_fix = replace(

@@ -235,6 +235,18 @@ class Defaults:
             return None
         return param
 
+    def callable_configuration(self, argument: cst.CSTNode | None, creation: cst.CSTNode, param: cst.Param) -> bool:
+        """Whether the creating call's argument is an initializer object
+        (a default that is one, or a string read through ``initializers.get``),
+        so that new code may call it: ``self.bias_initializer((u,), dtype)``."""
+        if not isinstance(param.default, cst.SimpleString):
+            return True
+        if isinstance(argument, cst.Attribute) and isinstance(argument.value, cst.Name) and argument.value.value == "self":
+            function = self._enclosing(creation, cst.FunctionDef)
+            _, source = self._constructor_param(function, argument.attr.value) if function is not None else (None, None)
+            return isinstance(source, cst.Call)
+        return False
+
     def configured_strings(self, creation: cst.CSTNode) -> tuple[tuple[str, str], ...]:
         """``(self.attribute, default)`` for each attribute the class's
         constructor sets from a parameter whose default is a string

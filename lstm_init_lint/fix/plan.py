@@ -162,7 +162,15 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
         return None, site.blocker
     try:
         if site.default_form is not None:
-            code = spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+            try:
+                code = spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+            except CannotSpell:
+                if not (site.argument_callable and site.argument is not None):
+                    raise
+                # The default cannot hold a per-gate vector: the call draws the
+                # other gates' blocks with the configured initializer.
+                code = spelling.configured_bias_code(finding.expected, finding.current, weight, dialect, text.slice(site.argument))
+                site = replace(site, replace=site.argument)
         elif site.kind == "value":
             code = spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
         else:
@@ -217,7 +225,7 @@ def _respect_sharing(planned: list, text: Text, fallbacks: dict | None = None) -
     fallbacks = fallbacks or {}
     by_span: dict[Span, list[int]] = {}
     for index, (_, weight, fix, _) in enumerate(planned):
-        if fix is not None and weight.fix_site.replace is not None:
+        if fix is not None and weight.fix_site.replace is not None and fix.edits[0].span == weight.fix_site.replace:
             by_span.setdefault(weight.fix_site.replace, []).append(index)
     out = list(planned)
     for span, indices in by_span.items():

@@ -251,6 +251,39 @@ def default_code(expected: Initializer, weight: CellWeight, dialect: Dialect, ma
     return f"{initializers}.Constant({value!r})"
 
 
+def configured_bias_code(expected: Initializer, current: Initializer, weight: CellWeight, dialect: Dialect, configured: str) -> str:
+    """A per-gate bias whose initializer is configurable, as Keras' LSTMCell
+    builds it with unit_forget_bias: the configured initializer draws every
+    block that should start as it does now, the reference's constant the
+    others (``tf.concat([self.bias_initializer((u,), dtype), tf.ones((u,),
+    dtype), self.bias_initializer((2 * u,), dtype)], 0)``)."""
+    site = weight.fix_site
+    now = current.constant_value()
+    if now is None:
+        raise CannotSpell(f"its initializer is the default of `{site.parameter}`, which does not start as a constant")
+    blocks = max(1, len(weight.gates))
+    width = X.divide(_total_size(site), blocks)
+    runs = bias_runs(expected, blocks)
+    if site.namespace in ("layer", "keras") and dialect.keras and not dialect.tf:
+        ops = dialect.ops or f"{dialect.keras}.ops"
+        parts = [f"{configured}(({X.multiply(width, n)},), dtype)" if v == now else _ops_constant(ops, v, X.multiply(width, n), ", dtype") for v, n in runs]
+        return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
+    module = _module(site, dialect)
+    parts = []
+    for value, count in runs:
+        size = X.multiply(width, count)
+        if value == now:
+            parts.append(f"{configured}(({size},), dtype)")
+        elif value in (0.0, 1.0):
+            parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}(({size},), dtype)")
+        else:
+            parts.append(f"{module}.fill([{size}], {module}.cast({value!r}, dtype))")
+    joined = parts[0] if len(parts) == 1 else dialect.concat(module, parts)
+    if site.namespace in ("layer", "keras"):
+        return f"lambda shape, dtype=None: {joined}"
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {joined}"
+
+
 def _ops_constant(ops: str, value: float, size: str, dtype: str) -> str:
     """A Keras 3 ops vector of one constant: ``ops.zeros((u,))``, ``ops.ones``,
     else ``ops.full((u,), -2.0)``. ``dtype`` is the argument text after the
