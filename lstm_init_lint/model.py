@@ -169,7 +169,8 @@ class FixSite:
     ``add_weight`` / ``keras.Variable``). ``replace`` is the expression to
     replace; when there is none, the keyword goes into the call at ``call``.
     ``shape`` / ``dtype`` are the weight's shape and dtype as the code writes
-    them (the new value needs them); ``module`` is the module the creating call
+    them (the new value needs them; ``dtype`` is the variable's own, None for
+    float32); ``module`` is the module the creating call
     comes from (``tf`` for ``tf.Variable``, ``tf.compat.v1``...) and
     ``namespace`` what that module is (``tf``, ``tf1``, ``tf2``, ``keras``, or
     ``layer`` for ``self.add_weight``). ``sharers`` are the other weights the
@@ -193,6 +194,22 @@ class FixSite:
     # still be fixed for this iteration alone (``... if gate == "f" else ...``).
     loop_key: tuple[str, Any] | None = None
     keyword: str = "initializer"  # the argument that takes the initialiser (Dense: kernel_initializer=)
+    # The creating call's ``dtype=`` as written when it is no plain dtype name
+    # (``dtype=self.dtype``): the new initial value is built with it.
+    dtype_code: str | None = None
+    # Set when the initialiser is a parameter's default (``parameter``, of a
+    # constructor or a function): ``replace`` is then that default, written
+    # as a string or an initializer object (``default_form``) like the original.
+    default_form: str | None = None
+    parameter: str | None = None
+    # With ``default_form``: the creating call's own argument (``initializer=
+    # self.recurrent_initializer``), fixed instead when the default also
+    # serves weights that must not change, and the attributes the constructor
+    # configures with string defaults (``("self.kernel_initializer",
+    # "glorot_uniform")``), one of which may already be the reference's.
+    argument: Span | None = None
+    configured: tuple[tuple[str, str], ...] = ()
+    argument_callable: bool = False  # ``argument`` is an initializer object the new code may call
 
 
 @dataclass(frozen=True)
@@ -276,6 +293,8 @@ class Finding:
     fixable: bool = False
     fix: Fix | None = None
     no_fix_reason: str | None = None
+    # When not fixable: the edit a person would make, in words (``fix.plan``).
+    suggested_edit: str | None = None
     # For a notebook: the 1-based index of the cell among all of the
     # notebook's cells, and ``span`` is then within that cell. Named
     # ``notebook_cell`` because ``cell`` already says lstm or gru.
@@ -305,6 +324,7 @@ class Finding:
             "fixable": self.fixable,
             "fix": self.fix.to_json() if self.fix is not None else None,
             "no_fix_reason": self.no_fix_reason,
+            "suggested_edit": self.suggested_edit,
             "notebook_cell": self.notebook_cell,
         }
         if self.python != 3:

@@ -43,7 +43,7 @@ def test_fixing_twice_changes_nothing(path):
     assert twice.applied == ()
     # What is left is exactly what could not be fixed the first time.
     assert [f.code for f in twice.remaining] == [f.code for f in once.remaining]
-    assert all(f.no_fix_reason for f in twice.remaining)
+    assert all(f.no_fix_reason and f.suggested_edit for f in twice.remaining)
 
 
 def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
@@ -56,6 +56,9 @@ def test_json_findings_say_whether_they_are_fixable_and_carry_the_new_code():
     assert forget["weight"] == "b_f"
     assert forget["fix"] is None
     assert "also creates b_c, b_i, b_o" in forget["no_fix_reason"]
+    # What a person would do instead, with the code to write.
+    assert "give `b_f` an initializer of its own" in forget["suggested_edit"]
+    assert "tf.ones([units])" in forget["suggested_edit"]
     json.dumps(findings)
 
 
@@ -74,6 +77,69 @@ def test_a_loop_over_gates_gets_ones_for_the_forget_gate_only():
     path = FIXTURES / "dict_params_string_keys.py"
     fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
     assert 'p["b_" + gate] = tf.Variable(tf.ones([units]) if gate == "f" else tf.zeros([units]))' in fixed
+
+
+def test_a_configurable_initializer_changes_its_default_not_the_layer_call():
+    """The constructor argument keeps working: add_weight still takes
+    self.kernel_initializer, and the defaults become the reference's, each
+    in its own form (a string stays a string, an object an object)."""
+    path = FIXTURES / "keras_configurable_initializers.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert 'kernel_initializer="glorot_uniform", recurrent_initializer=keras.initializers.Orthogonal(), bias_initializer="zeros"' in fixed
+    assert "initializer=self.kernel_initializer" in fixed and "initializer=self.recurrent_initializer" in fixed
+    # The bias's forget block cannot come from a default: the configured
+    # initializer draws the other blocks, as Keras' unit_forget_bias does.
+    assert "tf.concat([self.bias_initializer((self.units,), dtype), tf.ones((self.units,), dtype), self.bias_initializer((2 * self.units,), dtype)], 0)" in fixed
+
+
+FUNCTION_DEFAULT_SHARED = """import tensorflow as tf
+
+
+def lstm(x, h, c, units, w_init=tf.random_normal_initializer(stddev=0.02)):
+    w = tf.get_variable("w", [x.shape[1] + units, 4 * units], initializer=w_init)
+    b = tf.get_variable("b", [4 * units], initializer=tf.zeros_initializer())
+    i, j, f, o = tf.split(tf.matmul(tf.concat([x, h], 1), w) + b, 4, 1)
+    c = tf.sigmoid(f + 1.0) * c + tf.sigmoid(i) * tf.tanh(j)
+    h = tf.sigmoid(o) * tf.tanh(c)
+    out = tf.get_variable("out", [units, 10], initializer=w_init)
+    return tf.matmul(h, out), h, c
+"""
+
+
+def test_a_default_that_also_serves_other_weights_stays_and_the_weight_is_fixed_at_its_call():
+    """The output layer shares w_init's default: changing the default would
+    change it too, so the default stays and the kernel's own call gets the
+    reference; alone, the default itself changes."""
+    fixed = fix_source(FUNCTION_DEFAULT_SHARED.encode(), "cell.py", Settings(reference="tf1")).fixed.decode()
+    assert "w_init=tf.random_normal_initializer(stddev=0.02)):" in fixed
+    assert 'w = tf.get_variable("w", [x.shape[1] + units, 4 * units], initializer=tf.glorot_uniform_initializer())' in fixed
+    assert 'out = tf.get_variable("out", [units, 10], initializer=w_init)' in fixed
+    alone = FUNCTION_DEFAULT_SHARED.replace("initializer=w_init)\n    return", "initializer=tf.zeros_initializer())\n    return")
+    fixed = fix_source(alone.encode(), "cell.py", Settings(reference="tf1")).fixed.decode()
+    assert "w_init=tf.glorot_uniform_initializer()):" in fixed
+    assert "initializer=w_init)" in fixed
+
+
+def test_an_input_kernel_given_the_recurrent_initializer_takes_the_kernel_one():
+    """A layer that passes self.recurrent_initializer (orthogonal, shared with
+    the recurrent kernel) to an input kernel: the code's own
+    self.kernel_initializer (glorot_uniform) is what it should take."""
+    source = (FIXTURES / "keras_configurable_initializers.py").read_text().replace("tf.sigmoid(f) * c_prev", "tf.sigmoid(f + 1.0) * c_prev")
+    source = source.replace('kernel_initializer="he_normal", recurrent_initializer=keras.initializers.GlorotUniform()', 'kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal"')
+    source = source.replace("shape=(input_shape[-1], 4 * self.units), initializer=self.kernel_initializer", "shape=(input_shape[-1], 4 * self.units), initializer=self.recurrent_initializer")
+    outcome = fix_source(source.encode(), "cell.py")
+    assert [f.code for f in outcome.applied] == ["LST002"] and outcome.remaining == ()
+    assert "shape=(input_shape[-1], 4 * self.units), initializer=self.kernel_initializer" in outcome.fixed.decode()
+    assert 'recurrent_initializer="orthogonal"' in outcome.fixed.decode()
+
+
+def test_a_constant_other_than_zero_or_one_is_spelled_and_read_back():
+    path = FIXTURES / "forget_offset_constant_biases.py"
+    once = fix_source(path.read_bytes(), str(path))
+    assert once.remaining == ()
+    fixed = once.fixed.decode()
+    assert "tf.fill([units], -2.0)" in fixed and "tf.keras.initializers.Constant(-2.0)" in fixed and "tf.cast(-2.0, dtype)" in fixed
+    assert fix_source(once.fixed, str(path)).applied == ()
 
 
 def test_reference_tf1_keeps_a_zero_bias_when_the_cell_adds_forget_bias():

@@ -23,7 +23,7 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import contains, fix_site
+from .fixsite import Defaults, contains, fix_site
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -81,7 +81,12 @@ class _Sharing:
         self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group], parameter_defaults: set[int]
     ) -> None:
         self.parameter_defaults = parameter_defaults
+        self.defaults = Defaults(describer.module)
+        self._describer = describer
+        self._weights = weights
+        self._default_users: dict[int, list[tuple[tuple, tuple[str, tuple | None]]]] | None = None
         used = {id(u.weight) for cu in cell_usages for u in cu.usages}
+        self._used = used
         # A weight made by one call of a helper is known by that call.
         self.per_call: dict[int, tuple[tuple, str]] = {}
         for group in groups:
@@ -101,6 +106,27 @@ class _Sharing:
                 continue  # a helper evaluated on its own: not a weight of the program
             key, label = self.per_call.get(id(weight)) or (_identity(weight), _label(weight, describer))
             self.by_node.setdefault(id(weight.init_node), {})[key] = (label, weight.loop_key)
+
+    def default_of(self, weight: WeightInstance) -> cst.Param | None:
+        """The parameter whose default gives this weight its initialiser."""
+        if weight.init is None:
+            return None
+        return self.defaults.of(weight.init_node, weight.creation_node, weight.init)
+
+    def default_sharers(self, param: cst.Param, weight: WeightInstance) -> tuple[tuple[str, tuple | None], ...]:
+        """The other weights a change of ``param``'s default would change."""
+        if self._default_users is None:
+            self._default_users = {}
+            for other in self._weights:
+                if other.init_node is None or (other.binding is None and id(other) not in self._used):
+                    continue
+                found = self.default_of(other)
+                if found is not None:
+                    key, label = self.per_call.get(id(other)) or (_identity(other), _label(other, self._describer))
+                    self._default_users.setdefault(id(found), []).append((key, (label, other.loop_key)))
+        mine = self.per_call[id(weight)][0] if id(weight) in self.per_call else _identity(weight)
+        entries = {key: entry for key, entry in self._default_users.get(id(param), []) if key != mine}
+        return tuple(sorted(entries.values(), key=lambda e: e[0]))
 
     def others(self, weight: WeightInstance) -> tuple[tuple[str, tuple | None], ...]:
         if weight.init_node is None:
@@ -444,6 +470,20 @@ def _describe_weight(
         # The call passes the initialiser in (``linear(h, n, initializer=...)``):
         # fixed there, for this call alone.
         site_fix = replace(site_fix, replace=describer.span(init.node), sharers=())
+    elif call is None and not site_fix.blocker and site_fix.kind == "initializer" and (param := sharing.default_of(representative)) is not None:
+        # A configurable initialiser (a parameter, or an attribute the
+        # constructor sets from one): its default changes, so a caller's
+        # choice still counts and get_config() still tells the truth.
+        site_fix = replace(
+            site_fix,
+            replace=describer.span(param.default),
+            default_form="string" if isinstance(param.default, cst.SimpleString) else "object",
+            parameter=param.name.value,
+            sharers=sharing.default_sharers(param, representative),
+            argument=site_fix.replace,
+            configured=sharing.defaults.configured_strings(representative.creation_node),
+            argument_callable=sharing.defaults.callable_configuration(representative.init_node, representative.creation_node, param),
+        )
     elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
         site_fix = replace(
             site_fix,

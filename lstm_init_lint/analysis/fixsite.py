@@ -62,9 +62,21 @@ def shape_node_text(inits: list[InitVal], where: cst.CSTNode, code: Callable[[cs
     return None
 
 
-def dtype_of(init: InitVal, where: cst.CSTNode | None) -> str | None:
-    """``float64`` when the weight is not float32: NumPy arrays default to
-    float64 unless ``.astype(...)`` or ``dtype=`` says otherwise."""
+def dtype_of(init: InitVal, where: cst.CSTNode | None, creation: cst.Call | None = None, code: Callable[[cst.CSTNode], str] | None = None) -> tuple[str | None, str | None]:
+    """The dtype a new initial value must have, as ``(name, code)``: the
+    creating call's own ``dtype=`` first (``tf.Variable(array, dtype=tf.float32)``
+    casts a NumPy array, but refuses a float64 tensor), else what the
+    expression says (``.astype(...)``, ``dtype=``), else float64 for a NumPy
+    array. ``name`` is None for float32 (every spelling's default); ``code``
+    is the creating call's ``dtype=`` as written when it is no plain dtype
+    name (``dtype=self.dtype``), which the new value then reuses."""
+    if creation is not None:
+        for arg in creation.args:
+            if arg.keyword is not None and arg.keyword.value == "dtype" and not (where is not None and contains(where, arg.value)):
+                name = _dtype_name(arg.value)
+                if name is None:
+                    return None, code(arg.value) if code is not None else dotted(arg.value)
+                return (None if name == "float32" else name), None
     declared = None
     if where is not None:
         stack = [where]
@@ -80,7 +92,7 @@ def dtype_of(init: InitVal, where: cst.CSTNode | None) -> str | None:
             stack.extend(node.children)
     if declared is None and init.numpy:
         declared = "float64"
-    return None if declared in (None, "float32") else declared
+    return (None if declared in (None, "float32") else declared), None
 
 
 def _dtype_name(node: cst.CSTNode) -> str | None:
@@ -133,13 +145,15 @@ def fix_site(
         # The reference spellings are TensorFlow's; written into NumPy code
         # they would turn its arrays into tensors.
         blocker = "a NumPy array: there is no NumPy spelling of the reference initialisers to write"
+    dtype_name, dtype_code = dtype_of(init, replace, call, code)
     return FixSite(
         kind=kind,
         api=weight.api,
         replace=span(replace) if replace is not None else None,
         call=span(call),
         shape=shape,
-        dtype=dtype_of(init, replace),
+        dtype=dtype_name,
+        dtype_code=dtype_code,
         module=module,
         namespace=namespace,
         sharers=sharers,
@@ -167,3 +181,139 @@ def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: 
 def _short(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- a configurable initialiser: the parameter default behind it -------------------
+
+
+class Defaults:
+    """Finds the parameter default a weight's initialiser comes from, when the
+    creating call passes a parameter (``initializer=w_init``) or an attribute
+    the constructor set from one (``self.kernel_initializer =
+    initializers.get(kernel_initializer)``). Rewriting that default, not the
+    argument, keeps the parameter working and ``get_config()`` truthful.
+
+    Read from the syntax alone; the parent map is built on first use."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._parents: dict[int, cst.CSTNode] | None = None
+
+    def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        if self._parents is None:
+            self._parents = {}
+            stack: list[cst.CSTNode] = [self.module]
+            while stack:
+                parent = stack.pop()
+                for child in parent.children:
+                    self._parents[id(child)] = parent
+                    stack.append(child)
+        return self._parents.get(id(node))
+
+    def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
+        current = self._parent(node)
+        while current is not None and not isinstance(current, kind):
+            current = self._parent(current)
+        return current
+
+    def of(self, argument: cst.CSTNode | None, creation: cst.CSTNode, init: InitVal) -> cst.Param | None:
+        """The parameter whose default the weight's initialiser is, or None."""
+        function = self._enclosing(creation, cst.FunctionDef)
+        if argument is None or function is None:
+            return None
+        if isinstance(argument, cst.Name):
+            param = _param(function, argument.value)
+            came_from_default = param is not None and (init.node is param.default or (init.node is creation and isinstance(param.default, cst.SimpleString)))
+        elif isinstance(argument, cst.Attribute) and isinstance(argument.value, cst.Name) and argument.value.value == "self":
+            param, source = self._constructor_param(function, argument.attr.value)
+            # The decoded initialiser must be the default's (read through
+            # ``initializers.get`` or passed on as it is), not a value set elsewhere.
+            came_from_default = param is not None and (init.node is param.default or init.node is source or init.node is creation)
+        else:
+            return None
+        if not came_from_default or param.default is None or (isinstance(param.default, cst.Name) and param.default.value == "None"):
+            return None
+        return param
+
+    def callable_configuration(self, argument: cst.CSTNode | None, creation: cst.CSTNode, param: cst.Param) -> bool:
+        """Whether the creating call's argument is an initializer object
+        (a default that is one, or a string read through ``initializers.get``),
+        so that new code may call it: ``self.bias_initializer((u,), dtype)``."""
+        if not isinstance(param.default, cst.SimpleString):
+            return True
+        if isinstance(argument, cst.Attribute) and isinstance(argument.value, cst.Name) and argument.value.value == "self":
+            function = self._enclosing(creation, cst.FunctionDef)
+            _, source = self._constructor_param(function, argument.attr.value) if function is not None else (None, None)
+            return isinstance(source, cst.Call)
+        return False
+
+    def configured_strings(self, creation: cst.CSTNode) -> tuple[tuple[str, str], ...]:
+        """``(self.attribute, default)`` for each attribute the class's
+        constructor sets from a parameter whose default is a string
+        (``self.kernel_initializer = initializers.get(kernel_initializer)``,
+        default ``"glorot_uniform"``): what a weight may be given instead."""
+        function = self._enclosing(creation, cst.FunctionDef)
+        cls = self._enclosing(function, cst.ClassDef) if function is not None else None
+        init = _constructor(cls)
+        if init is None:
+            return ()
+        out = []
+        for statement in init.body.body:
+            for small in getattr(statement, "body", ()):
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
+                    target = small.targets[0].target
+                    name = _parameter_name(small.value)
+                    param = _param(init, name) if name and _is_self_attribute(target, target.attr.value) else None
+                    if param is not None and isinstance(param.default, cst.SimpleString) and isinstance(param.default.evaluated_value, str):
+                        out.append((f"self.{target.attr.value}", param.default.evaluated_value))
+        return tuple(out)
+
+    def _constructor_param(self, method: cst.FunctionDef, attribute: str) -> tuple[cst.Param | None, cst.CSTNode | None]:
+        """``self.<attribute> = param`` or ``= <...>.get(param)`` in the
+        class's ``__init__``: that parameter, and the assigned expression."""
+        init = _constructor(self._enclosing(method, cst.ClassDef))
+        if init is None:
+            return None, None
+        found: tuple[cst.Param | None, cst.CSTNode | None] = (None, None)
+        stack: list[cst.CSTNode] = [init.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                continue
+            if isinstance(node, cst.Assign) and any(_is_self_attribute(t.target, attribute) for t in node.targets):
+                name = _parameter_name(node.value)
+                param = _param(init, name) if name else None
+                if found[0] is not None or param is None:
+                    return None, None  # assigned twice, or from something else: not simply configurable
+                found = (param, node.value)
+            stack.extend(node.children)
+        return found
+
+
+def _constructor(cls: cst.CSTNode | None) -> cst.FunctionDef | None:
+    if not isinstance(cls, cst.ClassDef) or not isinstance(cls.body, cst.IndentedBlock):
+        return None
+    return next((s for s in cls.body.body if isinstance(s, cst.FunctionDef) and s.name.value == "__init__" and isinstance(s.body, cst.IndentedBlock)), None)
+
+
+def _is_self_attribute(node: cst.CSTNode, attribute: str) -> bool:
+    return isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self" and node.attr.value == attribute
+
+
+def _parameter_name(value: cst.CSTNode) -> str | None:
+    """``param`` or ``initializers.get(param)``."""
+    if isinstance(value, cst.Name):
+        return value.value
+    if isinstance(value, cst.Call) and len(value.args) == 1 and value.args[0].keyword is None and isinstance(value.args[0].value, cst.Name):
+        func = value.func
+        if (isinstance(func, cst.Attribute) and func.attr.value == "get") or (isinstance(func, cst.Name) and func.value == "get"):
+            return value.args[0].value.value
+    return None
+
+
+def _param(function: cst.FunctionDef, name: str) -> cst.Param | None:
+    params = function.params
+    for param in (*params.params, *params.kwonly_params, *params.posonly_params):
+        if param.name.value == name:
+            return param
+    return None

@@ -58,11 +58,98 @@ def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: t
     for finding, weight in pairs:
         fix, reason = _plan_one(finding, weight, text, dialect, settings)
         planned.append((finding, weight, fix, reason))
-    planned = _respect_sharing(planned, text)
+    fallbacks = {index: _argument_fix(finding, weight, dialect, settings) for index, (finding, weight, fix, _) in enumerate(planned) if fix is not None and weight.fix_site.default_form}
+    planned = _respect_sharing(planned, text, fallbacks)
     out = []
-    for finding, _, fix, reason in planned:
-        out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason))
+    for finding, weight, fix, reason in planned:
+        suggestion = suggested_edit(finding, weight, text, dialect, settings, reason) if fix is None else None
+        out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason, suggested_edit=suggestion))
     return out
+
+
+def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings, reason: str | None) -> str:
+    """What a person would do where ``--fix`` does nothing, in words, with
+    the code to write when it can be spelled."""
+    label = _label(finding)
+    site = weight.fix_site
+    reason = reason or ""
+    code = _code_anyway(finding, weight, dialect, settings)
+    old = _short(text.slice(site.replace)) if site is not None and site.replace is not None else None
+    start = f"make `{label}` start as {_in_words(finding, weight)}"
+    if code and old:
+        write = f"write `{code}` in place of `{old}` (line {site.replace.line})"
+    elif code and site is not None:
+        write = f"add `{site.keyword}={code}` to the call at line {site.call.line}"
+    else:
+        write = f"{start} where it is created (line {finding.span.line})"
+    if reason.startswith("its role rests on names"):
+        return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
+    if "also creates" in reason or "for every call" in reason:
+        own = f"`{code}`" if code else _in_words(finding, weight)
+        shared = f"`{old}` (line {site.replace.line})" if old else "the shared expression"
+        return (
+            f"give `{label}` an initializer of its own: create it (line {finding.span.line}) with {own} rather than with {shared}, "
+            "which the other weights keep; with a helper, add an initializer parameter and pass this one at this call"
+        )
+    if reason.startswith("a NumPy array"):
+        return f"{start} with NumPy: {_numpy_words(finding)}"
+    if "the default of" in reason:
+        return (
+            f"where the weight is created (line {finding.span.line}), pass a callable that joins the configured initializer's blocks for the other gates "
+            f"with the forget block's own value ({_in_words(finding, weight)}), as Keras' LSTMCell does with unit_forget_bias"
+        )
+    if "parameter's default" in reason:
+        return f"change that default to {_in_words(finding, weight)} (`{code}`), or pass it where the function is called" if code else f"change that default so that {start[5:]}"
+    return write
+
+
+def _code_anyway(finding: Finding, weight: CellWeight, dialect: Dialect, settings: Settings) -> str | None:
+    """The reference's spelling for this weight as if nothing blocked the fix."""
+    site = weight.fix_site
+    if site is None:
+        return None
+    try:
+        if site.default_form is not None:
+            return spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        if site.kind == "value":
+            return spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        return spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
+    except CannotSpell:
+        return None
+
+
+def _in_words(finding: Finding, weight: CellWeight) -> str:
+    """The reference start of one weight, for a person: ``orthogonal``,
+    ``zeros with ones in the forget gate's block (2 of 4)``."""
+    expected = finding.expected
+    if expected.name == "piecewise" and weight.forget_block is not None and len(weight.gates) > 1:
+        others = {piece.constant_value() for _, start, end, piece in expected.pieces}
+        if others <= {0.0, 1.0}:
+            return f"zeros with ones in the forget gate's block ({weight.forget_block + 1} of {len(weight.gates)})"
+    return expected.text
+
+
+def _operand(finding: Finding) -> str:
+    return {"input_kernel": "the step's input", "recurrent_kernel": "the previous hidden state", "fused_kernel": "the input joined with the hidden state"}.get(
+        finding.role.value, "the cell's gates"
+    )
+
+
+def _numpy_words(finding: Finding) -> str:
+    name = finding.expected.name
+    if name == "glorot_uniform":
+        return "`np.random.uniform(-limit, limit, shape)` with `limit = np.sqrt(6 / (fan_in + fan_out))`"
+    if name == "orthogonal":
+        return "the `q` of `q, _ = np.linalg.qr(np.random.randn(rows, columns))` for a tall matrix (transpose for a wide one)"
+    value = finding.expected.constant_value()
+    if value is not None:
+        return {0.0: "`np.zeros(shape)`", 1.0: "`np.ones(shape)`"}.get(value, f"`np.full(shape, {value!r})`")
+    return f"`np.zeros(shape)`, then each gate's block set as in {finding.expected.text}"
+
+
+def _short(code: str, limit: int = 60) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= limit else code[: limit - 1] + "…"
 
 
 def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> tuple[Fix | None, str | None]:
@@ -74,7 +161,17 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
     if site.blocker:
         return None, site.blocker
     try:
-        if site.kind == "value":
+        if site.default_form is not None:
+            try:
+                code = spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
+            except CannotSpell:
+                if not (site.argument_callable and site.argument is not None):
+                    raise
+                # The default cannot hold a per-gate vector: the call draws the
+                # other gates' blocks with the configured initializer.
+                code = spelling.configured_bias_code(finding.expected, finding.current, weight, dialect, text.slice(site.argument))
+                site = replace(site, replace=site.argument)
+        elif site.kind == "value":
             code = spelling.value_code(finding.expected, weight, dialect, settings.match, settings.reference)
         else:
             code = spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
@@ -98,13 +195,37 @@ def _label(finding: Finding) -> str:
     return finding.instance or finding.weight
 
 
-def _respect_sharing(planned: list, text: Text) -> list:
+def _argument_fix(finding: Finding, weight: CellWeight, dialect: Dialect, settings: Settings) -> Fix | None:
+    """For a weight whose initialiser is a parameter's default that other
+    weights share: a fix at the creating call's own argument instead. An
+    attribute the constructor configures whose default already is the
+    reference's is the code's own way to say it (``initializer=
+    self.kernel_initializer`` for an input kernel given
+    ``self.recurrent_initializer``); else the reference's spelling there."""
+    site = weight.fix_site
+    if site.argument is None:
+        return None
+    wanted = finding.expected.name if finding.expected.name in ("glorot_uniform", "orthogonal") else {0.0: "zeros", 1.0: "ones"}.get(finding.expected.constant_value())
+    code = next((attribute for attribute, default in site.configured if default == wanted), None)
+    if code is None:
+        try:
+            code = spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
+        except CannotSpell:
+            return None
+    description = f"{_label(finding)}: {finding.current.text} -> {finding.expected.text}"
+    return Fix((Edit(site.argument, code),), code, description)
+
+
+def _respect_sharing(planned: list, text: Text, fallbacks: dict | None = None) -> list:
     """An expression that creates several weights changes only when every
     one of them gets the same new code, or when a loop over constants tells
-    them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``."""
+    them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``. A
+    parameter's default that other weights share is left, and the weight
+    fixed at its own call (``fallbacks``) where it can be."""
+    fallbacks = fallbacks or {}
     by_span: dict[Span, list[int]] = {}
     for index, (_, weight, fix, _) in enumerate(planned):
-        if fix is not None and weight.fix_site.replace is not None:
+        if fix is not None and weight.fix_site.replace is not None and fix.edits[0].span == weight.fix_site.replace:
             by_span.setdefault(weight.fix_site.replace, []).append(index)
     out = list(planned)
     for span, indices in by_span.items():
@@ -120,6 +241,9 @@ def _respect_sharing(planned: list, text: Text) -> list:
             if conditional is not None:
                 edit = Edit(span, conditional)
                 out[i] = (finding, weight, replace(fix, edits=(edit,), replacement=conditional), None)
+                continue
+            if fallbacks.get(i) is not None:
+                out[i] = (finding, weight, fallbacks[i], None)
                 continue
             names = ", ".join(label for label, _ in others) or ", ".join(sorted(labels - {_label(finding)}))
             reason = f"the expression at line {span.line} also creates {names}, which must not change the same way; give this weight an initializer of its own"

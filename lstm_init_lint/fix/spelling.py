@@ -45,6 +45,8 @@ class Dialect:
         tf = names.get("tensorflow")
         keras = names.get("keras")
         initializers = names.get("keras.initializers") or names.get("tensorflow.keras.initializers")
+        if initializers is None and names.get("tensorflow.keras"):  # from tensorflow import keras
+            initializers = f"{names['tensorflow.keras']}.initializers"
         ops = names.get("keras.ops") or (f"{keras}.ops" if keras else None)
         tf1 = names.get("tensorflow.compat.v1") or (f"{tf}.compat.v1" if tf else None)
         return cls(tf, tf1, keras, ops, initializers, dialect == "tf1", axis_first)
@@ -94,6 +96,9 @@ def _initializer_object(name: str, site: FixSite, dialect: Dialect, args: str = 
 
 
 def _dtype(site: FixSite, module: str) -> str:
+    """The ``dtype=`` a new tensor needs to match its variable (none for float32)."""
+    if site.dtype_code:
+        return f", dtype={site.dtype_code}"
     return f", dtype={module}.{site.dtype}" if site.dtype else ""
 
 
@@ -125,7 +130,10 @@ def _constant_tensor(value: float, size: str, module: str, dtype: str) -> str:
         return f"{module}.zeros([{size}]{dtype})"
     if value == 1.0:
         return f"{module}.ones([{size}]{dtype})"
-    return f"{module}.fill([{size}], {module}.constant({value!r}{dtype}))"
+    # ``fill`` takes its dtype from the value: a Python float is float32.
+    if dtype:
+        return f"{module}.fill([{size}], {module}.cast({value!r}, {dtype.removeprefix(', dtype=')}))"
+    return f"{module}.fill([{size}], {value!r})"
 
 
 def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str, dialect: Dialect) -> str:
@@ -163,8 +171,8 @@ def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
 def _ops_vector(runs: list[tuple[float, int]], width: str, dialect: Dialect, site: FixSite) -> str:
     """The same vector in Keras 3 ops, for ``keras.Variable``."""
     ops = dialect.ops or f"{dialect.keras}.ops"
-    dtype = f', dtype="{site.dtype}"' if site.dtype else ""
-    parts = [f"{ops}.{_ops_name(value)}(({X.multiply(width, count)},){dtype})" for value, count in runs]
+    dtype = f", dtype={site.dtype_code}" if site.dtype_code else f', dtype="{site.dtype}"' if site.dtype else ""
+    parts = [_ops_constant(ops, value, X.multiply(width, count), dtype) for value, count in runs]
     return parts[0] if len(parts) == 1 else f"{ops}.concatenate([{', '.join(parts)}])"
 
 
@@ -196,7 +204,7 @@ def initializer_code(expected: Initializer, weight: CellWeight, dialect: Dialect
     width = X.divide(_total_size(site), blocks)
     if layer and dialect.keras and not dialect.tf:
         ops = dialect.ops or f"{dialect.keras}.ops"
-        parts = [f"{ops}.{_ops_name(v)}(({X.multiply(width, n)},), dtype)" for v, n in runs]
+        parts = [_ops_constant(ops, v, X.multiply(width, n), ", dtype") for v, n in runs]
         return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
     module = _module(site, dialect)
     if layer:
@@ -204,19 +212,97 @@ def initializer_code(expected: Initializer, weight: CellWeight, dialect: Dialect
     return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module, dialect)}"
 
 
-def _ops_name(value: float) -> str:
-    if value not in (0.0, 1.0):
-        raise CannotSpell(f"no Keras ops spelling for a constant {value}")
-    return "zeros" if value == 0.0 else "ones"
+# --- a parameter's default (a configurable initialiser) --------------------------------
 
 
-def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str, dialect: Dialect) -> str:
+_KERAS_CONSTANT_CLASSES = {0.0: "Zeros", 1.0: "Ones"}
+
+
+def default_code(expected: Initializer, weight: CellWeight, dialect: Dialect, match: str, reference: str) -> str:
+    """The reference initialiser as a parameter's new default, in the form
+    of the old one: a string (``"orthogonal"``) where the default was a
+    string, else an initializer object (``tf.orthogonal_initializer()``,
+    ``keras.initializers.Orthogonal()``). A default serves every weight
+    created with it, so it cannot hold a per-gate vector."""
+    site = weight.fix_site
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        if match == "exact":
+            return initializer_code(expected, weight, dialect, match, reference)
+        if site.default_form == "string":
+            return f'"{expected.name}"'
+        return _initializer_object(expected.name, site, dialect)
+    if weight.role not in (Role.BIAS, Role.FORGET_BIAS):
+        raise CannotSpell(f"no spelling for {expected.text}")
+    runs = bias_runs(expected, max(1, len(weight.gates)))
+    if len(runs) != 1:
+        raise CannotSpell(
+            f"its initializer is the default of `{site.parameter}`, which starts every gate's block alike, and the reference's per-gate vector cannot be such a default"
+        )
+    value = runs[0][0]
+    if site.default_form == "string" and value in (0.0, 1.0):
+        return '"zeros"' if value == 0.0 else '"ones"'
+    if _tf1_style(site, dialect) or site.namespace in ("tf", "tf1"):
+        if value in (0.0, 1.0):
+            return _initializer_object_v1("zeros" if value == 0.0 else "ones", site, dialect)
+        return f"{_module(site, dialect)}.constant_initializer({value!r})"
+    initializers = _keras_initializers(site, dialect)
+    if value in _KERAS_CONSTANT_CLASSES:
+        return f"{initializers}.{_KERAS_CONSTANT_CLASSES[value]}()"
+    return f"{initializers}.Constant({value!r})"
+
+
+def configured_bias_code(expected: Initializer, current: Initializer, weight: CellWeight, dialect: Dialect, configured: str) -> str:
+    """A per-gate bias whose initializer is configurable, as Keras' LSTMCell
+    builds it with unit_forget_bias: the configured initializer draws every
+    block that should start as it does now, the reference's constant the
+    others (``tf.concat([self.bias_initializer((u,), dtype), tf.ones((u,),
+    dtype), self.bias_initializer((2 * u,), dtype)], 0)``)."""
+    site = weight.fix_site
+    now = current.constant_value()
+    if now is None:
+        raise CannotSpell(f"its initializer is the default of `{site.parameter}`, which does not start as a constant")
+    blocks = max(1, len(weight.gates))
+    width = X.divide(_total_size(site), blocks)
+    runs = bias_runs(expected, blocks)
+    if site.namespace in ("layer", "keras") and dialect.keras and not dialect.tf:
+        ops = dialect.ops or f"{dialect.keras}.ops"
+        parts = [f"{configured}(({X.multiply(width, n)},), dtype)" if v == now else _ops_constant(ops, v, X.multiply(width, n), ", dtype") for v, n in runs]
+        return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
+    module = _module(site, dialect)
     parts = []
     for value, count in runs:
         size = X.multiply(width, count)
-        if value not in (0.0, 1.0):
-            raise CannotSpell(f"no spelling for a constant {value}")
-        parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}([{size}], dtype)")
+        if value == now:
+            parts.append(f"{configured}(({size},), dtype)")
+        elif value in (0.0, 1.0):
+            parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}(({size},), dtype)")
+        else:
+            parts.append(f"{module}.fill([{size}], {module}.cast({value!r}, dtype))")
+    joined = parts[0] if len(parts) == 1 else dialect.concat(module, parts)
+    if site.namespace in ("layer", "keras"):
+        return f"lambda shape, dtype=None: {joined}"
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {joined}"
+
+
+def _ops_constant(ops: str, value: float, size: str, dtype: str) -> str:
+    """A Keras 3 ops vector of one constant: ``ops.zeros((u,))``, ``ops.ones``,
+    else ``ops.full((u,), -2.0)``. ``dtype`` is the argument text after the
+    shape (``, dtype`` or ``, dtype="float64"``), or empty."""
+    if value in (0.0, 1.0):
+        return f"{ops}.{'zeros' if value == 0.0 else 'ones'}(({size},){dtype})"
+    return f"{ops}.full(({size},), {value!r}{dtype})"
+
+
+def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str, dialect: Dialect) -> str:
+    """The per-gate vector inside an ``initializer=`` callable, in the
+    ``dtype`` it is called with; a constant other than 0 and 1 is a ``fill``."""
+    parts = []
+    for value, count in runs:
+        size = X.multiply(width, count)
+        if value in (0.0, 1.0):
+            parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}([{size}], dtype)")
+        else:
+            parts.append(f"{module}.fill([{size}], {module}.cast({value!r}, dtype))")
     return parts[0] if len(parts) == 1 else dialect.concat(module, parts)
 
 

@@ -90,6 +90,8 @@ def fix_lines(outcomes: list, written: bool) -> list[str]:
             lines.append(f"{location(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
         for finding in outcome.remaining:
             reason = finding.no_fix_reason or "no automatic fix"
+            if finding.suggested_edit:
+                reason += f"; by hand: {finding.suggested_edit}"
             lines.append(f"{location(finding)}: {finding.code} {finding.message} [not fixed: {reason}]")
     return lines
 

@@ -27,6 +27,14 @@ are loaded, not re-initialised). A weight kept as a plain NumPy array is
 reported but not rewritten: the reference spellings are TensorFlow's, and
 written into NumPy code they would turn its arrays into tensors."""
 
+# What every rule's "Fix safety" section says last: a finding --fix leaves
+# still tells the user what to do.
+FIX_BY_HAND = """Where `--fix` makes no change, it says why (`[not fixed: ...]`, and
+`no_fix_reason` in the JSON) and what to do instead, with the code to
+write when it can be spelled (`by hand: ...`, and `suggested_edit` in the
+JSON): for instance, give a weight that shares a helper's initialiser one
+of its own at its creation, with the reference's spelling."""
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -66,7 +74,7 @@ class Rule:
         parts = re.split(r"^## (.+)$", doc, flags=re.M)
         sections = {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
         if "Fix safety" in sections:
-            sections["Fix safety"] = f"{FIX_SAFETY} {sections['Fix safety']}"
+            sections["Fix safety"] = f"{FIX_SAFETY} {sections['Fix safety']}\n\n{FIX_BY_HAND}"
         return sections
 
 

@@ -96,13 +96,14 @@ class Python2Reading:
     def to_original(self, finding: Finding) -> Finding:
         """The finding placed in the original file, marked as Python 2; its
         fix refused when an edit would change a rewritten token."""
-        fix, fixable, reason = finding.fix, finding.fixable, finding.no_fix_reason
+        fix, fixable, reason, suggestion = finding.fix, finding.fixable, finding.no_fix_reason, finding.suggested_edit
         if fix is not None:
             edits = [self.original_edit(edit) for edit in fix.edits]
             if any(edit is None for edit in edits):
                 line = next(self.touches_rewrite(e.span) for e, mapped in zip(fix.edits, edits) if mapped is None)
                 fix, fixable = None, False
                 reason = f"the fix would change Python 2 code on line {line} that the analysis reads translated into Python 3; fix it by hand"
+                suggestion = f"write `{finding.fix.replacement}` as the initialiser of `{finding.instance or finding.weight}`, in the Python 2 spelling of line {line}"
             else:
                 fix = replace(fix, edits=tuple(edits))
-        return replace(finding, span=self.original_span(finding.span), fix=fix, fixable=fixable, no_fix_reason=reason, python=2)
+        return replace(finding, span=self.original_span(finding.span), fix=fix, fixable=fixable, no_fix_reason=reason, suggested_edit=suggestion, python=2)
