@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
-from ..analysis.modules import LoadedModule
 from ..model import FileError
+
+if TYPE_CHECKING:  # the analysis imports libcst: only a file that is analysed needs it
+    from ..analysis.modules import LoadedModule
 
 _ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 
@@ -150,6 +153,8 @@ def _read_module(absolute: str, named: str) -> LoadedModule | None:
         if read is None:
             return None
         module = read[0]
+    from ..analysis.modules import LoadedModule
+
     return LoadedModule(named, module, digest(source), package=absolute.endswith("__init__.py"))
 
 
