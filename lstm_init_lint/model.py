@@ -155,6 +155,25 @@ class WeightSite:
 
 
 @dataclass(frozen=True)
+class Inline:
+    """A helper call that ``--fix`` may replace by the helper's own expression
+    with the new initialiser, when the helper also makes weights that must not
+    change: ``get_variable("W_z", [n, u])`` of ``def get_variable(name, shape):
+    return tf.get_variable(name, shape, initializer=initializer)``. The helper
+    keeps its meaning for its other callers.
+
+    ``call`` is the call at the weight's site, ``body`` the expression the
+    helper returns, ``bindings`` each parameter's argument text at the call
+    (None: not passed and no literal default), ``shape`` the weight's shape in
+    the call's terms."""
+
+    call: Span
+    body: Span
+    bindings: tuple[tuple[str, str | None], ...]
+    shape: str | None
+
+
+@dataclass(frozen=True)
 class FixSite:
     """Where and how ``--fix`` can rewrite one weight's initialiser.
 
@@ -187,6 +206,7 @@ class FixSite:
     # still be fixed for this iteration alone (``... if gate == "f" else ...``).
     loop_key: tuple[str, Any] | None = None
     keyword: str = "initializer"  # the argument that takes the initialiser (Dense: kernel_initializer=)
+    inline: Inline | None = None  # the helper call to rewrite instead, when the helper is shared
 
 
 @dataclass(frozen=True)

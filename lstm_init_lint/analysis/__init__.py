@@ -334,8 +334,8 @@ def _describe_weight(
     if shape:
         if role in (Role.RECURRENT_KERNEL, Role.PROJECTION, Role.PEEPHOLE):
             units = _number(shape[0])
-        elif shape[-1] is not None and S.as_number(shape[-1]) is not None:
-            units = _number(S.binary("/", shape[-1], S.const(float(blocks))))
+        elif shape[_gate_axis(shape, role)] is not None and S.as_number(shape[_gate_axis(shape, role)]) is not None:
+            units = _number(S.binary("/", shape[_gate_axis(shape, role)], S.const(float(blocks))))
         if role == Role.INPUT_KERNEL and len(shape) == 2:
             fan_in = _number(shape[0])
     evidence: list[str] = []
@@ -363,7 +363,9 @@ def _describe_weight(
             blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
             f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
         )
-    gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
+    # Sizes in the terms of the call the weight is reported at, when a helper made it.
+    written = site_fix.inline.shape if site_fix.inline is not None and site_fix.inline.shape else site_fix.shape
+    gate_width = _gate_width(written, shape, role, len(gates))
     if site.initializer.pieces and gate_width and len(gates) > 1:
         site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
     return CellWeight(
@@ -403,8 +405,19 @@ def _gate_width(written: str | None, shape, role: Role, gates: int) -> str | Non
     count = gates if gates > 1 else 1
     dims = sizes.dims(written) if written else None
     if dims:
-        return sizes.divide(dims[-1], count)
-    return S.render(S.divide(shape[-1], count)) if shape else None
+        along = [k for k, dim in enumerate(dims) if dim != "1"] if role in (Role.BIAS, Role.FORGET_BIAS) and len(dims) > 1 else []
+        return sizes.divide(dims[along[0] if len(along) == 1 else -1], count)
+    return S.render(S.divide(shape[_gate_axis(shape, role)], count)) if shape else None
+
+
+def _gate_axis(shape: tuple, role: Role) -> int:
+    """The axis a weight's gate blocks run along: the last, but for a bias
+    kept as a column (NumPy's ``(4 * u, 1)``) the one that is not 1."""
+    if role in (Role.BIAS, Role.FORGET_BIAS) and len(shape) > 1:
+        along = [k for k, dim in enumerate(shape) if dim is not None and S.as_number(dim) != 1]
+        if len(along) == 1:
+            return along[0]
+    return -1
 
 
 def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str, call: cst.CSTNode | None = None) -> WeightSite:

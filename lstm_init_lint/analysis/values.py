@@ -272,6 +272,9 @@ class WeightInstance:
         "init_form",
         "loop_key",
         "path",
+        "created_path",
+        "creator_func",
+        "bound_scope",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -299,6 +302,12 @@ class WeightInstance:
         # creates it): one creation statement reached through two calls of a
         # helper makes two weights.
         self.path: tuple[cst.CSTNode, ...] = ()
+        # For --fix through a helper: the call path of the frame that created
+        # it (``path`` plus the helper call, when a caller binds what a helper
+        # returns), that frame's function, and the scope of the binding frame.
+        self.created_path: tuple[cst.CSTNode, ...] = ()
+        self.creator_func: Any = None
+        self.bound_scope: Any = None
 
 
 class WeightVal(Value):
