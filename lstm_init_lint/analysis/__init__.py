@@ -23,7 +23,7 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import contains, fix_site
+from .fixsite import contains, fix_site, passed_at_call
 from .values import InitVal, ModuleRef, WeightInstance
 
 
@@ -356,6 +356,10 @@ def _describe_weight(
             blocker=f"its initialiser is a parameter's default (`{describer.text(init.node, 50)}`, line {describer.span(init.node).line}), "
             "which a caller may replace; change the default, or pass the right initialiser where the function is called",
         )
+    elif call is not None and not site_fix.blocker and (passed := passed_at_call(representative, call, describer.span)) is not None:
+        # The helper takes its initialiser as a parameter: the right one is
+        # passed at this call (its argument replaced, or the keyword added).
+        site_fix = replace(site_fix, replace=passed[0], call=passed[1], keyword=passed[2], sharers=())
     elif call is not None and not site_fix.blocker:
         # The helper's one initialiser serves calls that need different ones.
         site_fix = replace(

@@ -174,6 +174,42 @@ def _short(text: str, limit: int = 50) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# --- a helper's initializer parameter, passed at the call ------------------------------
+
+
+def passed_at_call(weight: WeightInstance, call: cst.CSTNode, span: Callable[[cst.CSTNode], Span]) -> tuple[Span | None, Span, str] | None:
+    """(argument to replace, call, keyword) when the helper that creates the
+    weight at ``call`` passes one of its own parameters as the initializer
+    (``get_variable(..., initializer=initializer)`` in ``def linear(...,
+    initializer=None)``) and reads it nowhere else: the fix passes the right
+    initialiser at this call, replacing the argument the call gives (or adding
+    the keyword). None otherwise."""
+    func, name = weight.creator_func, weight.init_node
+    if func is None or func.is_lambda or not isinstance(name, cst.Name) or weight.init_form == "tensor":
+        return None
+    if not weight.created_path or weight.created_path[-1] is not call or not isinstance(call, cst.Call):
+        return None
+    params = func.node.params
+    ordered = [*params.posonly_params, *params.params]
+    if func.owner is not None:
+        ordered = ordered[1:]  # self
+    names = [p.name.value for p in (*ordered, *params.kwonly_params)]
+    if name.value not in names or _reads(func.node.body, name.value) != 1:
+        return None
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword is not None and arg.keyword.value == name.value) or (arg.keyword is None and index < len(ordered) and ordered[index].name.value == name.value):
+            return span(arg.value), span(call), name.value
+    return None, span(call), name.value
+
+
+def _reads(body: cst.CSTNode, name: str) -> int:
+    visitor = _Names()
+    body.visit(visitor)
+    return sum(1 for n in visitor.names if n.value == name)
+
+
 # --- a shared helper's call, inlined ---------------------------------------------------
 
 PLACEHOLDER = "__lstm_init_lint_new_initializer__"
