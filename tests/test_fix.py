@@ -124,6 +124,34 @@ def test_a_helper_is_not_inlined_where_its_names_mean_something_else():
     assert all("also creates" in f.no_fix_reason for f in outcome.remaining)
 
 
+NAMED_SHAPE = """import tensorflow as tf
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in, units):
+        shape = [units]
+        self.W_f = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_f = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+        self.b_f = tf.Variable(tf.zeros(shape))
+        self.W_c = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_c = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+
+    def __call__(self, x, state):
+        h, c = state
+        f = tf.sigmoid(x @ self.W_f + h @ self.U_f + self.b_f)
+        c = f * c + (1 - f) * tf.tanh(x @ self.W_c + h @ self.U_c)
+        return tf.sigmoid(c) * tf.tanh(c), (h, c)
+"""
+
+
+def test_a_bias_of_one_constant_keeps_the_shape_as_written():
+    """A shape held in a name has no length to read, and needs none when the
+    whole bias is one constant."""
+    outcome = fix_source(NAMED_SHAPE.encode(), "cell.py")
+    assert "self.b_f = tf.Variable(tf.ones(shape))" in outcome.fixed.decode()
+    assert outcome.remaining == ()
+
+
 def test_numpy_weights_are_fixed_in_numpy_from_the_code_s_own_generator():
     path = FIXTURES / "numpy_column_layout_float32.py"
     fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()

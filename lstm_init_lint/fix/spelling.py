@@ -114,6 +114,14 @@ def bias_runs(expected: Initializer, blocks: int) -> list[tuple[float, int]]:
     return runs
 
 
+def _whole_shape(runs: list[tuple[float, int]], site: FixSite) -> str | None:
+    """The shape as written, for a bias of one constant whose dims cannot be
+    read (a name holding the shape, a slice of a list): None otherwise."""
+    if len(runs) != 1 or not site.shape or X.dims(site.shape):
+        return None
+    return site.shape
+
+
 def _bias_dims(site: FixSite) -> tuple[list[str], int]:
     """The bias's dims as written and the axis its gates run along: its only
     one, or the only one that is not 1 (``[1, 4 * u]``: the last; a NumPy
@@ -169,8 +177,12 @@ def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
         return f"{_initializer_object(expected.name, site, dialect)}({site.shape}{dtype})"
     if weight.role in (Role.BIAS, Role.FORGET_BIAS):
         blocks = max(1, len(weight.gates))
-        dims, axis = _bias_dims(site)
         runs = bias_runs(expected, blocks)
+        whole = _whole_shape(runs, site)
+        if whole is not None and not (site.namespace == "keras" and dialect.keras):
+            # One constant: the shape as written serves, whatever it is (``shape``, ``sizes[1:]``).
+            return _constant_tensor(runs[0][0], whole, module, dtype).replace(f"([{whole}]", f"({whole}", 1)
+        dims, axis = _bias_dims(site)
         width = X.divide(dims[axis], blocks)
         if site.namespace == "keras" and dialect.keras:
             if len(dims) != 1:
@@ -369,10 +381,14 @@ def numpy_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
     if weight.role not in (Role.BIAS, Role.FORGET_BIAS):
         raise CannotSpell(f"no NumPy spelling for {expected.text}")
     blocks = max(1, len(weight.gates))
-    dims, axis = _bias_dims(site)
     runs = bias_runs(expected, blocks)
-    width = X.divide(dims[axis], blocks)
     keyword = f", dtype={np}.{dtype}" if dtype else ""
+    whole = _whole_shape(runs, site)
+    if whole is not None:
+        value = runs[0][0]
+        return f"{np}.{'zeros' if value == 0.0 else 'ones'}({whole}{keyword})" if value in (0.0, 1.0) else f"{np}.full({whole}, {value!r}{keyword})"
+    dims, axis = _bias_dims(site)
+    width = X.divide(dims[axis], blocks)
     parts = []
     for value, count in runs:
         size = X.multiply(width, count)
