@@ -157,7 +157,7 @@ def test_numpy_weights_are_fixed_in_numpy_from_the_code_s_own_generator():
     fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
     assert "tensorflow" not in fixed
     assert "self.W_h = np.linalg.qr(rng.standard_normal((4 * n_hidden, n_hidden)))[0].astype(np.float32)" in fixed
-    assert "np.ones((n_hidden, 1), dtype=np.float32)" in fixed
+    assert "self.b = np.concatenate([np.zeros((n_hidden, 1)), np.ones((n_hidden, 1)), np.zeros((2 * n_hidden, 1))]).astype(np.float32)" in fixed
 
 
 def test_a_loop_over_gates_gets_ones_for_the_forget_gate_only():

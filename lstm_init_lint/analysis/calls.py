@@ -853,6 +853,7 @@ def concat_inits(items: list[InitVal], node: cst.CSTNode, axis: int | None = 0) 
         total = S.binary("+", total, size)
     shape = tuple(total if j == along else S.const(1) for j in range(rank))
     out = InitVal(Dist("piecewise", pieces=pieces), node, shape)
+    out.numpy = all(item.numpy for item in items)  # np.concatenate of NumPy arrays is one
     out.pieces = list(items)
     return out
 

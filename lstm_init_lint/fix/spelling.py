@@ -382,24 +382,25 @@ def numpy_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
         raise CannotSpell(f"no NumPy spelling for {expected.text}")
     blocks = max(1, len(weight.gates))
     runs = bias_runs(expected, blocks)
-    keyword = f", dtype={np}.{dtype}" if dtype else ""
+    # A declared dtype as .astype(...), the way the analysis reads an array
+    # cast after it is made (np.zeros(n, dtype=...) it does not count as a weight).
+    cast = f".astype({np}.{dtype})" if dtype else ""
+
+    def constant(value: float, shape: str) -> str:
+        return f"{np}.{'zeros' if value == 0.0 else 'ones'}({shape})" if value in (0.0, 1.0) else f"{np}.full({shape}, {value!r})"
+
     whole = _whole_shape(runs, site)
     if whole is not None:
-        value = runs[0][0]
-        return f"{np}.{'zeros' if value == 0.0 else 'ones'}({whole}{keyword})" if value in (0.0, 1.0) else f"{np}.full({whole}, {value!r}{keyword})"
+        return constant(runs[0][0], whole) + cast
     dims, axis = _bias_dims(site)
     width = X.divide(dims[axis], blocks)
     parts = []
     for value, count in runs:
         size = X.multiply(width, count)
-        shape = size if len(dims) == 1 else "(" + ", ".join(size if k == axis else dim for k, dim in enumerate(dims)) + ")"
-        if value in (0.0, 1.0):
-            parts.append(f"{np}.{'zeros' if value == 0.0 else 'ones'}({shape}{keyword})")
-        else:
-            parts.append(f"{np}.full({shape}, {value!r}{keyword})")
+        parts.append(constant(value, size if len(dims) == 1 else "(" + ", ".join(size if k == axis else dim for k, dim in enumerate(dims)) + ")"))
     if len(parts) == 1:
-        return parts[0]
-    return f"{np}.concatenate([{', '.join(parts)}]{f', axis={axis}' if axis else ''})"
+        return parts[0] + cast
+    return f"{np}.concatenate([{', '.join(parts)}]{f', axis={axis}' if axis else ''}){cast}"
 
 
 def _numpy_generator(site: FixSite, np: str) -> str:
