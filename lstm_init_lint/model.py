@@ -161,6 +161,25 @@ class WeightSite:
 
 
 @dataclass(frozen=True)
+class Inline:
+    """A helper call that ``--fix`` may replace by the helper's own expression
+    with the new initialiser, when the helper also makes weights that must not
+    change: ``get_variable("W_z", [n, u])`` of ``def get_variable(name, shape):
+    return tf.get_variable(name, shape, initializer=initializer)``. The helper
+    keeps its meaning for its other callers.
+
+    ``call`` is the call at the weight's site, ``body`` the expression the
+    helper returns, ``bindings`` each parameter's argument text at the call
+    (None: not passed and no literal default), ``shape`` the weight's shape in
+    the call's terms."""
+
+    call: Span
+    body: Span
+    bindings: tuple[tuple[str, str | None], ...]
+    shape: str | None
+
+
+@dataclass(frozen=True)
 class FixSite:
     """Where and how ``--fix`` can rewrite one weight's initialiser.
 
@@ -210,6 +229,7 @@ class FixSite:
     argument: Span | None = None
     configured: tuple[tuple[str, str], ...] = ()
     argument_callable: bool = False  # ``argument`` is an initializer object the new code may call
+    inline: Inline | None = None  # the helper call to rewrite instead, when the helper is shared
 
 
 @dataclass(frozen=True)

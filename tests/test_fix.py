@@ -73,6 +73,96 @@ def test_a_shared_helper_keeps_its_meaning_for_embeddings_and_outputs():
     assert "self.Ui = tf.Variable(tf.orthogonal_initializer()([self.hidden_dim, self.hidden_dim]))" in fixed
 
 
+def test_a_helper_that_creates_every_variable_is_fixed_at_the_cell_s_calls():
+    """get_variable(name, shape) makes the cell's weights and the output
+    layer: each cell call becomes the helper's expression with the reference
+    initialiser; the helper and the output layer's call stay."""
+    path = FIXTURES / "shared_helper_nested_get_variable.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert "return tf.get_variable(name, shape, initializer=initializer, dtype=inputs.dtype)" in fixed
+    assert 'W_out = get_variable("W_out", [self.units, self.n_out])' in fixed
+    assert 'R_f = tf.get_variable("R_f", [self.units, self.units], initializer=tf.orthogonal_initializer(), dtype=inputs.dtype)' in fixed
+    assert 'b_f = tf.get_variable("b_f", [1, self.units], initializer=tf.ones_initializer(), dtype=inputs.dtype)' in fixed
+
+
+def test_a_method_helper_is_fixed_in_the_call_s_own_arguments():
+    path = FIXTURES / "shared_helper_method_init_weight.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert 'self.lstm_U = tf.Variable(tf.keras.initializers.Orthogonal()([dim_hidden, dim_hidden * 4]), name="lstm_U")' in fixed
+    assert 'self.decode_W = self.init_weight(dim_hidden, n_words, name="decode_W")' in fixed
+    assert "def init_bias(self, dim_out, name=None):\n        return tf.Variable(tf.zeros([dim_out]), name=name)" in fixed
+
+
+SHADOWED_HELPER = """import tensorflow as tf
+
+scale = 0.1
+
+
+def make(shape):
+    return tf.Variable(tf.random.normal(shape, stddev=scale))
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in, units, scale=1.0):
+        self.W = make([n_in, 4 * units])
+        self.U = make([units, 4 * units])
+        self.out = make([units, 10]) * scale
+
+    def __call__(self, x, h, c):
+        z = x @ self.W + h @ self.U
+        i, f, g, o = tf.split(z, 4, axis=1)
+        c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+        return tf.sigmoid(o) * tf.tanh(c), c
+"""
+
+
+def test_a_helper_is_not_inlined_where_its_names_mean_something_else():
+    """make() reads the module's `scale`; the calls sit where `scale` is a
+    parameter, so the helper's expression cannot be written there."""
+    helper = SHADOWED_HELPER.replace("stddev=scale", "stddev=0.1")
+    assert "tf.keras.initializers.Orthogonal()([units, 4 * units])" in fix_source(helper.encode(), "cell.py").fixed.decode()
+    outcome = fix_source(SHADOWED_HELPER.encode(), "cell.py")
+    assert outcome.fixed == SHADOWED_HELPER.encode()
+    assert {f.weight for f in outcome.remaining} == {"self.W", "self.U"}
+    assert all("also creates" in f.no_fix_reason for f in outcome.remaining)
+
+
+NAMED_SHAPE = """import tensorflow as tf
+
+
+class Cell(tf.Module):
+    def __init__(self, n_in, units):
+        shape = [units]
+        self.W_f = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_f = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+        self.b_f = tf.Variable(tf.zeros(shape))
+        self.W_c = tf.Variable(tf.random.normal([n_in, units], stddev=0.1))
+        self.U_c = tf.Variable(tf.random.normal([units, units], stddev=0.1))
+
+    def __call__(self, x, state):
+        h, c = state
+        f = tf.sigmoid(x @ self.W_f + h @ self.U_f + self.b_f)
+        c = f * c + (1 - f) * tf.tanh(x @ self.W_c + h @ self.U_c)
+        return tf.sigmoid(c) * tf.tanh(c), (h, c)
+"""
+
+
+def test_a_bias_of_one_constant_keeps_the_shape_as_written():
+    """A shape held in a name has no length to read, and needs none when the
+    whole bias is one constant."""
+    outcome = fix_source(NAMED_SHAPE.encode(), "cell.py")
+    assert "self.b_f = tf.Variable(tf.ones(shape))" in outcome.fixed.decode()
+    assert outcome.remaining == ()
+
+
+def test_numpy_weights_are_fixed_in_numpy_from_the_code_s_own_generator():
+    path = FIXTURES / "numpy_column_layout_float32.py"
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert "tensorflow" not in fixed
+    assert "self.W_h = np.linalg.qr(rng.standard_normal((4 * n_hidden, n_hidden)))[0].astype(np.float32)" in fixed
+    assert "self.b = np.concatenate([np.zeros((n_hidden, 1)), np.ones((n_hidden, 1)), np.zeros((2 * n_hidden, 1))]).astype(np.float32)" in fixed
+
+
 def test_a_loop_over_gates_gets_ones_for_the_forget_gate_only():
     path = FIXTURES / "dict_params_string_keys.py"
     fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()

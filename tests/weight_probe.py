@@ -12,6 +12,11 @@ lines on the stack when that layer was constructed. TensorFlow's own ``variable_
 see every variable, whether made by tf.Variable, tf.compat.v1.get_variable or
 a Keras layer's add_weight. Graph-mode initial values are evaluated in a
 session on the variable's graph after the module has run.
+
+A module that names neither TensorFlow nor Keras keeps its weights as NumPy
+arrays: then each float array an object first holds as an attribute
+(``self.W = rng.randn(n, m) * 0.01``) is recorded, with the line that stored it
+and the lines of the module on the call stack, and its values at that moment.
 """
 
 from __future__ import annotations
@@ -25,11 +30,17 @@ import traceback
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
 
 
 def main(path: str) -> None:
     path = os.path.realpath(path)
+    with open(path, encoding="utf-8") as module:
+        text = module.read()
+    if "tensorflow" not in text and "keras" not in text:
+        json.dump(_numpy_records(path), sys.stdout)
+        return
+    import tensorflow as tf
+
     records: list[dict] = []
     created: list = []
     active = [0]  # the v1 and v2 hooks nest: record each variable once
@@ -94,7 +105,56 @@ def _layer_lines(constructed: dict[int, tuple]) -> set[int]:
     return set()
 
 
+def _numpy_records(path: str) -> list[dict]:
+    """Run the module, recording each float array first stored on an object
+    by one of its frames (checked at each line event, for the line before)."""
+    records: list[dict] = []
+    seen: set[tuple[int, str]] = set()
+    holders: list = []  # keeps the objects alive, so their ids stay theirs
+    last_line: dict = {}
+
+    def scan(frame, line: int) -> None:
+        holder = frame.f_locals.get("self")
+        attributes = getattr(holder, "__dict__", None)
+        if not isinstance(attributes, dict):
+            return
+        for name, value in list(attributes.items()):
+            key = (id(holder), name)
+            if key in seen or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+                continue
+            seen.add(key)
+            holders.append(holder)
+            lines = {line}
+            outer = frame.f_back
+            while outer is not None:
+                if os.path.realpath(outer.f_code.co_filename) == path:
+                    lines.add(outer.f_lineno)
+                outer = outer.f_back
+            records.append({"lines": sorted(lines), "shape": list(value.shape), "values": value.astype(np.float64).ravel().tolist(), "dtype": str(value.dtype)})
+
+    def local(frame, event, arg):
+        if event in ("line", "return"):
+            previous = last_line.get(frame)
+            if previous is not None:
+                scan(frame, previous)
+            last_line[frame] = frame.f_lineno
+        return local
+
+    def calls(frame, event, arg):
+        return local if os.path.realpath(frame.f_code.co_filename) == path else None
+
+    np.random.seed(0)
+    sys.settrace(calls)
+    try:
+        runpy.run_path(path, run_name="__main__")
+    finally:
+        sys.settrace(None)
+    return records
+
+
 def _initial_value(variable):
+    import tensorflow as tf
+
     if tf.executing_eagerly() and not _in_graph(variable):
         return variable.numpy()
     graph = variable.graph

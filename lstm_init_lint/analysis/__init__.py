@@ -23,7 +23,7 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import Defaults, contains, fix_site
+from .fixsite import Defaults, contains, fix_site, passed_at_call
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -454,8 +454,8 @@ def _describe_weight(
     if sized:
         if role in (Role.RECURRENT_KERNEL, Role.PROJECTION, Role.PEEPHOLE):
             units = _number(sized[0])
-        elif sized[-1] is not None and S.as_number(sized[-1]) is not None:
-            units = _number(S.binary("/", sized[-1], S.const(float(blocks))))
+        elif sized[_gate_axis(sized, role)] is not None and S.as_number(sized[_gate_axis(sized, role)]) is not None:
+            units = _number(S.binary("/", sized[_gate_axis(sized, role)], S.const(float(blocks))))
         if role == Role.INPUT_KERNEL and len(sized) == 2:
             fan_in = _number(sized[0])
     evidence: list[str] = []
@@ -490,6 +490,10 @@ def _describe_weight(
             blocker=f"its initialiser is a parameter's default (`{describer.text(init.node, 50)}`, line {describer.span(init.node).line}), "
             "which a caller may replace; change the default, or pass the right initialiser where the function is called",
         )
+    elif call is not None and not site_fix.blocker and (passed := passed_at_call(representative, call, describer.span)) is not None:
+        # The helper takes its initialiser as a parameter: the right one is
+        # passed at this call (its argument replaced, or the keyword added).
+        site_fix = replace(site_fix, replace=passed[0], call=passed[1], keyword=passed[2], sharers=())
     elif call is not None and not site_fix.blocker:
         # The helper's one initialiser serves calls that need different ones.
         site_fix = replace(
@@ -504,7 +508,9 @@ def _describe_weight(
     written_elsewhere = not describer.is_local(representative.creation_node) or (replaced is not None and not describer.is_local(replaced))
     if local_call is not None or written_elsewhere:
         site_fix = _elsewhere(site_fix, representative, init, describer, call or local_call, per_call=call is not None)
-    gate_width = _gate_width(site_fix.shape, shape, role, len(gates))
+    # Sizes in the terms of the call the weight is reported at, when a helper made it.
+    written = site_fix.inline.shape if site_fix.inline is not None and site_fix.inline.shape else site_fix.shape
+    gate_width = _gate_width(written, shape, role, len(gates))
     stated = sizes.stated_values(site_fix.shape, [_number(d) for d in sized]) if site_fix.shape and sized else ()
     if site.initializer.pieces and gate_width and len(gates) > 1:
         site = replace(site, initializer=_pieces_in_gate_widths(site.initializer, gate_width, len(gates)))
@@ -582,8 +588,19 @@ def _gate_width(written: str | None, shape, role: Role, gates: int) -> str | Non
     count = gates if gates > 1 else 1
     dims = sizes.dims(written) if written else None
     if dims:
-        return sizes.divide(dims[-1], count)
-    return S.render(S.divide(shape[-1], count)) if shape else None
+        along = [k for k, dim in enumerate(dims) if dim != "1"] if role in (Role.BIAS, Role.FORGET_BIAS) and len(dims) > 1 else []
+        return sizes.divide(dims[along[0] if len(along) == 1 else -1], count)
+    return S.render(S.divide(shape[_gate_axis(shape, role)], count)) if shape else None
+
+
+def _gate_axis(shape: tuple, role: Role) -> int:
+    """The axis a weight's gate blocks run along: the last, but for a bias
+    kept as a column (NumPy's ``(4 * u, 1)``) the one that is not 1."""
+    if role in (Role.BIAS, Role.FORGET_BIAS) and len(shape) > 1:
+        along = [k for k, dim in enumerate(shape) if dim is not None and S.as_number(dim) != 1]
+        if len(along) == 1:
+            return along[0]
+    return -1
 
 
 def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, dialect: str, call: cst.CSTNode | None = None) -> WeightSite:

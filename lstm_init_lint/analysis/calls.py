@@ -630,7 +630,8 @@ def _concat(c: OpCall) -> Value:
     if items is None:
         return Opaque("concat")
     if items and all(isinstance(v, InitVal) for v in items):
-        return concat_inits(items, c.node)
+        along = axis.value if isinstance(axis, Const) and isinstance(axis.value, int) else (0 if axis is None else None)
+        return concat_inits(items, c.node, along)
     return Op("concat", tuple(items), c.node, axis)
 
 
@@ -998,17 +999,24 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
 }
 
 
-def concat_inits(items: list[InitVal], node: cst.CSTNode) -> Value:
-    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``."""
+def concat_inits(items: list[InitVal], node: cst.CSTNode, axis: int | None = 0) -> Value:
+    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``; also
+    of rows ``[1, u]`` along axis 1, or NumPy columns ``(u, 1)`` along axis 0:
+    a vector kept with its other dims 1."""
     pieces = []
+    ranks = {len(item.shape) for item in items if item.shape}
+    rank = ranks.pop() if len(ranks) == 1 and all(item.shape for item in items) else None
+    along = None if rank is None or axis is None or not -rank <= axis < rank else axis % rank
     for item in items:
-        if not item.shape or len(item.shape) != 1:
+        if along is None or any(j != along and S.as_number(dim) != 1 for j, dim in enumerate(item.shape)):
             return InitVal(Dist("unknown", {"expr": "concat"}), node, None)
-        pieces.append((item.shape[0], item.dist))
+        pieces.append((item.shape[along], item.dist))
     total = pieces[0][0]
     for size, _ in pieces[1:]:
         total = S.binary("+", total, size)
-    out = InitVal(Dist("piecewise", pieces=pieces), node, (total,))
+    shape = tuple(total if j == along else S.const(1) for j in range(rank))
+    out = InitVal(Dist("piecewise", pieces=pieces), node, shape)
+    out.numpy = all(item.numpy for item in items)  # np.concatenate of NumPy arrays is one
     out.pieces = list(items)
     return out
 
@@ -1119,7 +1127,8 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
     weight.loop_key = keys[-1] if keys else None
-    weight.path = frame.path
+    weight.path = weight.created_path = frame.path
+    weight.creator_func = frame.func
     it.weights.append(weight)
     return weight
 

@@ -12,7 +12,7 @@ from typing import Callable
 
 import libcst as cst
 
-from ..model import FixSite, Span
+from ..model import FixSite, Inline, Span
 from .values import InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
@@ -141,10 +141,6 @@ def fix_site(
         blocker = weight.layer.blocker
     elif weight.shape_node is not None:
         shape = code(weight.shape_node)
-    if weight.api == "numpy":
-        # The reference spellings are TensorFlow's; written into NumPy code
-        # they would turn its arrays into tensors.
-        blocker = "a NumPy array: there is no NumPy spelling of the reference initialisers to write"
     dtype_name, dtype_code = dtype_of(init, replace, call, code)
     return FixSite(
         kind=kind,
@@ -160,6 +156,8 @@ def fix_site(
         blocker=blocker,
         loop_key=weight.loop_key,
         keyword=weight.layer.keyword if weight.layer is not None else "initializer",
+        # Only a shared expression needs another place to write the fix.
+        inline=inline_site(weight, shape, span, code) if sharers and blocker is None else None,
     )
 
 
@@ -167,15 +165,22 @@ def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: 
     """A vector built as ``concat([zeros([a]), ones([b])])``: its length is
     the sum of the pieces' lengths as written."""
     sizes = []
+    rows: list[list[str]] = []  # each piece's dims as written, for pieces [1, u] / (u, 1)
     for piece in init.pieces or ():
         value = piece.shape_value
-        if not isinstance(value, Seq) or value.node is None or len(value.items) != 1:
+        if not isinstance(value, Seq) or value.node is None or not isinstance(value.node, (cst.List, cst.Tuple)):
             return None
-        element = value.node.elements[0].value if isinstance(value.node, (cst.List, cst.Tuple)) else None
-        if element is None:
-            return None
-        sizes.append(code(element))
-    return "[" + " + ".join(sizes) + "]" if sizes else None
+        rows.append([code(element.value) for element in value.node.elements])
+    if not rows or len({len(row) for row in rows}) != 1:
+        return None
+    along = {k for row in rows for k, dim in enumerate(row) if dim != "1"} if len(rows[0]) > 1 else {0}
+    if len(along) != 1:
+        return None
+    axis = along.pop()
+    sizes = [row[axis] for row in rows]
+    dims = ["1"] * len(rows[0])
+    dims[axis] = " + ".join(sizes)
+    return "[" + ", ".join(dims) + "]"
 
 
 def _short(text: str, limit: int = 50) -> str:
@@ -317,3 +322,244 @@ def _param(function: cst.FunctionDef, name: str) -> cst.Param | None:
         if param.name.value == name:
             return param
     return None
+
+
+# --- a helper's initializer parameter, passed at the call ------------------------------
+
+
+def passed_at_call(weight: WeightInstance, call: cst.CSTNode, span: Callable[[cst.CSTNode], Span]) -> tuple[Span | None, Span, str] | None:
+    """(argument to replace, call, keyword) when the helper that creates the
+    weight at ``call`` passes one of its own parameters as the initializer
+    (``get_variable(..., initializer=initializer)`` in ``def linear(...,
+    initializer=None)``) and reads it nowhere else: the fix passes the right
+    initialiser at this call, replacing the argument the call gives (or adding
+    the keyword). None otherwise."""
+    func, name = weight.creator_func, weight.init_node
+    if func is None or func.is_lambda or not isinstance(name, cst.Name) or weight.init_form == "tensor":
+        return None
+    if not weight.created_path or weight.created_path[-1] is not call or not isinstance(call, cst.Call):
+        return None
+    params = func.node.params
+    ordered = [*params.posonly_params, *params.params]
+    if func.owner is not None:
+        ordered = ordered[1:]  # self
+    names = [p.name.value for p in (*ordered, *params.kwonly_params)]
+    if name.value not in names or _reads(func.node.body, name.value) != 1:
+        return None
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword is not None and arg.keyword.value == name.value) or (arg.keyword is None and index < len(ordered) and ordered[index].name.value == name.value):
+            return span(arg.value), span(call), name.value
+    return None, span(call), name.value
+
+
+def _reads(body: cst.CSTNode, name: str) -> int:
+    visitor = _Names()
+    body.visit(visitor)
+    return sum(1 for n in visitor.names if n.value == name)
+
+
+# --- a shared helper's call, inlined ---------------------------------------------------
+
+PLACEHOLDER = "__lstm_init_lint_new_initializer__"
+
+
+def inline_site(weight: WeightInstance, shape: str | None, span: Callable[[cst.CSTNode], Span], code: Callable[[cst.CSTNode], str]) -> Inline | None:
+    """The helper call that made ``weight`` and that ``--fix`` may replace by
+    the helper's expression, or None. Only for a helper whose body is one
+    ``return`` of an expression that creates the weight, called once between
+    the frame that binds the weight and the one that creates it (and
+    creating nothing else), whose
+    arguments map onto its parameters, and whose other names mean at the call
+    what they mean in the helper."""
+    func = weight.creator_func
+    if func is None or weight.binding is None or weight.bound_scope is None:
+        return None
+    created, bound = weight.created_path, weight.path
+    if len(created) != len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+        return None
+    call = created[-1]
+    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
+        return None
+    body = _returned_expression(func.node)
+    if body is not weight.creation_node:
+        return None  # a helper that makes more than this weight (a tuple of them) is rewritten nowhere
+    bindings = _bindings(func, call, code)
+    if bindings is None:
+        return None
+    for name in _free_names(body):
+        if name not in bindings and func.closure.lookup(name) is not weight.bound_scope.lookup(name):
+            return None  # a name the call's scope binds to something else
+    written = substitute(shape, bindings) if shape is not None else None
+    return Inline(span(call), span(body), tuple(bindings.items()), written)
+
+
+def _returned_expression(node: cst.CSTNode) -> cst.BaseExpression | None:
+    if isinstance(node, cst.Lambda):
+        return node.body
+    if not isinstance(node, cst.FunctionDef) or node.decorators or node.asynchronous:
+        return None
+    statements = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else [node.body]
+    if statements and _is_docstring(statements[0]):
+        statements = statements[1:]
+    if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine) or len(statements[0].body) != 1:
+        return None
+    returned = statements[0].body[0]
+    return returned.value if isinstance(returned, cst.Return) and returned.value is not None else None
+
+
+def _is_docstring(statement: cst.CSTNode) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _bindings(func, call: cst.Call, code: Callable[[cst.CSTNode], str]) -> dict[str, str | None] | None:
+    """Each parameter's argument text at ``call`` (a default when it is a
+    literal; None when neither), or None when the call does not map plainly
+    onto the parameters."""
+    params = func.node.params
+    if isinstance(params.star_arg, cst.Param) or params.star_kwarg is not None:
+        return None
+    names = [p for p in (*params.posonly_params, *params.params)]
+    keyword_only = list(params.kwonly_params)
+    positional = [a for a in call.args if a.keyword is None]
+    keywords = {a.keyword.value: a for a in call.args if a.keyword is not None}
+    out: dict[str, str | None] = {}
+    if func.owner is not None and not func.is_lambda:
+        # A method called on an object: ``self`` is what it is called on.
+        if not isinstance(call.func, cst.Attribute) or not names:
+            return None
+        out[names[0].name.value] = code(call.func.value)
+        names = names[1:]
+    if len(positional) > len(names):
+        return None
+    for index, param in enumerate([*names, *keyword_only]):
+        name = param.name.value
+        if index < len(positional) and index < len(names):
+            out[name] = code(positional[index].value)
+        elif name in keywords:
+            out[name] = code(keywords.pop(name).value)
+        elif isinstance(param.default, (cst.Integer, cst.Float, cst.SimpleString)) or (
+            isinstance(param.default, cst.Name) and param.default.value in ("None", "True", "False")
+        ):
+            out[name] = code(param.default)
+        else:
+            out[name] = None
+    if keywords:
+        return None  # a keyword the helper does not take
+    return out
+
+
+class _Names(cst.CSTVisitor):
+    """The names an expression reads (not attribute names, not keywords)."""
+
+    def __init__(self) -> None:
+        self.names: list[cst.Name] = []
+        self.skip: set[int] = set()
+        self.scoped = False  # a lambda or comprehension binds names of its own
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.skip.add(id(node.attr))
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        if node.keyword is not None:
+            self.skip.add(id(node.keyword))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.scoped = True
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.scoped = True
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.scoped = True
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) not in self.skip:
+            self.names.append(node)
+
+
+def _free_names(expression: cst.BaseExpression) -> set[str]:
+    visitor = _Names()
+    expression.visit(visitor)
+    return {n.value for n in visitor.names}
+
+
+_ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float, cst.SimpleString, cst.List, cst.Tuple, cst.Dict)
+
+
+class _Substitute(cst.CSTTransformer):
+    def __init__(self, replacements: dict[str, cst.BaseExpression], skip: set[int], bare: set[int]) -> None:
+        self.replacements = replacements
+        self.skip = skip
+        self.bare = bare  # names in a place that needs no parentheses (an argument, an element)
+
+    def leave_Name(self, original: cst.Name, updated: cst.Name) -> cst.BaseExpression:
+        if id(original) in self.skip or original.value not in self.replacements:
+            return updated
+        new = self.replacements[original.value]
+        if id(original) in self.bare or isinstance(new, _ATOMS) or new.lpar:
+            return new
+        return new.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+
+
+class _Places(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.bare: set[int] = set()
+
+    def visit_Arg(self, node: cst.Arg) -> None:
+        self.bare.add(id(node.value))
+
+    def visit_Element(self, node: cst.Element) -> None:
+        self.bare.add(id(node.value))
+
+    def visit_Index(self, node: cst.Index) -> None:
+        self.bare.add(id(node.value))
+
+
+def substitute(text: str, bindings: dict[str, str | None]) -> str | None:
+    """``text`` (an expression in the helper's terms) in the call's terms:
+    each parameter replaced by its argument (in parentheses where needed).
+    None when a parameter it reads has no argument, when an argument that
+    calls something would be evaluated more than once, or when the
+    expression binds names of its own."""
+    try:
+        expression = cst.parse_expression(text)
+    except cst.ParserSyntaxError:
+        return None
+    names = _Names()
+    expression.visit(names)
+    if names.scoped:
+        return None
+    read = [n.value for n in names.names if n.value in bindings]
+    replacements: dict[str, cst.BaseExpression] = {}
+    for name in set(read):
+        argument = bindings[name]
+        if argument is None:
+            return None
+        try:
+            node = cst.parse_expression(argument)
+        except cst.ParserSyntaxError:
+            return None
+        if read.count(name) > 1 and _calls_something(node):
+            return None
+        replacements[name] = node
+    places = _Places()
+    expression.visit(places)
+    new = expression.visit(_Substitute(replacements, names.skip, places.bare))
+    return cst.Module([]).code_for_node(new)
+
+
+def _calls_something(node: cst.CSTNode) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            return True
+        stack.extend(current.children)
+    return False

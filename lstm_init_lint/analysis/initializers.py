@@ -407,6 +407,20 @@ def _fan_scaling(variance: S.Expr, shape: tuple | None) -> tuple[str, float] | N
     return None
 
 
+def _computed_glorot(lo: float, hi: float, shape: tuple | None) -> tuple[str, float] | None:
+    """A uniform whose bounds are +-sqrt(6 / (fan_in + fan_out)) of its own
+    shape to the last digits is glorot_uniform computed by hand (NumPy has no
+    named one: ``rng.uniform(-limit, limit, (n, m))``). Bounds typed as
+    literals that happen to be close at this width do not agree to 1e-9."""
+    fan = fans(shape) if shape else None
+    if fan is None or not math.isclose(lo, -hi):
+        return None
+    total = S.as_number(S.binary("+", fan[0], fan[1]))
+    if total is None or total <= 0:
+        return None
+    return ("fan_avg", 1.0) if math.isclose(hi * hi, 6.0 / total, rel_tol=1e-9) else None
+
+
 def _settle(value: Any, dialect: str) -> Any:
     if isinstance(value, tuple) and value and value[0] == "gen":
         return value[1] if dialect == "tf1" else value[2]
@@ -449,7 +463,7 @@ def to_model(dist: Dist, shape: tuple | None, source: str | None, dialect: str =
         params = (("minval", _show(lo)), ("maxval", _show(hi)))
         lo_n, hi_n = _num(lo), _num(hi)
         if lo_n is not None and hi_n is not None:
-            return Initializer(fam, params, source, abs(hi_n - lo_n) / math.sqrt(12.0))
+            return Initializer(fam, params, source, abs(hi_n - lo_n) / math.sqrt(12.0), _computed_glorot(lo_n, hi_n, shape))
         width = S.binary("-", hi, lo)
         variance = S.binary("/", S.binary("*", width, width), S.const(12.0))
         return Initializer(fam, params, source, None, _fan_scaling(variance, shape))

@@ -679,6 +679,7 @@ class Interpreter:
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
                 weight.path = frame.path
+                weight.bound_scope = frame.scope
         elif isinstance(value, DenseLayer):
             # self.W_i = Dense(units): its weights, reported at the construction
             base = instance or dotted(target) or "…"

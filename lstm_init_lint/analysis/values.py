@@ -274,6 +274,9 @@ class WeightInstance:
         "loop_key",
         "path",
         "layer",
+        "created_path",
+        "creator_func",
+        "bound_scope",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -301,6 +304,12 @@ class WeightInstance:
         # creates it): one creation statement reached through two calls of a
         # helper makes two weights.
         self.path: tuple[cst.CSTNode, ...] = ()
+        # For --fix through a helper: the call path of the frame that created
+        # it (``path`` plus the helper call, when a caller binds what a helper
+        # returns), that frame's function, and the scope of the binding frame.
+        self.created_path: tuple[cst.CSTNode, ...] = ()
+        self.creator_func: Any = None
+        self.bound_scope: Any = None
         # A framework layer's weight (knowledge.apis.FrameworkLayer): the
         # argument --fix passes its initialiser through, or why there is none.
         self.layer: LayerPart | None = None

@@ -16,6 +16,7 @@ import tokenize
 from dataclasses import replace
 
 from ..model import CellWeight, Edit, Finding, Fix, Settings, Span
+from ..analysis.fixsite import PLACEHOLDER, substitute
 from . import spelling
 from .spelling import CannotSpell, Dialect
 
@@ -59,7 +60,7 @@ def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: t
         fix, reason = _plan_one(finding, weight, text, dialect, settings)
         planned.append((finding, weight, fix, reason))
     fallbacks = {index: _argument_fix(finding, weight, dialect, settings) for index, (finding, weight, fix, _) in enumerate(planned) if fix is not None and weight.fix_site.default_form}
-    planned = _respect_sharing(planned, text, fallbacks)
+    planned = _respect_sharing(planned, text, lambda finding, weight: _inline_fix(finding, weight, text, dialect, settings), fallbacks)
     out = []
     for finding, weight, fix, reason in planned:
         suggestion = suggested_edit(finding, weight, text, dialect, settings, reason) if fix is None else None
@@ -216,12 +217,14 @@ def _argument_fix(finding: Finding, weight: CellWeight, dialect: Dialect, settin
     return Fix((Edit(site.argument, code),), code, description)
 
 
-def _respect_sharing(planned: list, text: Text, fallbacks: dict | None = None) -> list:
+def _respect_sharing(planned: list, text: Text, inline, fallbacks: dict | None = None) -> list:
     """An expression that creates several weights changes only when every
     one of them gets the same new code, or when a loop over constants tells
     them apart: ``tf.ones([u]) if gate == "f" else tf.zeros([u])``. A
     parameter's default that other weights share is left, and the weight
-    fixed at its own call (``fallbacks``) where it can be."""
+    fixed at its own call (``fallbacks``) where it can be. Else a weight a
+    helper makes gets the helper's expression, fixed, at its own call
+    (``inline``)."""
     fallbacks = fallbacks or {}
     by_span: dict[Span, list[int]] = {}
     for index, (_, weight, fix, _) in enumerate(planned):
@@ -247,8 +250,49 @@ def _respect_sharing(planned: list, text: Text, fallbacks: dict | None = None) -
                 continue
             names = ", ".join(label for label, _ in others) or ", ".join(sorted(labels - {_label(finding)}))
             reason = f"the expression at line {span.line} also creates {names}, which must not change the same way; give this weight an initializer of its own"
-            out[i] = (finding, weight, None, reason)
+            inlined = inline(finding, weight) if weight.fix_site.inline is not None else None
+            out[i] = (finding, weight, inlined, None) if inlined is not None else (finding, weight, None, reason)
+    return _one_edit_per_call(out)
+
+
+def _one_edit_per_call(planned: list) -> list:
+    """A helper call that made several weights (in a loop over gates) is
+    rewritten only when they all need the same text there."""
+    calls: dict[Span, set[str]] = {}
+    for _, weight, fix, _ in planned:
+        if fix is not None and weight.fix_site.inline is not None and fix.edits[0].span == weight.fix_site.inline.call:
+            calls.setdefault(weight.fix_site.inline.call, set()).add(fix.edits[0].text)
+    out = []
+    for finding, weight, fix, reason in planned:
+        call = weight.fix_site.inline.call if weight.fix_site is not None and weight.fix_site.inline is not None else None
+        if fix is not None and len(calls.get(call, ())) > 1 and fix.edits[0].span == call:
+            fix, reason = None, f"the call at line {call.line} makes several weights that need different initialisers; give each an initializer of its own"
+        out.append((finding, weight, fix, reason))
     return out
+
+
+def _inline_fix(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> Fix | None:
+    """The helper call that made the weight, replaced by the helper's
+    expression with the reference initialiser, in the call's terms:
+    ``get_variable("W_z", [n, u])`` -> ``tf.get_variable("W_z", [n, u],
+    initializer=tf.glorot_uniform_initializer(), dtype=inputs.dtype)``."""
+    site = weight.fix_site
+    inline = site.inline
+    at_call = replace(weight, fix_site=replace(site, shape=inline.shape, inline=None, sharers=()))
+    fix, _ = _plan_one(finding, at_call, text, dialect, settings)
+    if fix is None or len(fix.edits) != 1 or fix.replacement not in fix.edits[0].text:
+        return None
+    edit = fix.edits[0]
+    body_start, body_end = text.span_offsets(inline.body)
+    start, end = text.span_offsets(edit.span)
+    if not body_start <= start <= end <= body_end:
+        return None
+    marked = text.code[body_start:start] + edit.text.replace(fix.replacement, PLACEHOLDER, 1) + text.code[end:body_end]
+    written = substitute(marked, dict(inline.bindings))
+    if written is None or written.count(PLACEHOLDER) != 1:
+        return None
+    new = written.replace(PLACEHOLDER, fix.replacement)
+    return replace(fix, edits=(Edit(inline.call, new),))
 
 
 def _per_iteration(planned: list, indices: list[int], others: list, codes: set[str], original: str) -> str | None:

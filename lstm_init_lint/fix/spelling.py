@@ -36,6 +36,7 @@ class Dialect:
     initializers: str | None  # (tf.)keras.initializers
     tf1_code: bool  # plain `tensorflow` used with TF1-only names
     axis_first: bool = False  # TF 0.x argument orders: concat(axis, values)
+    numpy: str | None = None  # numpy, for arrays made with it
 
     @classmethod
     def of(cls, aliases: tuple[tuple[str, str], ...], dialect: str, axis_first: bool = False) -> Dialect:
@@ -49,14 +50,14 @@ class Dialect:
             initializers = f"{names['tensorflow.keras']}.initializers"
         ops = names.get("keras.ops") or (f"{keras}.ops" if keras else None)
         tf1 = names.get("tensorflow.compat.v1") or (f"{tf}.compat.v1" if tf else None)
-        return cls(tf, tf1, keras, ops, initializers, dialect == "tf1", axis_first)
+        return cls(tf, tf1, keras, ops, initializers, dialect == "tf1", axis_first, names.get("numpy"))
 
-    def concat(self, module: str, parts: list[str]) -> str:
-        """``tf.concat`` of rows, in the argument order the file uses (its
-        TensorFlow 0.x took the axis first)."""
+    def concat(self, module: str, parts: list[str], axis: int = 0) -> str:
+        """``tf.concat`` of rows (or along ``axis``), in the argument order the
+        file uses (its TensorFlow 0.x took the axis first)."""
         if self.axis_first:
-            return f"{module}.concat(0, [{', '.join(parts)}])"
-        return f"{module}.concat([{', '.join(parts)}], 0)"
+            return f"{module}.concat({axis}, [{', '.join(parts)}])"
+        return f"{module}.concat([{', '.join(parts)}], {axis})"
 
     def needed_import(self) -> str | None:
         """The import a tf-based spelling needs when the file has none."""
@@ -118,11 +119,27 @@ def bias_runs(expected: Initializer, blocks: int) -> list[tuple[float, int]]:
     return runs
 
 
-def _total_size(site: FixSite) -> str:
+def _whole_shape(runs: list[tuple[float, int]], site: FixSite) -> str | None:
+    """The shape as written, for a bias of one constant whose dims cannot be
+    read (a name holding the shape, a slice of a list): None otherwise."""
+    if len(runs) != 1 or not site.shape or X.dims(site.shape):
+        return None
+    return site.shape
+
+
+def _bias_dims(site: FixSite) -> tuple[list[str], int]:
+    """The bias's dims as written and the axis its gates run along: its only
+    one, or the only one that is not 1 (``[1, 4 * u]``: the last; a NumPy
+    column ``(4 * u, 1)``: the first)."""
     dims = X.dims(site.shape) if site.shape else None
-    if not dims or len(dims) != 1:
+    if not dims:
         raise CannotSpell("cannot read the bias's length where it is created")
-    return dims[0]
+    if len(dims) == 1:
+        return dims, 0
+    long = [k for k, dim in enumerate(dims) if dim != "1"]
+    if len(long) != 1:
+        raise CannotSpell(f"cannot tell which axis of the bias's shape `{site.shape}` holds the gates")
+    return dims, long[0]
 
 
 def _constant_tensor(value: float, size: str, module: str, dtype: str) -> str:
@@ -136,10 +153,17 @@ def _constant_tensor(value: float, size: str, module: str, dtype: str) -> str:
     return f"{module}.fill([{size}], {value!r})"
 
 
-def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str, dialect: Dialect) -> str:
-    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``."""
-    parts = [_constant_tensor(value, X.multiply(width, count), module, dtype) for value, count in runs]
-    return parts[0] if len(parts) == 1 else dialect.concat(module, parts)
+def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str, dialect: Dialect, dims: list[str] | None = None, axis: int = 0) -> str:
+    """``tf.concat([tf.zeros([u]), tf.ones([u]), tf.zeros([2 * u])], 0)``; for
+    a bias shaped ``[1, 4 * u]`` (``dims``), pieces ``[1, u]`` joined along
+    its gate ``axis``."""
+
+    def size(count: int) -> str:
+        piece = X.multiply(width, count)
+        return piece if not dims or len(dims) == 1 else ", ".join(piece if k == axis else dim for k, dim in enumerate(dims))
+
+    parts = [_constant_tensor(value, size(count), module, dtype) for value, count in runs]
+    return parts[0] if len(parts) == 1 else dialect.concat(module, parts, axis)
 
 
 # --- tf.Variable(<value>) ---------------------------------------------------------
@@ -148,6 +172,8 @@ def _vector(runs: list[tuple[float, int]], width: str, module: str, dtype: str, 
 def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, match: str, reference: str) -> str:
     """A tensor with the reference's initial values at the weight's shape."""
     site = weight.fix_site
+    if site.api == "numpy":
+        return numpy_code(expected, weight, dialect, match)
     module = _module(site, dialect)
     dtype = _dtype(site, module)
     if expected.name in ("glorot_uniform", "orthogonal"):
@@ -159,12 +185,18 @@ def value_code(expected: Initializer, weight: CellWeight, dialect: Dialect, matc
         return f"{_initializer_object(expected.name, site, dialect)}({site.shape}{dtype})"
     if weight.role in (Role.BIAS, Role.FORGET_BIAS):
         blocks = max(1, len(weight.gates))
-        total = _total_size(site)
         runs = bias_runs(expected, blocks)
-        width = X.divide(total, blocks)
+        whole = _whole_shape(runs, site)
+        if whole is not None and not (site.namespace == "keras" and dialect.keras):
+            # One constant: the shape as written serves, whatever it is (``shape``, ``sizes[1:]``).
+            return _constant_tensor(runs[0][0], whole, module, dtype).replace(f"([{whole}]", f"({whole}", 1)
+        dims, axis = _bias_dims(site)
+        width = X.divide(dims[axis], blocks)
         if site.namespace == "keras" and dialect.keras:
+            if len(dims) != 1:
+                raise CannotSpell("cannot read the bias's length where it is created")
             return _ops_vector(runs, width, dialect, site)
-        return _vector(runs, width, module, dtype, dialect)
+        return _vector(runs, width, module, dtype, dialect, dims, axis)
     raise CannotSpell(f"no spelling for {expected.text}")
 
 
@@ -201,15 +233,18 @@ def initializer_code(expected: Initializer, weight: CellWeight, dialect: Dialect
         if value in (0.0, 1.0):
             return _initializer_object_v1("zeros" if value == 0.0 else "ones", site, dialect)
         return f"{_module(site, dialect)}.constant_initializer({value!r})"
-    width = X.divide(_total_size(site), blocks)
+    dims, axis = _bias_dims(site)
+    width = X.divide(dims[axis], blocks)
     if layer and dialect.keras and not dialect.tf:
+        if len(dims) != 1:
+            raise CannotSpell("cannot read the bias's length where it is created")
         ops = dialect.ops or f"{dialect.keras}.ops"
         parts = [_ops_constant(ops, v, X.multiply(width, n), ", dtype") for v, n in runs]
         return f"lambda shape, dtype=None: {ops}.concatenate([{', '.join(parts)}])"
     module = _module(site, dialect)
     if layer:
-        return f'lambda shape, dtype="float32": {_vector_with_dtype(runs, width, module, dialect)}'
-    return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module, dialect)}"
+        return f'lambda shape, dtype="float32": {_vector_with_dtype(runs, width, module, dialect, dims, axis)}'
+    return f"lambda shape, dtype={module}.float32, partition_info=None: {_vector_with_dtype(runs, width, module, dialect, dims, axis)}"
 
 
 # --- a parameter's default (a configurable initialiser) --------------------------------
@@ -293,17 +328,20 @@ def _ops_constant(ops: str, value: float, size: str, dtype: str) -> str:
     return f"{ops}.full(({size},), {value!r}{dtype})"
 
 
-def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str, dialect: Dialect) -> str:
+def _vector_with_dtype(runs: list[tuple[float, int]], width: str, module: str, dialect: Dialect, dims: list[str] | None = None, axis: int = 0) -> str:
     """The per-gate vector inside an ``initializer=`` callable, in the
-    ``dtype`` it is called with; a constant other than 0 and 1 is a ``fill``."""
+    ``dtype`` it is called with; a constant other than 0 and 1 is a ``fill``.
+    ``dims``: the shape as written (``[1, 4 * u]``: pieces ``[1, u]`` along ``axis``)."""
     parts = []
     for value, count in runs:
         size = X.multiply(width, count)
+        if dims and len(dims) > 1:
+            size = ", ".join(size if k == axis else dim for k, dim in enumerate(dims))
         if value in (0.0, 1.0):
             parts.append(f"{module}.{'zeros' if value == 0.0 else 'ones'}([{size}], dtype)")
         else:
             parts.append(f"{module}.fill([{size}], {module}.cast({value!r}, dtype))")
-    return parts[0] if len(parts) == 1 else dialect.concat(module, parts)
+    return parts[0] if len(parts) == 1 else dialect.concat(module, parts, axis)
 
 
 def _initializer_object_v1(name: str, site: FixSite, dialect: Dialect) -> str:
@@ -395,3 +433,113 @@ def _exact_lambda(expected: Initializer, weight: CellWeight, site: FixSite, dial
         return f"lambda shape, dtype=\"float32\": {obj}(({fused}), dtype){index}"
     module = _module(site, dialect)
     return f"lambda shape, dtype={module}.float32, partition_info=None: {obj}([{fused}], dtype){index}"
+
+
+# --- NumPy arrays ----------------------------------------------------------------------
+#
+# A from-scratch cell keeps its weights as arrays; they get arrays, drawn from
+# the generator the code already draws from (``rng = np.random.RandomState(0)``
+# keeps its seeding): glorot_uniform as ``uniform(-limit, limit, shape)`` with
+# Keras' limit sqrt(6 / (fan_in + fan_out)), orthogonal as the Q factor of a
+# normal matrix's QR decomposition, constants as zeros / ones / full. The arrays
+# are float64, as NumPy's are; a dtype the replaced expression declared is kept.
+
+
+def numpy_code(expected: Initializer, weight: CellWeight, dialect: Dialect, match: str) -> str:
+    site = weight.fix_site
+    np = dialect.numpy
+    if np is None:
+        raise CannotSpell("the file does not import numpy as a module, which the new array needs")
+    dims = X.dims(site.shape) if site.shape else None
+    if not dims:
+        raise CannotSpell("cannot read the array's shape where it is created")
+    declared = site.dtype or "float32"  # numpy's own float64 is None only when float32 was written
+    dtype = "" if declared == "float64" else declared
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        if match == "exact" and (_per_gate(weight) or weight.role is Role.FUSED_KERNEL):
+            raise CannotSpell("--match exact has no NumPy spelling for a slice of the reference's fused matrix; --match per-matrix has one")
+        rng = _numpy_generator(site, np)
+        shape = "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+        if expected.name == "glorot_uniform":
+            code = _numpy_glorot(dims, shape, rng, np)
+        else:
+            code = _numpy_orthogonal(dims, rng, np)
+        return f"{code}.astype({np}.{dtype})" if dtype else code
+    if weight.role not in (Role.BIAS, Role.FORGET_BIAS):
+        raise CannotSpell(f"no NumPy spelling for {expected.text}")
+    blocks = max(1, len(weight.gates))
+    runs = bias_runs(expected, blocks)
+    # A declared dtype as .astype(...), the way the analysis reads an array
+    # cast after it is made (np.zeros(n, dtype=...) it does not count as a weight).
+    cast = f".astype({np}.{dtype})" if dtype else ""
+
+    def constant(value: float, shape: str) -> str:
+        return f"{np}.{'zeros' if value == 0.0 else 'ones'}({shape})" if value in (0.0, 1.0) else f"{np}.full({shape}, {value!r})"
+
+    whole = _whole_shape(runs, site)
+    if whole is not None:
+        return constant(runs[0][0], whole) + cast
+    dims, axis = _bias_dims(site)
+    width = X.divide(dims[axis], blocks)
+    parts = []
+    for value, count in runs:
+        size = X.multiply(width, count)
+        parts.append(constant(value, size if len(dims) == 1 else "(" + ", ".join(size if k == axis else dim for k, dim in enumerate(dims)) + ")"))
+    if len(parts) == 1:
+        return parts[0] + cast
+    return f"{np}.concatenate([{', '.join(parts)}]{f', axis={axis}' if axis else ''}){cast}"
+
+
+def _numpy_generator(site: FixSite, np: str) -> str:
+    """What the code draws from: ``rng`` (a RandomState or Generator),
+    ``np.random``; a constant array's ``np`` becomes ``np.random``."""
+    module = site.module
+    if module and module != np and (module == f"{np}.random" or "." not in module):
+        return module
+    return f"{np}.random"
+
+
+def _numpy_glorot(dims: list[str], shape: str, rng: str, np: str) -> str:
+    if len(dims) > 2:
+        raise CannotSpell("no NumPy spelling of glorot_uniform for more than two dimensions")
+    fans = X.multiply(dims[0], 2) if len(dims) == 1 else _sum(dims[0], dims[1])
+    limit = f"{np}.sqrt(6.0 / ({fans}))"  # 6.0: Python 2 divides integers
+    return f"{rng}.uniform(-{limit}, {limit}, {shape})"
+
+
+def _numpy_orthogonal(dims: list[str], rng: str, np: str) -> str:
+    """Q of a normal matrix's QR: orthonormal columns for a tall or square
+    shape; a wide one (``(u, 4 * u)``) is the transpose of a tall one."""
+    if len(dims) != 2:
+        raise CannotSpell("an orthogonal NumPy array needs a two-dimensional shape")
+    rows, columns = dims
+    if _at_most(columns, rows):
+        return f"{np}.linalg.qr({rng}.standard_normal(({rows}, {columns})))[0]"
+    if _at_most(rows, columns):
+        return f"{np}.linalg.qr({rng}.standard_normal(({columns}, {rows})))[0].T"
+    raise CannotSpell(f"cannot tell which side of the shape `({rows}, {columns})` is longer, which an orthogonal NumPy array needs")
+
+
+def _at_most(small: str, large: str) -> bool:
+    """Whether ``small <= large`` for any positive sizes: ``u`` and ``4 * u``,
+    ``h`` and ``h + n_in``."""
+    if small == large:
+        return True
+    a, b = X.linear(small), X.linear(large)
+    if a is None or b is None:
+        return False
+    terms = dict(b[0])
+    for atom, coef in a[0].items():
+        terms[atom] = terms.get(atom, 0) - coef
+    return all(c >= 0 for c in terms.values()) and b[1] - a[1] >= 0
+
+
+def _sum(a: str, b: str) -> str:
+    """``a + b`` in the sizes' own terms (``n + 4 * u``), or parenthesised."""
+    left, right = X.linear(a), X.linear(b)
+    if left is None or right is None:
+        return f"({a}) + ({b})"
+    terms = dict(left[0])
+    for atom, coef in right[0].items():
+        terms[atom] = terms.get(atom, 0) + coef
+    return X.render(({k: v for k, v in terms.items() if v}, left[1] + right[1]))

@@ -24,8 +24,9 @@ FIX_SAFETY = """Changing an initialiser changes how the model trains: results, t
 learning rate that works and the number of steps needed can all move, and
 a checkpoint trained with the old initialiser is not affected (weights
 are loaded, not re-initialised). A weight kept as a plain NumPy array is
-reported but not rewritten: the reference spellings are TensorFlow's, and
-written into NumPy code they would turn its arrays into tensors."""
+rewritten in NumPy, drawn from the generator the code already uses:
+glorot_uniform as ``uniform(-limit, limit, shape)``, orthogonal as the Q of
+a normal matrix's QR decomposition, in the array's own dtype."""
 
 # What every rule's "Fix safety" section says last: a finding --fix leaves
 # still tells the user what to do.

@@ -17,7 +17,8 @@ class InputKernelInit(MatrixRule):
     `glorot_uniform`, as `keras.layers.LSTM` and `tf.nn.rnn_cell.LSTMCell`
     do. Every spelling with Glorot's variance is accepted (`glorot_normal`,
     `xavier_initializer()`, `VarianceScaling(1.0, "fan_avg")`, NumPy scaled
-    by `sqrt(2 / (fan_in + fan_out))`).
+    by `sqrt(2 / (fan_in + fan_out))`, a uniform between
+    `-+sqrt(6 / (fan_in + fan_out))` of its own shape).
 
     ## Why it matters
     A fixed scale ignores the layer's width. With `stddev=0.1` and 512
