@@ -208,9 +208,10 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
     else:
         input_gate, candidate = first, second
     gates = {"f": keep_gate, "i": input_gate, "c": candidate}
-    if interpolates:
+    if interpolates and keep_gate.complement:
         # c = i * g + (1 - i) * c_prev (coupled input and forget gates): the
         # only gate is i, whose bias no forget-bias reasoning applies to.
+        # (c = f * c_prev + (1 - f) * g keeps f: it is the forget gate.)
         del gates["f"]
     cell = Cell("lstm", op, prev, gates, h_out)
     if out_gate is not None:

@@ -127,6 +127,14 @@ def _whole_shape(runs: list[tuple[float, int]], site: FixSite) -> str | None:
     return site.shape
 
 
+def _total_size(site: FixSite) -> str:
+    """A one-dimensional bias's length as written."""
+    dims, _axis = _bias_dims(site)
+    if len(dims) != 1:
+        raise CannotSpell("cannot read the bias's length where it is created")
+    return dims[0]
+
+
 def _bias_dims(site: FixSite) -> tuple[list[str], int]:
     """The bias's dims as written and the axis its gates run along: its only
     one, or the only one that is not 1 (``[1, 4 * u]``: the last; a NumPy

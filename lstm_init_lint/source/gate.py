@@ -74,7 +74,32 @@ def may_hold_cell(tree: ast.Module) -> bool:
     facts = _Facts(tree)
     if facts.does_cell_work and facts.project_names_used:
         return True
-    return facts.has_two_product_sum()
+    return facts.has_two_product_sum() or _gated_layer_call(tree)
+
+
+_LAYERS = last_names(frozenset({"dense"}))
+_ACTIVATION_KEYWORDS = frozenset({"activation", "activation_fn"})
+
+
+def _gated_layer_call(tree: ast.Module) -> bool:
+    """A framework layer applied with a gate activation
+    (``fully_connected(xh, n, activation_fn=tf.sigmoid)``, ``Dense(n,
+    activation="sigmoid")``): the product and the gate are one call, which
+    the sums above do not see."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+        if name not in _LAYERS:
+            continue
+        for keyword in node.keywords:
+            if keyword.arg in _ACTIVATION_KEYWORDS:
+                value = keyword.value
+                named = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else value.value if isinstance(value, ast.Constant) else None
+                if named in _ACTIVATIONS or named in ("sigmoid", "hard_sigmoid", "tanh"):
+                    return True
+    return False
 
 
 def project_imports(tree: ast.Module) -> bool:
