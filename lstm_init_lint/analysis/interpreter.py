@@ -25,7 +25,7 @@ from typing import Any
 
 import libcst as cst
 
-from . import calls
+from . import calls, linking
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
@@ -168,6 +168,8 @@ class Interpreter:
         self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
         # Speed: what each loop body assigns, by the body's id (see assigned_names).
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
+        # id(WeightInstance) -> the structural link that took it to a cell (linking.py)
+        self.links: dict[int, linking.Link] = {}
 
     # --- driving -------------------------------------------------------------
 
@@ -183,6 +185,7 @@ class Interpreter:
         self.steps = 0
         try:
             self.evaluate_standalone_definitions()
+            linking.link_by_structure(self)
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
 
@@ -198,7 +201,8 @@ class Interpreter:
         for func in self.module_funcs:
             self.evaluate_standalone(func, None)
 
-    def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0) -> Value:
+    def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0, bound: dict[str, Value] | None = None) -> Value:
+        """``bound``: parameters given a value instead (a producer's container, linking.py)."""
         record = Record("function", func.node, func.name)
         scope = Scope(func.closure)
         params = self.param_list(func)
@@ -209,6 +213,11 @@ class Interpreter:
                 scope.vars[name] = self_obj
                 continue
             default = func.defaults.get(name)
+            if bound is not None and name in bound:
+                scope.vars[name] = bound[name]
+                args.append(bound[name])
+                record.params.append((name, bound[name]))
+                continue
             # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
             # is what the function uses when no caller says otherwise.
             if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
@@ -583,9 +592,11 @@ class Interpreter:
                     self.note_binding(weight, target, f"{base}.{part}", frame, fresh)
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
+            # A weight already named where it was made keeps that name: for
+            # params = get_params() the finding belongs inside get_params().
             base = instance or dotted(target) or "…"
             for index, item in enumerate(value.items):
-                if isinstance(item, WeightVal):
+                if isinstance(item, WeightVal) and item.weight.binding is None:
                     self.note_binding(item, target, f"{base}[{index}]", frame, fresh)
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
