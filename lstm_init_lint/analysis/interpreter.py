@@ -25,7 +25,7 @@ from typing import Any
 
 import libcst as cst
 
-from . import calls, linking
+from . import calls, decorators, linking
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
@@ -170,6 +170,9 @@ class Interpreter:
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
         # id(WeightInstance) -> the structural link that took it to a cell (linking.py)
         self.links: dict[int, linking.Link] = {}
+        # (id(obj), id(getter)) -> (obj, value): a property is read once per
+        # object, as the lazily-creating properties of cells are written.
+        self.property_values: dict[tuple[int, int], tuple[Value, Value]] = {}
 
     # --- driving -------------------------------------------------------------
 
@@ -207,10 +210,10 @@ class Interpreter:
         scope = Scope(func.closure)
         params = self.param_list(func)
         args: list[Value] = []
-        skip_self = self_obj is not None and not func.is_lambda
+        skip_self = self_obj is not None and not func.is_lambda and func.method_kind != decorators.STATIC
         for index, (name, param) in enumerate(params):
             if skip_self and index == 0:
-                scope.vars[name] = self_obj
+                scope.vars[name] = self_obj.cls if func.method_kind == decorators.CLASS and isinstance(self_obj, ObjVal) else self_obj
                 continue
             default = func.defaults.get(name)
             if bound is not None and name in bound:
@@ -514,7 +517,8 @@ class Interpreter:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.default is not None:
                 defaults[param.name.value] = self.ev(param.default, frame)
-        return FuncVal(node, closure, name, defaults, owner, is_lambda)
+        kind = decorators.method_kind(node) if owner is not None else decorators.INSTANCE
+        return FuncVal(node, closure, name, defaults, owner, is_lambda, kind)
 
     def _exec_class_def(self, stmt: cst.ClassDef, frame: Frame) -> None:
         bases = [self.ev(arg.value, frame) for arg in stmt.bases]
@@ -525,6 +529,8 @@ class Interpreter:
         class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
             if isinstance(item, cst.FunctionDef):
+                if decorators.is_accessor(item) and item.name.value in cls.methods:
+                    continue  # @kernel.setter: reading self.kernel still runs the getter
                 cls.methods[item.name.value] = self.make_function(item, frame.scope, item.name.value, cls, class_frame)
             elif isinstance(item, cst.SimpleStatementLine):
                 for small in item.body:
@@ -651,8 +657,8 @@ class Interpreter:
         args = list(args)
         kwargs = dict(kwargs)
         params = self.param_list(func)
-        if self_obj is not None and params and not func.is_lambda:
-            scope.vars[params[0][0]] = self_obj
+        if self_obj is not None and params and not func.is_lambda and func.method_kind != decorators.STATIC:
+            scope.vars[params[0][0]] = self_obj.cls if func.method_kind == decorators.CLASS and isinstance(self_obj, ObjVal) else self_obj
             params = params[1:]
         for index, (name, _param) in enumerate(params):
             if args:
@@ -755,7 +761,26 @@ class Interpreter:
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
+        if isinstance(base, ObjVal) and node.attr.value not in base.attrs and base.cls is not None:
+            getter = base.cls.lookup(node.attr.value)
+            if isinstance(getter, FuncVal) and getter.method_kind == decorators.PROPERTY:
+                return self.read_property(getter, base, node, frame)
         return self.get_attr(base, node.attr.value, node)
+
+    def read_property(self, getter: FuncVal, obj: ObjVal, node: cst.Attribute, frame: Frame) -> Value:
+        """``self.kernel`` where ``kernel`` is a ``@property``: what its getter
+        returns (the weight it creates or keeps), once per object."""
+        key = (id(obj), id(getter.node))
+        known = self.property_values.get(key)
+        if known is not None:
+            return known[1]
+        self.call_nodes.append(node)
+        try:
+            value = self.invoke(getter, [], {}, obj, frame)
+        finally:
+            self.call_nodes.pop()
+        self.property_values[key] = (obj, value)
+        return value
 
     def get_attr(self, base: Value, attr: str, node: cst.CSTNode) -> Value:
         if isinstance(base, ModuleRef):
@@ -767,6 +792,8 @@ class Interpreter:
                 return base.attrs[attr]
             found = base.cls.lookup(attr) if base.cls is not None else None
             if isinstance(found, FuncVal):
+                if found.method_kind == decorators.STATIC:
+                    return found  # self._linear(...) of a @staticmethod takes no self
                 return BoundMethod(found, base)
             if found is not None:
                 return found
@@ -775,6 +802,8 @@ class Interpreter:
             return opaque
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
+            if isinstance(found, FuncVal) and found.method_kind == decorators.CLASS:
+                return BoundMethod(found, base)  # Cell.create(...): the class is its first argument
             return found if found is not None else Opaque(f"{base.name}.{attr}")
         if isinstance(base, SuperVal):
             if base.cls is not None:

@@ -78,9 +78,11 @@ class ModuleRef(Value):
 class FuncVal(Value):
     """A user function, method or lambda together with its defining scope."""
 
-    __slots__ = ("node", "closure", "name", "defaults", "owner", "invoked", "is_lambda")
+    __slots__ = ("node", "closure", "name", "defaults", "owner", "invoked", "is_lambda", "method_kind")
 
-    def __init__(self, node: cst.CSTNode, closure: Any, name: str, defaults: dict[str, Value], owner: Any = None, is_lambda: bool = False) -> None:
+    def __init__(
+        self, node: cst.CSTNode, closure: Any, name: str, defaults: dict[str, Value], owner: Any = None, is_lambda: bool = False, method_kind: str = "instance"
+    ) -> None:
         self.node = node
         self.closure = closure
         self.name = name
@@ -88,6 +90,8 @@ class FuncVal(Value):
         self.owner = owner
         self.invoked = False
         self.is_lambda = is_lambda
+        # How a method is bound (decorators.py): instance, static, class, property.
+        self.method_kind = method_kind
 
 
 class BoundMethod(Value):
