@@ -25,7 +25,7 @@ from typing import Any
 
 import libcst as cst
 
-from . import calls, decorators, linking
+from . import branches, calls, decorators, linking
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
@@ -39,6 +39,7 @@ from .values import (
     Const,
     DictVal,
     DenseLayer,
+    Either,
     ExternalMethod,
     FuncVal,
     InitializerObj,
@@ -331,7 +332,9 @@ class Interpreter:
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
         """Only the live arm when the test is decided (``if True:``,
         ``if not isinstance(args, (list, tuple)):`` on a list, ``if not bias:``
-        on a default); both arms, in order, otherwise."""
+        on a default); otherwise both arms, each from the state before the
+        ``if``, joined: a variable they leave different may be either
+        (branches.py)."""
         test = self.ev(stmt.test, frame)
         if isinstance(test, Const):
             if test.value:
@@ -341,8 +344,13 @@ class Interpreter:
             elif isinstance(stmt.orelse, cst.Else):
                 self._exec_suite(stmt.orelse.body, frame)
             return
+        variables = frame.scope.vars
+        before = dict(variables)
         self._exec_suite(stmt.body, frame)
         body_returned, frame.stopped = frame.stopped, False
+        after_body = dict(variables)
+        variables.clear()
+        variables.update(before)
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
             self._exec_if(orelse, frame)
@@ -350,7 +358,17 @@ class Interpreter:
             self._exec_suite(orelse.body, frame)
         else:
             frame.stopped = False
-        frame.stopped = body_returned and frame.stopped
+        else_returned = frame.stopped
+        if body_returned and not else_returned:
+            pass  # only the other arm goes on
+        elif else_returned and not body_returned:
+            variables.clear()
+            variables.update(after_body)
+        else:
+            joined = branches.join(before, after_body, dict(variables), stmt)
+            variables.clear()
+            variables.update(joined)
+        frame.stopped = body_returned and else_returned
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.ev(stmt.iter, frame)
@@ -585,7 +603,10 @@ class Interpreter:
     def note_binding(self, value: Value, target: cst.CSTNode, instance: str | None, frame: Frame, fresh: int | None) -> None:
         if fresh is None:
             return
-        if isinstance(value, WeightVal):
+        if isinstance(value, Either):
+            for option in value.options:
+                self.note_binding(option, target, instance, frame, fresh)
+        elif isinstance(value, WeightVal):
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
@@ -606,6 +627,10 @@ class Interpreter:
                     self.note_binding(item, target, f"{base}[{index}]", frame, fresh)
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
+        if isinstance(value, Either):
+            # c, h = state in one arm, split(state) in the other: each name may be either piece
+            parts = [self.unpack(option, count, node) for option in value.options]
+            return [Either(tuple(p[k] for p in parts), value.node) for k in range(count)]
         if isinstance(value, Seq):
             items = list(value.items)
             return items + [Opaque("?")] * (count - len(items))
@@ -761,6 +786,8 @@ class Interpreter:
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
+        if isinstance(base, Either):
+            return branches.distribute([base], lambda b: self.get_attr(b[0], node.attr.value, node))
         if isinstance(base, ObjVal) and node.attr.value not in base.attrs and base.cls is not None:
             getter = base.cls.lookup(node.attr.value)
             if isinstance(getter, FuncVal) and getter.method_kind == decorators.PROPERTY:
@@ -845,17 +872,26 @@ class Interpreter:
         func = node.func
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
-            self.call_mark = mark
-            self.call_nodes.append(node)
-            try:
-                handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
-            finally:
-                self.call_nodes.pop()
-            if handled is not None:
-                return handled
-            callee = self.get_attr(base, func.attr.value, func)
-        else:
-            callee = self.ev(func, frame)
+            if isinstance(base, Either):
+                return branches.distribute([base], lambda b: self.call_attribute(b[0], func, args, kwargs, node, frame, mark))
+            return self.call_attribute(base, func, args, kwargs, node, frame, mark)
+        callee = self.ev(func, frame)
+        self.call_nodes.append(node)
+        try:
+            return calls.call_value(self, callee, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
+
+    def call_attribute(self, base: Value, func: cst.Attribute, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame, mark: int) -> Value:
+        self.call_mark = mark
+        self.call_nodes.append(node)
+        try:
+            handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
+        if handled is not None:
+            return handled
+        callee = self.get_attr(base, func.attr.value, func)
         self.call_nodes.append(node)
         try:
             return calls.call_value(self, callee, args, kwargs, node, frame)
@@ -864,6 +900,8 @@ class Interpreter:
 
     def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
+        if isinstance(base, Either):
+            return branches.distribute([base], lambda b: calls.subscript(self, b[0], node, frame))
         return calls.subscript(self, base, node, frame)
 
     def _ev_binop(self, node: cst.BinaryOperation, frame: Frame) -> Value:
@@ -875,6 +913,8 @@ class Interpreter:
         return self.binop(kind, left, right, node)
 
     def binop(self, kind: str, left: Value, right: Value, node: cst.CSTNode) -> Value:
+        if isinstance(left, Either) or isinstance(right, Either):
+            return branches.distribute([left, right], lambda pair: self.binop(kind, pair[0], pair[1], node))
         if isinstance(left, Const) and isinstance(right, Const) and kind in _PY:
             if not foldable(kind, left.value, right.value):
                 return Opaque("const")
@@ -910,6 +950,11 @@ class Interpreter:
 
     def _ev_unary(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.ev(node.expression, frame)
+        if isinstance(value, Either):
+            return branches.distribute([value], lambda v: self._unary(node, v[0]))
+        return self._unary(node, value)
+
+    def _unary(self, node: cst.UnaryOperation, value: Value) -> Value:
         if isinstance(node.operator, cst.Minus):
             if isinstance(value, Const) and isinstance(value.value, (int, float)):
                 return Const(-value.value)

@@ -380,3 +380,20 @@ def dotted(node: cst.CSTNode) -> str | None:
         base = dotted(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
+
+
+class Either(Value):
+    """A value that may be any of ``options``: what a variable holds after an
+    ``if`` whose test the analysis cannot decide, when its arms assign it
+    differently (``node`` is that ``if``). Operations on it are carried out
+    on each option (branches.py), options of one ``if`` together, so each
+    arm's arithmetic stays a graph of its own that the cell finder reads."""
+
+    __slots__ = ("options", "node")
+
+    def __init__(self, options: tuple[Value, ...], node: cst.CSTNode) -> None:
+        self.options = options
+        self.node = node
+
+    def __repr__(self) -> str:
+        return f"Either({len(self.options)})"
