@@ -60,7 +60,7 @@ def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str =
     describer.expect(_nodes_to_place(cell_usages))
     groups = _per_call_groups(cell_usages, describer)
     sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
-    weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as)
+    weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as, interpreter.links)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
 
 
@@ -334,11 +334,11 @@ def _signature(entries: list[tuple[Usage, CellUsage]]) -> tuple | None:
     return _role(usages), _gates(usages, kinds.pop())[0]
 
 
-def _cell_weights(groups: list[_Group], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict) -> list[CellWeight]:
+def _cell_weights(groups: list[_Group], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict, links: dict) -> list[CellWeight]:
     described = []
     for group in groups:
         entries = group.entries
-        weight = _describe_weight(entries, describer, dialect, sharing, passed_as, group.call, group.local_call)
+        weight = _describe_weight(entries, describer, dialect, sharing, passed_as, group.call, group.local_call, links)
         if weight is not None:
             cells = {id(usage.cell) for usage, _ in entries}
             creator = max((u.weight for u, _ in entries), key=lambda w: w.depth).creator
@@ -430,6 +430,7 @@ def _describe_weight(
     passed_as: dict,
     call: cst.CSTNode | None = None,
     local_call: cst.CSTNode | None = None,
+    links: dict | None = None,
 ) -> CellWeight | None:
     usages = [u for u, _ in entries]
     kinds = {u.cell.kind for u in usages}
@@ -463,6 +464,11 @@ def _describe_weight(
         for line in usage.evidence:
             if line not in evidence:
                 evidence.append(line)
+    evidence = evidence[:4]
+    link = next((links[id(w)] for w in instances if links and id(w) in links), None)
+    if link is not None:
+        # The producer and the cell's code meet only through the link: say so.
+        evidence = [*evidence[:3], link.evidence()]
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
@@ -524,7 +530,7 @@ def _describe_weight(
         units=units,
         fan_in=fan_in,
         certain=all(u.certain for u in usages),
-        evidence=tuple(evidence[:4]),
+        evidence=tuple(evidence),
         projection=any(any(u.kind == "projection" for u in c.usages) for _, c in entries),
         gate_width=gate_width,
         fix_site=site_fix,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import libcst as cst
 
+from . import branches
 from . import symbolic as S
 from ..knowledge.apis import ACTIVATIONS, CREATOR_METHODS, FRAMEWORK_LAYERS, FrameworkLayer, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
@@ -94,6 +95,15 @@ _PASS_METHODS = {"astype", "reshape", "numpy", "read_value", "value", "squeeze",
 
 
 def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
+    if not isinstance(callee, (FuncVal, BoundMethod, ClassVal)) and branches.has_either([callee, *args, *kwargs.values()]):
+        # tf.matmul(h, W) where W may be either arm's weight: one call per
+        # option, so each arm's graph is whole (a user function takes the
+        # Either as it is and does the same inside).
+        names = list(kwargs)
+        return branches.distribute(
+            [callee, *args, *kwargs.values()],
+            lambda v: call_value(it, v[0], list(v[1 : 1 + len(args)]), dict(zip(names, v[1 + len(args) :])), node, frame),
+        )
     if isinstance(callee, ModuleRef):
         note_runner(it, callee.qualname, args, kwargs)
         return api_call(it, callee.qualname, args, kwargs, node, frame)
@@ -627,6 +637,10 @@ def _concat(c: OpCall) -> Value:
         values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
         c.it.axis_first = c.it.tf1_evidence = True
     items = c.it.known_items(values) if values is not None else None
+    if items is None and isinstance(values, (Opaque, Component, Op)):
+        # A list the analysis cannot see into (``args`` that may be a list or
+        # a tensor, after an undecided ``if``): joined from what it is made of.
+        return Op("concat", (values,), c.node, axis)
     if items is None:
         return Opaque("concat")
     if items and all(isinstance(v, InitVal) for v in items):

@@ -26,7 +26,7 @@ from typing import Any
 
 import libcst as cst
 
-from . import calls
+from . import branches, calls, decorators, linking
 from . import symbolic as S
 from ..knowledge.apis import TF1_ONLY
 from .frames import Frame, Record, Scope
@@ -42,6 +42,7 @@ from .values import (
     Const,
     DictVal,
     DenseLayer,
+    Either,
     ExternalMethod,
     FuncVal,
     InitializerObj,
@@ -193,6 +194,11 @@ class Interpreter:
         # after the rest, so its weights have the sizes its constructor got.
         self.constructed: list[ObjVal] = []
         self.called_objects: set[int] = set()
+        # id(WeightInstance) -> the structural link that took it to a cell (linking.py)
+        self.links: dict[int, linking.Link] = {}
+        # (id(obj), id(getter)) -> (obj, value): a property is read once per
+        # object, as the lazily-creating properties of cells are written.
+        self.property_values: dict[tuple[int, int], tuple[Value, Value]] = {}
 
     # --- driving -------------------------------------------------------------
 
@@ -208,6 +214,7 @@ class Interpreter:
         self.steps = 0
         try:
             self.evaluate_standalone_definitions()
+            linking.link_by_structure(self)
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
         self.steps = 0
@@ -260,17 +267,23 @@ class Interpreter:
             finally:
                 self.standalone_class = None
 
-    def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0) -> Value:
+    def evaluate_standalone(self, func: FuncVal, self_obj: Value | None, depth: int = 0, bound: dict[str, Value] | None = None) -> Value:
+        """``bound``: parameters given a value instead (a producer's container, linking.py)."""
         record = Record("function", func.node, func.name)
         scope = Scope(func.closure)
         params = self.param_list(func)
         args: list[Value] = []
-        skip_self = self_obj is not None and not func.is_lambda
+        skip_self = self_obj is not None and not func.is_lambda and func.method_kind != decorators.STATIC
         for index, (name, param) in enumerate(params):
             if skip_self and index == 0:
-                scope.vars[name] = self_obj
+                scope.vars[name] = self_obj.cls if func.method_kind == decorators.CLASS and isinstance(self_obj, ObjVal) else self_obj
                 continue
             default = func.defaults.get(name)
+            if bound is not None and name in bound:
+                scope.vars[name] = bound[name]
+                args.append(bound[name])
+                record.params.append((name, bound[name]))
+                continue
             # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
             # is what the function uses when no caller says otherwise.
             if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
@@ -415,7 +428,9 @@ class Interpreter:
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:
         """Only the live arm when the test is decided (``if True:``,
         ``if not isinstance(args, (list, tuple)):`` on a list, ``if not bias:``
-        on a default); both arms, in order, otherwise."""
+        on a default); otherwise both arms, each from the state before the
+        ``if``, joined: a variable they leave different may be either
+        (branches.py)."""
         test = self.ev(stmt.test, frame)
         if isinstance(test, Const):
             if test.value:
@@ -425,8 +440,13 @@ class Interpreter:
             elif isinstance(stmt.orelse, cst.Else):
                 self._exec_suite(stmt.orelse.body, frame)
             return
+        variables = frame.scope.vars
+        before = dict(variables)
         self._exec_suite(stmt.body, frame)
         body_returned, frame.stopped = frame.stopped, False
+        after_body = dict(variables)
+        variables.clear()
+        variables.update(before)
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
             self._exec_if(orelse, frame)
@@ -434,7 +454,17 @@ class Interpreter:
             self._exec_suite(orelse.body, frame)
         else:
             frame.stopped = False
-        frame.stopped = body_returned and frame.stopped
+        else_returned = frame.stopped
+        if body_returned and not else_returned:
+            pass  # only the other arm goes on
+        elif else_returned and not body_returned:
+            variables.clear()
+            variables.update(after_body)
+        else:
+            joined = branches.join(before, after_body, dict(variables), stmt)
+            variables.clear()
+            variables.update(joined)
+        frame.stopped = body_returned and else_returned
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.ev(stmt.iter, frame)
@@ -606,7 +636,8 @@ class Interpreter:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
             if param.default is not None:
                 defaults[param.name.value] = self.ev(param.default, frame)
-        return FuncVal(node, closure, name, defaults, owner, is_lambda)
+        kind = decorators.method_kind(node) if owner is not None else decorators.INSTANCE
+        return FuncVal(node, closure, name, defaults, owner, is_lambda, kind)
 
     def _exec_class_def(self, stmt: cst.ClassDef, frame: Frame) -> None:
         bases = [self.ev(arg.value, frame) for arg in stmt.bases]
@@ -618,6 +649,8 @@ class Interpreter:
         class_frame = Frame(Scope(frame.scope), frame.depth, None, None, None, cls, frame.path)
         for item in body:
             if isinstance(item, cst.FunctionDef):
+                if decorators.is_accessor(item) and item.name.value in cls.methods:
+                    continue  # @kernel.setter: reading self.kernel still runs the getter
                 cls.methods[item.name.value] = self.make_function(item, frame.scope, item.name.value, cls, class_frame)
             elif isinstance(item, cst.SimpleStatementLine):
                 for small in item.body:
@@ -674,7 +707,10 @@ class Interpreter:
     def note_binding(self, value: Value, target: cst.CSTNode, instance: str | None, frame: Frame, fresh: int | None) -> None:
         if fresh is None:
             return
-        if isinstance(value, WeightVal):
+        if isinstance(value, Either):
+            for option in value.options:
+                self.note_binding(option, target, instance, frame, fresh)
+        elif isinstance(value, WeightVal):
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
@@ -688,12 +724,18 @@ class Interpreter:
                     self.note_binding(weight, target, f"{base}.{part}", frame, fresh)
         elif isinstance(value, Seq) and not isinstance(target, (cst.Tuple, cst.List)):
             # self.W = [tf.Variable(...) for _ in range(4)]: self.W[0] ... self.W[3]
+            # A weight already named where it was made keeps that name: for
+            # params = get_params() the finding belongs inside get_params().
             base = instance or dotted(target) or "…"
             for index, item in enumerate(value.items):
-                if isinstance(item, WeightVal):
+                if isinstance(item, WeightVal) and item.weight.binding is None:
                     self.note_binding(item, target, f"{base}[{index}]", frame, fresh)
 
     def unpack(self, value: Value, count: int, node: cst.CSTNode) -> list[Value]:
+        if isinstance(value, Either):
+            # c, h = state in one arm, split(state) in the other: each name may be either piece
+            parts = [self.unpack(option, count, node) for option in value.options]
+            return [Either(tuple(p[k] for p in parts), value.node) for k in range(count)]
         if isinstance(value, Seq):
             items = list(value.items)
             return items + [Opaque("?")] * (count - len(items))
@@ -749,8 +791,8 @@ class Interpreter:
         args = list(args)
         kwargs = dict(kwargs)
         params = self.param_list(func)
-        if self_obj is not None and params and not func.is_lambda:
-            scope.vars[params[0][0]] = self_obj
+        if self_obj is not None and params and not func.is_lambda and func.method_kind != decorators.STATIC:
+            scope.vars[params[0][0]] = self_obj.cls if func.method_kind == decorators.CLASS and isinstance(self_obj, ObjVal) else self_obj
             params = params[1:]
         for index, (name, _param) in enumerate(params):
             if args:
@@ -854,7 +896,28 @@ class Interpreter:
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
+        if isinstance(base, Either):
+            return branches.distribute([base], lambda b: self.get_attr(b[0], node.attr.value, node))
+        if isinstance(base, ObjVal) and node.attr.value not in base.attrs and base.cls is not None:
+            getter = base.cls.lookup(node.attr.value)
+            if isinstance(getter, FuncVal) and getter.method_kind == decorators.PROPERTY:
+                return self.read_property(getter, base, node, frame)
         return self.get_attr(base, node.attr.value, node)
+
+    def read_property(self, getter: FuncVal, obj: ObjVal, node: cst.Attribute, frame: Frame) -> Value:
+        """``self.kernel`` where ``kernel`` is a ``@property``: what its getter
+        returns (the weight it creates or keeps), once per object."""
+        key = (id(obj), id(getter.node))
+        known = self.property_values.get(key)
+        if known is not None:
+            return known[1]
+        self.call_nodes.append(node)
+        try:
+            value = self.invoke(getter, [], {}, obj, frame)
+        finally:
+            self.call_nodes.pop()
+        self.property_values[key] = (obj, value)
+        return value
 
     def get_attr(self, base: Value, attr: str, node: cst.CSTNode) -> Value:
         if isinstance(base, ModuleRef):
@@ -869,6 +932,8 @@ class Interpreter:
                 return base.attrs[attr]
             found = base.cls.lookup(attr) if base.cls is not None else None
             if isinstance(found, FuncVal):
+                if found.method_kind == decorators.STATIC:
+                    return found  # self._linear(...) of a @staticmethod takes no self
                 return BoundMethod(found, base)
             if found is not None:
                 return found
@@ -877,6 +942,8 @@ class Interpreter:
             return opaque
         if isinstance(base, ClassVal):
             found = base.lookup(attr)
+            if isinstance(found, FuncVal) and found.method_kind == decorators.CLASS:
+                return BoundMethod(found, base)  # Cell.create(...): the class is its first argument
             return found if found is not None else Opaque(f"{base.name}.{attr}")
         if isinstance(base, SuperVal):
             if base.cls is not None:
@@ -918,17 +985,26 @@ class Interpreter:
         func = node.func
         if isinstance(func, cst.Attribute):
             base = self.ev(func.value, frame)
-            self.call_mark = mark
-            self.call_nodes.append(node)
-            try:
-                handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
-            finally:
-                self.call_nodes.pop()
-            if handled is not None:
-                return handled
-            callee = self.get_attr(base, func.attr.value, func)
-        else:
-            callee = self.ev(func, frame)
+            if isinstance(base, Either):
+                return branches.distribute([base], lambda b: self.call_attribute(b[0], func, args, kwargs, node, frame, mark))
+            return self.call_attribute(base, func, args, kwargs, node, frame, mark)
+        callee = self.ev(func, frame)
+        self.call_nodes.append(node)
+        try:
+            return calls.call_value(self, callee, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
+
+    def call_attribute(self, base: Value, func: cst.Attribute, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame, mark: int) -> Value:
+        self.call_mark = mark
+        self.call_nodes.append(node)
+        try:
+            handled = calls.call_method(self, base, func.attr.value, args, kwargs, node, frame)
+        finally:
+            self.call_nodes.pop()
+        if handled is not None:
+            return handled
+        callee = self.get_attr(base, func.attr.value, func)
         self.call_nodes.append(node)
         try:
             return calls.call_value(self, callee, args, kwargs, node, frame)
@@ -937,6 +1013,8 @@ class Interpreter:
 
     def _ev_subscript(self, node: cst.Subscript, frame: Frame) -> Value:
         base = self.ev(node.value, frame)
+        if isinstance(base, Either):
+            return branches.distribute([base], lambda b: calls.subscript(self, b[0], node, frame))
         return calls.subscript(self, base, node, frame)
 
     def _ev_binop(self, node: cst.BinaryOperation, frame: Frame) -> Value:
@@ -948,6 +1026,8 @@ class Interpreter:
         return self.binop(kind, left, right, node)
 
     def binop(self, kind: str, left: Value, right: Value, node: cst.CSTNode) -> Value:
+        if isinstance(left, Either) or isinstance(right, Either):
+            return branches.distribute([left, right], lambda pair: self.binop(kind, pair[0], pair[1], node))
         if isinstance(left, Const) and isinstance(right, Const) and kind in _PY:
             if not foldable(kind, left.value, right.value):
                 return Opaque("const")
@@ -983,6 +1063,11 @@ class Interpreter:
 
     def _ev_unary(self, node: cst.UnaryOperation, frame: Frame) -> Value:
         value = self.ev(node.expression, frame)
+        if isinstance(value, Either):
+            return branches.distribute([value], lambda v: self._unary(node, v[0]))
+        return self._unary(node, value)
+
+    def _unary(self, node: cst.UnaryOperation, value: Value) -> Value:
         if isinstance(node.operator, cst.Minus):
             if isinstance(value, Const) and isinstance(value.value, (int, float)):
                 return Const(-value.value)

@@ -28,6 +28,7 @@ import libcst as cst
 
 from ..model import GATE_LABELS
 from . import symbolic as S
+from .branches import options
 from .cells import Cell, Gate, additive_terms, gate_of, is_raw, product, strip
 from .numbers import label, to_expr
 from .values import Component, Const, InitVal, Op, Opaque, Seq, Value, WeightInstance, WeightVal
@@ -287,7 +288,12 @@ class CellAnalysis:
                 parent_next = self.packed_return(root)
             if parent_next is None:
                 return None
-            return component_of(strip(parent_next), root.key)
+            # After an undecided if, the next state may be either arm's.
+            for option in options(parent_next):
+                found = component_of(strip(option), root.key)
+                if found is not None and self.is_update(found):
+                    return found
+            return component_of(strip(options(parent_next)[-1]), root.key)
         return None
 
     def aligned_return(self, root: Opaque) -> Value | None:
@@ -317,7 +323,7 @@ class CellAnalysis:
             if None not in names:
                 return None  # every returned value is named, and none is this one
         for j_c, item in enumerate(items):
-            if item is self.cell.update:
+            if any(strip(option) is self.cell.update for option in options(item)):
                 j = j_c + (root.origin.index - prev.origin.index)
                 if 0 <= j < len(items) and j != j_c:
                     return items[j]
@@ -348,6 +354,8 @@ class CellAnalysis:
     def is_update(self, value: Value | None) -> bool:
         if value is None:
             return False
+        if len(options(value)) > 1:
+            return any(self.is_update(option) for option in options(value))
         value = strip(value)
         if id(value) in self.cell.updates:
             return True
@@ -404,6 +412,9 @@ class CellAnalysis:
         value = strip(value)
         if isinstance(value, Const):
             return "const", ""
+        if len(options(value)) > 1:
+            kinds = [self.operand_kind(option, depth + 1) for option in options(value)]
+            return kinds[0] if len({kind for kind, _ in kinds}) == 1 else ("mixed", "")
         if isinstance(value, WeightVal) or weight_of(value) is not None:
             return "weight", ""
         if is_raw(value):

@@ -79,9 +79,11 @@ class ModuleRef(Value):
 class FuncVal(Value):
     """A user function, method or lambda together with its defining scope."""
 
-    __slots__ = ("node", "closure", "name", "defaults", "owner", "invoked", "is_lambda")
+    __slots__ = ("node", "closure", "name", "defaults", "owner", "invoked", "is_lambda", "method_kind")
 
-    def __init__(self, node: cst.CSTNode, closure: Any, name: str, defaults: dict[str, Value], owner: Any = None, is_lambda: bool = False) -> None:
+    def __init__(
+        self, node: cst.CSTNode, closure: Any, name: str, defaults: dict[str, Value], owner: Any = None, is_lambda: bool = False, method_kind: str = "instance"
+    ) -> None:
         self.node = node
         self.closure = closure
         self.name = name
@@ -89,6 +91,8 @@ class FuncVal(Value):
         self.owner = owner
         self.invoked = False
         self.is_lambda = is_lambda
+        # How a method is bound (decorators.py): instance, static, class, property.
+        self.method_kind = method_kind
 
 
 class BoundMethod(Value):
@@ -406,3 +410,20 @@ def dotted(node: cst.CSTNode) -> str | None:
         base = dotted(node.value)
         return None if base is None else f"{base}.{node.attr.value}"
     return None
+
+
+class Either(Value):
+    """A value that may be any of ``options``: what a variable holds after an
+    ``if`` whose test the analysis cannot decide, when its arms assign it
+    differently (``node`` is that ``if``). Operations on it are carried out
+    on each option (branches.py), options of one ``if`` together, so each
+    arm's arithmetic stays a graph of its own that the cell finder reads."""
+
+    __slots__ = ("options", "node")
+
+    def __init__(self, options: tuple[Value, ...], node: cst.CSTNode) -> None:
+        self.options = options
+        self.node = node
+
+    def __repr__(self) -> str:
+        return f"Either({len(self.options)})"
