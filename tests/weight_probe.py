@@ -79,6 +79,8 @@ def _remember_layer_construction(path: str) -> dict[int, tuple]:
     """id(layer) -> (layer, the module's lines on the stack when it was
     constructed), for every Keras layer (tf.keras: Keras 3, or tf_keras
     under TF_USE_LEGACY_KERAS=1, whose tf.compat.v1.layers build on it)."""
+    import tensorflow as tf
+
     constructed: dict[int, tuple] = {}
     base = tf.keras.layers.Layer
     original = base.__init__
