@@ -87,3 +87,25 @@ def runnable(paths, ids=None, gaps=None):
         return []
 
     return [pytest.param(path, id=path.stem if ids is None else ids(path), marks=marks(path)) for path in paths]
+
+
+def fixtures_with_findings():
+    """Each fixture some ``.expected`` file gives findings, as a pytest param
+    named by its stem: the files no front gate may pass over."""
+    import pytest
+
+    for path in sorted(FIXTURES.glob("*.py")):
+        expected = [path.with_name(path.stem + suffix) for suffix in (".expected", ".tf1.expected")]
+        if any(read_expected(e) for e in expected if e.exists()):
+            yield pytest.param(path, id=path.stem)
+
+
+def findings_in(source: str | bytes, reference: str = "keras") -> list:
+    """The findings the engine gives a snippet, which must analyse cleanly."""
+    from lstm_init_lint.engine import lint_source
+    from lstm_init_lint.model import Settings
+
+    data = source.encode("utf-8") if isinstance(source, str) else source
+    result = lint_source(data, "case.py", Settings(reference=reference))
+    assert result.error is None, result.error
+    return list(result.findings)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import ast
 
 import pytest
-from fixture_format import FIXTURES, read_expected
+from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings
 from hypothesis import HealthCheck, given, settings
 
 from cell_programs import cell_programs
 from lstm_init_lint.engine import lint_source
-from lstm_init_lint.model import HowChecked, Settings
+from lstm_init_lint.model import HowChecked
 from lstm_init_lint.rules import RULES, _cells
 from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.source.gate import may_hold_cell
@@ -26,21 +26,7 @@ def gate(source: str | bytes) -> bool:
     return may_hold_cell(ast.parse(source))
 
 
-def findings(source: str | bytes, reference: str = "keras") -> list:
-    data = source.encode("utf-8") if isinstance(source, str) else source
-    result = lint_source(data, "case.py", Settings(reference=reference))
-    assert result.error is None, result.error
-    return list(result.findings)
-
-
-def _python3_fixtures_with_findings():
-    for path in sorted(FIXTURES.glob("*.py")):
-        expected = [path.with_name(path.stem + suffix) for suffix in (".expected", ".tf1.expected")]
-        if any(read_expected(e) for e in expected if e.exists()):
-            yield pytest.param(path, id=path.stem)
-
-
-@pytest.mark.parametrize("path", list(_python3_fixtures_with_findings()))
+@pytest.mark.parametrize("path", list(fixtures_with_findings()))
 def test_every_fixture_with_findings_passes_the_gate(path):
     try:
         tree = ast.parse(path.read_bytes())

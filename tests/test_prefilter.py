@@ -9,7 +9,7 @@ if the analysis learns a spelling the pre-filter does not know.
 from __future__ import annotations
 
 import pytest
-from fixture_format import FIXTURES, read_expected
+from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.run.runner import lint_paths
@@ -20,21 +20,7 @@ from lstm_init_lint.rules import RULES, _cells
 BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
 
 
-def findings(source: str | bytes, reference: str = "keras") -> list:
-    data = source.encode("utf-8") if isinstance(source, str) else source
-    result = lint_source(data, "case.py", Settings(reference=reference))
-    assert result.error is None, result.error
-    return list(result.findings)
-
-
-def _fixtures_with_findings():
-    for path in sorted(FIXTURES.glob("*.py")):
-        expected = [path.with_name(path.stem + suffix) for suffix in (".expected", ".tf1.expected")]
-        if any(read_expected(e) for e in expected if e.exists()):
-            yield pytest.param(path, id=path.stem)
-
-
-@pytest.mark.parametrize("path", list(_fixtures_with_findings()))
+@pytest.mark.parametrize("path", list(fixtures_with_findings()))
 def test_every_fixture_with_findings_is_kept(path):
     assert may_hold_cell(path.read_bytes())
 
