@@ -107,7 +107,17 @@ def _part(finding) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("path", runs_here(CHANGED))
+# Fixtures that only define their cell: run as a script, nothing calls it,
+# so no weight is created for the probe to check (a known gap: they need a
+# driver, which would also change the sizes their messages state).
+DEFINES_ONLY = "the module only defines its cell and never calls it, so running it creates no weight to check"
+NOT_RUN_AS_SCRIPT = {
+    name: DEFINES_ONLY
+    for name in ("d2l_params_dict_on_an_object.py", "d2l_params_linked_by_structure.py", "decorated_methods_binding.py", "undecided_if_arms_joined.py")
+}
+
+
+@pytest.mark.parametrize("path", runs_here(CHANGED, gaps=NOT_RUN_AS_SCRIPT))
 def test_fixed_weights_start_like_the_reference(runs, path):
     original, fixed, findings = runs[path]
     fixed_lines = {f.span.line for f in findings if f.fixable}
