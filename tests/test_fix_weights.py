@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fixture_format import FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
+from fixture_format import DEFINES_ONLY, FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.engine import fix_source
@@ -107,14 +107,7 @@ def _part(finding) -> str | None:
     return None
 
 
-# Fixtures that only define their cell: run as a script, nothing calls it,
-# so no weight is created for the probe to check (a known gap: they need a
-# driver, which would also change the sizes their messages state).
-DEFINES_ONLY = "the module only defines its cell and never calls it, so running it creates no weight to check"
-NOT_RUN_AS_SCRIPT = {
-    name: DEFINES_ONLY
-    for name in ("d2l_params_dict_on_an_object.py", "d2l_params_linked_by_structure.py", "decorated_methods_binding.py", "undecided_if_arms_joined.py")
-}
+NOT_RUN_AS_SCRIPT = {name: "the module only defines its cell and never calls it, so running it creates no weight to check" for name in DEFINES_ONLY if (FIXTURES / name).with_name(name + ".fixed").exists()}
 
 
 @pytest.mark.parametrize("path", runs_here(CHANGED, gaps=NOT_RUN_AS_SCRIPT))

@@ -13,7 +13,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from fixture_format import FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
+from fixture_format import DEFINES_ONLY, FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
 
 pytestmark = pytest.mark.slow  # runs every fixture under TensorFlow
 
@@ -39,5 +39,9 @@ def test_fixture_runs_under_tensorflow(runs, path):
 
 
 def test_fixtures_have_a_main_block():
+    """Every fixture but the known gaps (``DEFINES_ONLY``), which must not grow."""
+    assert DEFINES_ONLY <= {path.name for path in FIXTURE_FILES}
     for path in FIXTURE_FILES:
+        if path.name in DEFINES_ONLY:
+            continue
         assert 'if __name__ == "__main__":' in path.read_text(encoding="utf-8"), path.name

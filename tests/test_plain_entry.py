@@ -29,14 +29,14 @@ def _run(command: list[str], cwd) -> subprocess.CompletedProcess:
 def test_every_entry_point_prints_the_same(tmp_path, switches):
     tree = tmp_path / "tree"
     shutil.copytree(FIXTURES, tree)
-    (tree / "broken.py").write_text("import tensorflow as tf\ndef f(:\n")
+    (tree / "broken.py").write_text("import tensorflow as tf\ny = tf.matmul(x, tf.Variable(w))\ndef f(:\n")  # words of a cell: not passed over
     arguments = [*switches, "tree/", "./tree/tf2_module_per_matrix.py"]
 
     runs = [_run([*command, *arguments], tmp_path) for command in (SCRIPT, CONSOLE_SCRIPT)]
 
     assert len({(r.stdout, r.stderr, r.returncode) for r in runs}) == 1
     assert runs[0].returncode == 2  # the broken file
-    assert "tree/broken.py:2:7: error: syntax error" in runs[0].stderr
+    assert "tree/broken.py:3:7: error: syntax error" in runs[0].stderr
     assert "tree/tf2_module_per_matrix.py" in runs[0].stdout or "--statistics" in switches
     assert "Traceback" not in runs[0].stderr
 

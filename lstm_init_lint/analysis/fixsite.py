@@ -264,7 +264,9 @@ class Defaults:
             return ()
         out = []
         for statement in init.body.body:
-            for small in getattr(statement, "body", ()):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue  # an ``if`` or ``for`` in the constructor: its body is a block, not statements
+            for small in statement.body:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Attribute):
                     target = small.targets[0].target
                     name = _parameter_name(small.value)
