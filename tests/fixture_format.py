@@ -115,3 +115,16 @@ def findings_in(source: str | bytes, reference: str = "keras") -> list:
 # as a script they create no weight (a known gap; a driver would also change
 # the sizes their messages state, so their expected texts with it).
 DEFINES_ONLY = frozenset({"d2l_params_dict_on_an_object.py", "d2l_params_linked_by_structure.py", "decorated_methods_binding.py", "negative_d2l_params_mlp_attention.py", "undecided_if_arms_joined.py"})
+
+
+def rule_examples():
+    """Every rule's VALID and INVALID examples as pytest params, named by rule
+    and position: the snippets no front gate may pass over when they have findings."""
+    import pytest
+
+    from lstm_init_lint.rules import RULES
+
+    for rule in RULES:
+        for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
+            for index, example in enumerate(examples):
+                yield pytest.param(example, id=f"{rule.code}-{kind}-{index}")

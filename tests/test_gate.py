@@ -11,13 +11,13 @@ from __future__ import annotations
 import ast
 
 import pytest
-from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings
+from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings, rule_examples
 from hypothesis import HealthCheck, given, settings
 
 from cell_programs import cell_programs
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.model import HowChecked
-from lstm_init_lint.rules import RULES, _cells
+from lstm_init_lint.rules import _cells
 from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.source.gate import may_hold_cell
 
@@ -46,14 +46,7 @@ def test_every_fixture_passes_the_gate_or_has_no_findings():
             assert not lint_source(path.read_bytes(), str(path)).findings, path
 
 
-def _rule_examples():
-    for rule in RULES:
-        for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
-            for index, example in enumerate(examples):
-                yield pytest.param(example, id=f"{rule.code}-{kind}-{index}")
-
-
-@pytest.mark.parametrize("example", list(_rule_examples()))
+@pytest.mark.parametrize("example", list(rule_examples()))
 def test_every_rule_example_with_findings_passes_the_gate(example):
     if findings(example) or findings(example, "tf1"):
         assert gate(example)

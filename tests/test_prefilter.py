@@ -9,13 +9,13 @@ if the analysis learns a spelling the pre-filter does not know.
 from __future__ import annotations
 
 import pytest
-from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings
+from fixture_format import FIXTURES, findings_in as findings, fixtures_with_findings, rule_examples
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.run.runner import lint_paths
 from lstm_init_lint.model import HowChecked, Settings
 from lstm_init_lint.run.prefilter import may_hold_cell
-from lstm_init_lint.rules import RULES, _cells
+from lstm_init_lint.rules import _cells
 
 BAD_CELL = _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
 
@@ -25,14 +25,7 @@ def test_every_fixture_with_findings_is_kept(path):
     assert may_hold_cell(path.read_bytes())
 
 
-def _rule_examples():
-    for rule in RULES:
-        for kind, examples in (("valid", rule.VALID), ("invalid", rule.INVALID)):
-            for index, example in enumerate(examples):
-                yield pytest.param(example, id=f"{rule.code}-{kind}-{index}")
-
-
-@pytest.mark.parametrize("example", list(_rule_examples()))
+@pytest.mark.parametrize("example", list(rule_examples()))
 def test_every_rule_example_with_findings_is_kept(example):
     if findings(example) or findings(example, "tf1"):
         assert may_hold_cell(example.encode("utf-8"))
