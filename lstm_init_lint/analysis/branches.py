@@ -92,6 +92,19 @@ def _pick(value: Value, picked: dict[int, int]) -> Value:
     return value
 
 
+def one_array(value: Value) -> Value:
+    """An ``Either`` whose options are the same initial value (an array one
+    arm only transposed: ``if rows < cols: q = q.T``) as that value, so it
+    can become the one weight it is."""
+    if not isinstance(value, Either) or not all(isinstance(o, InitVal) for o in value.options):
+        return value
+    first = value.options[0]
+    for other in value.options[1:]:
+        if other.node is not first.node or other.dist.family != first.dist.family or other.dist.params != first.dist.params or other.dist.pieces or first.dist.pieces:
+            return value
+    return first
+
+
 def options(value: Value | None) -> tuple[Value, ...]:
     """The values ``value`` may be (itself, unless it is an ``Either``)."""
     if value is None:

@@ -331,6 +331,10 @@ def slice_key(it: Interpreter, elements: Any, frame: Frame) -> tuple:
 def init_arithmetic(kind: str, left: Value, right: Value) -> Value | None:
     """``np.random.randn(n, m) * 0.01`` and friends: scale or shift an initial
     value by a number."""
+    for matrix, signs in ((left, right), (right, left)):
+        if kind == "mul" and isinstance(matrix, InitVal) and isinstance(signs, Opaque) and signs.origin is not None and signs.origin.kind == "sign":
+            if matrix.dist.family in ("orthogonal", "identity"):
+                return matrix  # flipping columns' signs leaves a matrix orthogonal
     if isinstance(left, InitVal) and not isinstance(right, (InitVal, WeightVal)):
         factor = to_expr(right)
         if factor is None:
@@ -780,6 +784,10 @@ def _decomposition(c: OpCall) -> Value:
     return decomposition(c.kind, c.namespace, c.arg(0, "a") or c.arg(0, "tensor") or c.arg(0, "input"), c.node)
 
 
+def _sign(c: OpCall) -> Value:
+    return Opaque("sign", Origin("sign"))
+
+
 def _activation_get(c: OpCall) -> Value:
     name = c.arg(0, "identifier")
     if isinstance(name, Const) and isinstance(name.value, str):
@@ -1004,6 +1012,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "get_variable_scope": _get_variable_scope,
     "qr": _decomposition,
     "svd": _decomposition,
+    "sign": _sign,
     "activation_get": _activation_get,
     "initializer_get": _initializer_get,
     "rng": _rng,
@@ -1037,6 +1046,13 @@ def concat_inits(items: list[InitVal], node: cst.CSTNode, axis: int | None = 0) 
 
 def decomposition(kind: str, namespace: str, value: Value | None, node: cst.CSTNode) -> Value:
     """An orthogonal matrix written by hand: ``np.linalg.svd(np.random.randn(n, n))``."""
+    while isinstance(value, Component) and value.key == ("attr", "T") or isinstance(value, Op) and value.kind == "pass" and value.args:
+        value = value.parent if isinstance(value, Component) else value.args[0]  # a.T: orthogonal either way
+    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
+        # a helper's local random array (``a = np.random.randn(rows, cols)``,
+        # then ``np.linalg.qr(a)``) was taken for a weight where it was written;
+        # decomposed, it is only the raw material of the orthogonal matrix
+        value = value.weight.init
     if not isinstance(value, InitVal):
         return Seq([Opaque(kind), Opaque(kind), Opaque(kind)])
     ortho = copy_init(value, Dist("orthogonal", {"gain": S.const(1.0)}))

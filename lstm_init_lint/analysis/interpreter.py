@@ -365,7 +365,7 @@ class Interpreter:
 
     def _exec_assign(self, stmt: cst.Assign, frame: Frame) -> None:
         mark = len(self.weights)
-        value = self.ev(stmt.value, frame)
+        value = branches.one_array(self.ev(stmt.value, frame))
         if len(stmt.targets) == 1 and calls.holds_numpy_weight(value, stmt.targets[0].target):
             value = calls.create_numpy_weight(self, value, stmt.value, frame)
         for target in stmt.targets:
@@ -836,6 +836,7 @@ class Interpreter:
 
     def mark_helper(self, result: Value, func: FuncVal) -> Value:
         """Remember which user function produced an initial value."""
+        result = branches.one_array(result)
         if isinstance(result, InitVal):
             copy = calls.copy_init(result)
             copy.helper, copy.helper_node = func.name, func.node

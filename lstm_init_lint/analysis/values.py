@@ -150,7 +150,8 @@ class SuperVal(Value):
 class Origin:
     """Why a value is opaque. ``kind`` is ``param`` (a function parameter),
     ``carried`` (a variable a loop feeds back to its next iteration), ``slot``
-    (a loop variable of ``tf.while_loop`` / ``tf.scan``), or ``unknown``."""
+    (a loop variable of ``tf.while_loop`` / ``tf.scan``), ``sign`` (an array
+    of +-1: ``np.sign(...)``), or ``unknown``."""
 
     __slots__ = ("kind", "record", "index", "name")
 

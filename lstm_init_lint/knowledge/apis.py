@@ -249,6 +249,8 @@ _add("variable_scope", "tf:variable_scope", "tf:name_scope")
 _add("get_variable_scope", "tf:get_variable_scope")
 _add("qr", "tf:linalg.qr", "tf:qr", "np:linalg.qr")
 _add("svd", "tf:linalg.svd", "tf:svd", "np:linalg.svd")
+# np.sign(np.diag(r)): the +-1 column signs that make a QR's Q uniformly distributed
+_add("sign", "np:sign", "tf:sign", "tf:math.sign")
 _add("activation_get", "keras:activations.get")
 _add("initializer_get", "keras:initializers.get")
 _add("set_value", "keras:backend.set_value", "tf:assign", "tf:compat.v1.assign")
