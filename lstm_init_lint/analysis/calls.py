@@ -1044,15 +1044,25 @@ def concat_inits(items: list[InitVal], node: cst.CSTNode, axis: int | None = 0) 
     return out
 
 
+def numpy_initial(value: Value | None, transposed: bool = False) -> Value | None:
+    """The initial value of a NumPy array kept under a local name, where it
+    is only material for another value (a decomposition, an initializer
+    function's result, ``tf.Variable``'s initial value), through calls that
+    keep its values (``tf.constant(a, dtype)``); ``transposed``: its
+    transpose ``a.T`` will do as well."""
+    while isinstance(value, Op) and value.kind == "pass" and value.args or transposed and isinstance(value, Component) and value.key == ("attr", "T"):
+        value = value.parent if isinstance(value, Component) else value.args[0]
+    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
+        return value.weight.init
+    return value
+
+
 def decomposition(kind: str, namespace: str, value: Value | None, node: cst.CSTNode) -> Value:
     """An orthogonal matrix written by hand: ``np.linalg.svd(np.random.randn(n, n))``."""
-    while isinstance(value, Component) and value.key == ("attr", "T") or isinstance(value, Op) and value.kind == "pass" and value.args:
-        value = value.parent if isinstance(value, Component) else value.args[0]  # a.T: orthogonal either way
-    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
-        # a helper's local random array (``a = np.random.randn(rows, cols)``,
-        # then ``np.linalg.qr(a)``) was taken for a weight where it was written;
-        # decomposed, it is only the raw material of the orthogonal matrix
-        value = value.weight.init
+    # a helper's local random array (``a = np.random.randn(rows, cols)``, then
+    # ``np.linalg.qr(a)``), taken for a weight where it was written: decomposed,
+    # it is only the raw material of the orthogonal matrix (and a.T is as good)
+    value = numpy_initial(value, transposed=True)
     if not isinstance(value, InitVal):
         return Seq([Opaque(kind), Opaque(kind), Opaque(kind)])
     ortho = copy_init(value, Dist("orthogonal", {"gain": S.const(1.0)}))
@@ -1216,7 +1226,12 @@ def _resolve_initial(it: Interpreter, value: Value | None, shape: tuple | None, 
         return out
     if isinstance(value, (FuncVal, BoundMethod)):
         shape_arg: Value = Seq([Opaque("dim")]) if shape is None else Opaque("shape")
-        result = _call(it, value, [shape_arg] if not _takes_no_args(value) else [], frame)
+        # an array the function keeps under a name before returning it is its result
+        result = numpy_initial(_call(it, value, [shape_arg] if not _takes_no_args(value) else [], frame))
+        if isinstance(result, InitVal) and result.helper is None:
+            func = value.func if isinstance(value, BoundMethod) else value
+            result = copy_init(result)
+            result.helper, result.helper_node = func.name, func.node
         if isinstance(result, InitVal):
             if shape is not None:
                 result = copy_init(result, shape=shape) if result.shape is None or _shape_is_opaque(result.shape) else result
@@ -1247,8 +1262,7 @@ def create_variable(it: Interpreter, namespace: str, path: str, args: list[Value
     weight = _new_weight(it, node, api, frame)
     weight.namespace = namespace
     value = args[0] if args else kwargs.get(keyword)
-    if isinstance(value, WeightVal) and value.weight.api == "numpy" and value.weight.init is not None:
-        value = value.weight.init  # tf.Variable(self.w_init): the array was its initial value
+    value = numpy_initial(value)  # tf.Variable(self.w_init): the array was its initial value
     weight.init_form = _form(value)
     shape_value = kwargs.get("shape")
     shape = to_shape(shape_value) if shape_value is not None else None

@@ -220,16 +220,22 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
 
 
 def _output_of(c_new: Op, muls: list[Op]) -> tuple[Op | None, Gate | None]:
-    """``h = o * tanh(c_new)``."""
+    """``h = o * tanh(c_new)``; else the variant without the squashing,
+    ``h = o * c_new`` (a from-scratch LSTM that leaves the tanh out)."""
+    unsquashed: tuple[Op | None, Gate | None] = (None, None)
     for m in muls:
         pair = product(m)
         if pair is None:
             continue
         for a, b in (pair, pair[::-1]):
+            gate = gate_of(a)
+            if gate is None:
+                continue
+            if strip(b) is c_new and unsquashed[0] is None:
+                unsquashed = (m, gate)
+                continue
             squashed = gate_of(b)
             if squashed is None or strip(squashed.pre) is not c_new:
                 continue
-            gate = gate_of(a)
-            if gate is not None:
-                return m, gate
-    return None, None
+            return m, gate
+    return unsquashed

@@ -199,6 +199,14 @@ class Interpreter:
         # (id(obj), id(getter)) -> (obj, value): a property is read once per
         # object, as the lazily-creating properties of cells are written.
         self.property_values: dict[tuple[int, int], tuple[Value, Value]] = {}
+        # (id(base), attribute) -> (base, value): attributes written on a value
+        # that is no object of the file (``self.state.s = ...`` where state is
+        # a constructor's parameter), read back as written, so a cell that
+        # keeps its activations on a state object is one graph.
+        self.opaque_attrs: dict[tuple[int, str], tuple[Value, Value]] = {}
+        # The instance each class's methods were evaluated on by themselves
+        # (what its constructor and methods left on it: linking.py).
+        self.standalone_objects: list[tuple[ObjVal, ObjVal]] = []  # (the instance, a copy as its constructor left it)
 
     # --- driving -------------------------------------------------------------
 
@@ -233,7 +241,13 @@ class Interpreter:
             rest = [m for m in methods if m.name not in ("__init__", "build")]
             self.standalone_class = cls
             try:
-                for method in first + rest:
+                for method in first:
+                    self.evaluate_standalone(method, obj)
+                # as constructed, before other methods rebind its attributes (self.w -= lr * dw)
+                constructed = ObjVal(cls)
+                constructed.attrs = dict(obj.attrs)
+                self.standalone_objects.append((obj, constructed))
+                for method in rest:
                     self.evaluate_standalone(method, obj)
             finally:
                 self.standalone_class = None
@@ -674,6 +688,8 @@ class Interpreter:
             base = self.ev(target.value, frame)
             if isinstance(base, (ObjVal, ClassVal)):
                 base.attrs[target.attr.value] = value
+            elif isinstance(base, (Opaque, Component)):
+                self.opaque_attrs[(id(base), target.attr.value)] = (base, value)
             self.note_binding(value, target, None, frame, fresh)
         elif isinstance(target, cst.Subscript):
             base = self.ev(target.value, frame)
@@ -921,6 +937,10 @@ class Interpreter:
         return value
 
     def get_attr(self, base: Value, attr: str, node: cst.CSTNode) -> Value:
+        if isinstance(base, (Opaque, Component)):
+            written = self.opaque_attrs.get((id(base), attr))
+            if written is not None and written[0] is base:
+                return written[1]
         if isinstance(base, ModuleRef):
             if base.qualname in ("tensorflow", "tensorflow.compat.v1") and attr in TF1_ONLY:
                 self.tf1_evidence = True

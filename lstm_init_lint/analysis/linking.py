@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
-from .values import DictVal, FuncVal, ObjVal, Seq, Value, WeightVal
+from .values import Component, DictVal, FuncVal, ObjVal, Opaque, Seq, Value, WeightVal
 
 if TYPE_CHECKING:
     from .interpreter import Interpreter
@@ -73,6 +73,7 @@ class Link:
 
 def link_by_structure(it: Interpreter) -> None:
     """Evaluate each consumer again with the producer it matches."""
+    link_held_objects(it)
     producers = _producers(it)
     if not producers:
         return
@@ -86,6 +87,78 @@ def link_by_structure(it: Interpreter) -> None:
             for weight in _weights_in(producer.container):
                 it.links.setdefault(id(weight.weight), link)
             it.evaluate_standalone(func, self_obj, bound={demand.param: producer.container})
+
+
+def link_held_objects(it: Interpreter) -> None:
+    """``self.param.wg`` in a method of one class, where ``self.param`` is
+    whatever its constructor was given (``LstmNode(lstm_param, ...)``) and
+    another class of the file keeps its weights under those attribute names
+    (``LstmParam.__init__``: ``self.wg = ...``): the method is evaluated
+    again with an instance of that class as ``self.param``. The one class
+    that holds three or more of the weights read, and every attribute read,
+    is chosen; none where several fit."""
+    constructed = [built for _, built in it.standalone_objects if built.cls is not None]
+    for obj, _ in it.standalone_objects:
+        if obj.cls is None:
+            continue
+        for method in list(obj.cls.methods.values()):
+            held: dict[str, ObjVal] = {}
+            for attribute, read in _held_reads(method).items():
+                if not isinstance(obj.attrs.get(attribute), (Opaque, Component)):
+                    continue  # the class itself sets what it holds there
+                fitting = [p for p in constructed if p.cls is not obj.cls and _holds(p, read)]
+                if len(fitting) != 1:
+                    continue
+                producer = held[attribute] = fitting[0]
+                link = Link(method.name, f"self.{attribute}", producer.cls.name, f"the {len(read)} attributes it reads are a {producer.cls.name} instance's")
+                for name in read:
+                    value = producer.attrs.get(name)
+                    if isinstance(value, WeightVal):
+                        it.links.setdefault(id(value.weight), link)
+            if held:
+                consumer = ObjVal(obj.cls)
+                consumer.attrs = {**obj.attrs, **held}
+                it.evaluate_standalone(method, consumer)
+
+
+def _holds(obj: ObjVal, read: frozenset[str]) -> bool:
+    """Three or more of the attributes read are random arrays or variables
+    (a class of zero buffers is a state, not parameters), and every one
+    read is there."""
+    weights = [name for name in read if isinstance(obj.attrs.get(name), WeightVal) and not _constant_weight(obj.attrs[name])]
+    return len(weights) >= MIN_WEIGHTS and all(name in obj.attrs or obj.cls.lookup(name) is not None for name in read)
+
+
+def _constant_weight(value: WeightVal) -> bool:
+    init = value.weight.init
+    return init is not None and init.dist.family in ("zeros", "ones", "constant")
+
+
+def _held_reads(method: FuncVal) -> dict[str, frozenset[str]]:
+    """``self.X.Y`` in a method's body: the Ys read of each X."""
+    node = method.node
+    if method.owner is None or not isinstance(node, cst.FunctionDef):
+        return {}
+    params = [*node.params.posonly_params, *node.params.params]
+    if not params:
+        return {}
+    reads = _HeldReads(params[0].name.value)
+    node.body.visit(reads)
+    return {name: frozenset(found) for name, found in reads.found.items()}
+
+
+class _HeldReads(cst.CSTVisitor):
+    def __init__(self, self_name: str) -> None:
+        self.self_name = self_name
+        self.found: dict[str, set[str]] = {}
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        inner = node.value
+        if isinstance(inner, cst.Attribute) and isinstance(inner.value, cst.Name) and inner.value.value == self.self_name:
+            self.found.setdefault(inner.attr.value, set()).add(node.attr.value)
 
 
 def _functions(it: Interpreter) -> list[tuple[FuncVal, Value | None]]:

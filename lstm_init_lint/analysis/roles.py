@@ -554,6 +554,7 @@ class CellAnalysis:
             if is_raw(value):
                 roots[id(value)] = value
         if len(roots) < 2:
+            self.break_join_by_name(kernels)
             return
         named = [r for r in roots.values() if _HIDDEN_NAME.search(label(r).split(".")[-1].split("[")[0])]
         if len(named) != 1:
@@ -565,6 +566,36 @@ class CellAnalysis:
                     usage.operand = "state"
                     usage.certain = False
                     usage.evidence = [f"multiplies `{label(chosen)}`, taken to be the previous hidden state by its name ({gate_label(self.cell, usage.gate)})"]
+
+    def break_join_by_name(self, kernels: list[Usage]) -> None:
+        """``xc = np.hstack((x, h_prev))`` multiplied by every gate's kernel,
+        where nothing shows that ``h_prev`` is fed back (the new state is
+        kept on an object the caller reads): a name such as ``h_prev`` for
+        exactly one of the joined raw parts makes the join [input; hidden
+        state], as supporting evidence only (the role is not certain)."""
+        joins: dict[int, Value] = {}
+        for _, _, _, operand, _, _ in self.kernel_terms:
+            value = strip(operand)
+            if isinstance(value, Op) and value.kind == "concat":
+                joins[id(value)] = value
+        if len(joins) != 1:
+            return
+        join = next(iter(joins.values()))
+        # a part may be either a parameter or its default (``if h_prev is None: h_prev = np.zeros_like(...)``)
+        parts = [[strip(option) for option in options(part) if is_raw(option)] for part in join.args]
+        if len(parts) != 2 or not all(parts):
+            return
+        named = [part[0] for part in parts if any(_HIDDEN_NAME.search(label(raw).split(".")[-1].split("[")[0]) for raw in part)]
+        if len(named) != 1 or any(raw is self.cell.prev for part in parts for raw in part):
+            return
+        for usage in kernels:
+            for _, instance, _, operand, _, _ in self.kernel_terms:
+                if instance is usage.weight and strip(operand) is join:
+                    usage.operand = "fused"
+                    usage.certain = False
+                    usage.evidence = [
+                        f"multiplies `{label(join)}`, taken to join the input with the previous hidden state `{label(named[0])}` by its name ({gate_label(self.cell, usage.gate)})"
+                    ]
 
     def gates_depth(self) -> bool:
         """The gating mixes a state with an "input" computed from that state
