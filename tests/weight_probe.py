@@ -113,6 +113,7 @@ def _numpy_records(path: str) -> list[dict]:
     records: list[dict] = []
     seen: set[tuple[int, str]] = set()
     holders: list = []  # keeps the objects alive, so their ids stay theirs
+    recorded: set[int] = set()  # ids of the arrays recorded (alive: their holders are)
     last_line: dict = {}
 
     def scan(frame, line: int) -> None:
@@ -124,7 +125,10 @@ def _numpy_records(path: str) -> list[dict]:
             key = (id(holder), name)
             if key in seen or not isinstance(value, np.ndarray) or value.dtype.kind != "f":
                 continue
+            if value.base is not None and id(value.base) in recorded:
+                continue  # self.kernel_i = self.kernel[:, :u]: a view of a weight already recorded, not a weight
             seen.add(key)
+            recorded.add(id(value))
             holders.append(holder)
             lines = {line}
             outer = frame.f_back

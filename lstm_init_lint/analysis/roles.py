@@ -588,13 +588,14 @@ class CellAnalysis:
         named = [part[0] for part in parts if any(_HIDDEN_NAME.search(label(raw).split(".")[-1].split("[")[0]) for raw in part)]
         if len(named) != 1 or any(raw is self.cell.prev for part in parts for raw in part):
             return
+        joined = self.describe(join.node) if join.node is not None else label(join)
         for usage in kernels:
             for _, instance, _, operand, _, _ in self.kernel_terms:
                 if instance is usage.weight and strip(operand) is join:
                     usage.operand = "fused"
                     usage.certain = False
                     usage.evidence = [
-                        f"multiplies `{label(join)}`, taken to join the input with the previous hidden state `{label(named[0])}` by its name ({gate_label(self.cell, usage.gate)})"
+                        f"multiplies `{joined}`, taken to join the input with the previous hidden state `{label(named[0])}` by its name ({gate_label(self.cell, usage.gate)})"
                     ]
 
     def gates_depth(self) -> bool:
