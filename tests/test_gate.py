@@ -122,6 +122,28 @@ def test_a_file_calling_helpers_of_its_own_project_passes(name):
     assert gate(source)
 
 
+LAYER_GATED_CELL = """
+import tensorflow as tf
+
+
+def gru_step(x, h, units):
+    xh = tf.concat([x, h], 1)
+    r = tf.compat.v1.layers.dense(xh, units, activation={activation})
+    u = tf.compat.v1.layers.dense(xh, units, activation={activation})
+    c = tf.compat.v1.layers.dense(tf.concat([x, r * h], 1), units, activation=tf.tanh, kernel_initializer=tf.random_normal_initializer(stddev=0.1))
+    return u * h + (1 - u) * c
+"""
+
+
+@pytest.mark.parametrize("activation", ["tf.sigmoid", "'sigmoid'", "tf.nn.sigmoid"])
+def test_a_cell_whose_gates_are_framework_layers_passes_the_gate(activation):
+    """The layer's product and its gate are one call; a sum of two such gated
+    products is a cell, while a sigmoid layer on its own is not (below)."""
+    source = LAYER_GATED_CELL.format(activation=activation)
+    assert findings(source) or findings(source, "tf1"), "the analysis must find this cell for the test to mean anything"
+    assert gate(source)
+
+
 # --- what it passes over ---------------------------------------------------------------
 
 PASSED_OVER = {
@@ -131,6 +153,7 @@ PASSED_OVER = {
     "a framework and the standard library only": "import os\nimport numpy as np\nfrom tensorflow.python.ops import math_ops\nW = np.zeros([4, 4])\nprint(os.sep, math_ops.matmul(W, W) + W)\n",
     "a project import it never uses": "import ops\nimport tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nh = tf.matmul(W, W) + W\n",
     "a project import in glue code": "from .train import fit\nfrom .data import load\n\nfit(load('ptb'), epochs=3)\n",
+    "a classifier's sigmoid layer": "import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(16, activation='relu'), tf.keras.layers.Dense(1, activation='sigmoid')])\n",
 }
 
 

@@ -74,31 +74,29 @@ def may_hold_cell(tree: ast.Module) -> bool:
     facts = _Facts(tree)
     if facts.does_cell_work and facts.project_names_used:
         return True
-    return facts.has_two_product_sum() or _gated_layer_call(tree)
+    return facts.has_two_product_sum()
 
 
 _LAYERS = last_names(frozenset({"dense"}))
 _ACTIVATION_KEYWORDS = frozenset({"activation", "activation_fn"})
+_GATE_ACTIVATIONS = frozenset({"sigmoid", "hard_sigmoid", "tanh"})
 
 
-def _gated_layer_call(tree: ast.Module) -> bool:
+def _gated_layer(node: ast.Call) -> bool:
     """A framework layer applied with a gate activation
-    (``fully_connected(xh, n, activation_fn=tf.sigmoid)``, ``Dense(n,
-    activation="sigmoid")``): the product and the gate are one call, which
-    the sums above do not see."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
-        if name not in _LAYERS:
-            continue
-        for keyword in node.keywords:
-            if keyword.arg in _ACTIVATION_KEYWORDS:
-                value = keyword.value
-                named = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else value.value if isinstance(value, ast.Constant) else None
-                if named in _ACTIVATIONS or named in ("sigmoid", "hard_sigmoid", "tanh"):
-                    return True
+    (``fully_connected(xh, n, activation_fn=tf.sigmoid)``,
+    ``tf.layers.dense(x, n, activation="sigmoid")``): the product and the
+    gate are one call. It is a gate like any other, so the file is kept only
+    when such a gate meets a sum of two products (a classifier's
+    ``Dense(1, activation="sigmoid")`` alone holds no cell)."""
+    if _last_name(node.func) not in _LAYERS:
+        return False
+    for keyword in node.keywords:
+        if keyword.arg in _ACTIVATION_KEYWORDS:
+            value = keyword.value
+            named = value.attr if isinstance(value, ast.Attribute) else value.id if isinstance(value, ast.Name) else value.value if isinstance(value, ast.Constant) else None
+            if named in _ACTIVATIONS or named in _GATE_ACTIVATIONS:
+                return True
     return False
 
 
@@ -284,6 +282,7 @@ class _Products:
 
     A gate (``cells.gate_of``) is an activation, any call the operations
     table does not know (an unknown one-argument call counts as one), a
+    framework layer applied with a gate activation (``_gated_layer``), a
     piece of one (``tf.split(tf.sigmoid(z), 4)[1]``), ``1 - g`` or a sigmoid
     written out (``1 / (1 + exp(-x))``). A cell's product (``cells.product``
     in a cell) multiplies a gate by something, so a product of two values
@@ -381,7 +380,7 @@ class _Products:
             node = stack.pop()
             if isinstance(node, ast.Call):
                 name = _last_name(node.func)
-                if name in self.gate_functions:
+                if name in self.gate_functions or _gated_layer(node):
                     return True
                 if name in _NOT_GATES:
                     continue  # a matmul, a sum, a variable, a product...
