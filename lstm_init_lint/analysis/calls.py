@@ -153,6 +153,8 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
             for parent in base.cls.bases:
                 if isinstance(parent, ClassVal) and isinstance(parent.lookup(name), FuncVal):
                     return None
+        if name == "__init__" and isinstance(base.obj, ObjVal):
+            framework_constructor(base, args, kwargs)
         return external_method(it, base.obj, name, args, kwargs, node, frame)
     if isinstance(base, Seq) and base.kind == "list":
         if name == "append" and args:
@@ -251,6 +253,27 @@ def dict_method(base: DictVal, name: str, args: list[Value], kwargs: dict[str, V
     if name == "items":
         return Seq([Seq([Const(k), v]) for k, v in base.entries.items()], "list")
     return Opaque(name)
+
+
+# Keras' recurrent cells take the hidden size first: ``GRUCell(units, ...)``.
+_KERAS_CELL_BASES = ("SimpleRNNCell", "GRUCell", "LSTMCell")
+
+
+def framework_constructor(base: SuperVal, args: list[Value], kwargs: dict[str, Value]) -> None:
+    """``super().__init__(units, kernel_initializer=kernel_initializer, ...)``
+    of a Keras layer the file does not define: the layer stores each
+    ``*_initializer`` it is given as ``self.<name>`` (through
+    ``initializers.get``), its activations (``activations.get``), and a
+    recurrent cell its ``units``; what the
+    subclass's own ``build`` then reads. An attribute the subclass set
+    itself wins."""
+    obj = base.obj
+    for keyword, value in kwargs.items():
+        if (keyword.endswith("_initializer") or keyword in ("activation", "recurrent_activation")) and keyword not in obj.attrs:
+            obj.attrs[keyword] = value
+    external = [parent for parent in (base.cls.bases if base.cls is not None else ()) if isinstance(parent, ModuleRef)]
+    if args and "units" not in obj.attrs and any(parent.qualname.rsplit(".", 1)[-1] in _KERAS_CELL_BASES for parent in external):
+        obj.attrs["units"] = args[0]
 
 
 def external_method(it: Interpreter, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
