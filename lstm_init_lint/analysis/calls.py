@@ -747,6 +747,22 @@ def _sqrt(c: OpCall) -> Value:
     return Op("sqrt", (x,) if x is not None else (), c.node)
 
 
+def _maximum(c: OpCall) -> Value:
+    """``tf.maximum(1., fan_in)``, as variance-scaling initialisers guard a
+    fan against 0: the fan itself for any layer with a unit, so the scale
+    stays a size the message can state."""
+    x, y = c.arg(0, "x"), c.arg(1, "y")
+    if x is None or y is None:
+        return Opaque("maximum")
+    numbers = [isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool) for v in (x, y)]
+    if all(numbers):
+        return Const(max(x.value, y.value))
+    for number, guard, other in ((numbers[0], x, y), (numbers[1], y, x)):
+        if number and guard.value <= 1:
+            return other
+    return c.it.make_op("call", (x, y), c.node, "maximum")
+
+
 def _xw_plus_b(c: OpCall) -> Value:
     x, w, b = c.arg(0, "x"), c.arg(1, "weights"), c.arg(2, "biases")
     if x is None or w is None or b is None:
@@ -1016,6 +1032,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "neg": _neg,
     "gather": _gather,
     "sqrt": _sqrt,
+    "maximum": _maximum,
     "xw_plus_b": _xw_plus_b,
     "while_loop": _while_loop,
     "scan": _scan,
