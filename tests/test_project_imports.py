@@ -186,6 +186,17 @@ def test_each_spelling_of_an_import_is_followed(tmp_path, cell_imports, layout):
     assert [f.code for f in result.findings] == ["LST002", "LST001"] * 4
 
 
+@pytest.mark.parametrize("cell_imports", ["from lib import ops\nlinear = ops.linear", "from lib.ops import linear"])
+def test_a_package_directory_without_init_is_followed(tmp_path, cell_imports):
+    # sonnet's ``from sonnet.src import initializers``: sonnet/src has no __init__.py in the tree linted
+    cell = _project(tmp_path, None, cell_imports)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "ops.py").write_text(OPS.format(imports=""))
+    result = lint_paths([str(cell)], Settings())
+    assert not result.errors
+    assert [f.code for f in result.findings] == ["LST002", "LST001"] * 4
+
+
 def test_the_project_root_is_searched_too(tmp_path):
     (tmp_path / "setup.cfg").write_text("")
     (tmp_path / "common").mkdir()

@@ -87,7 +87,13 @@ def _pick(value: Value, picked: dict[int, int]) -> Value:
     if isinstance(value, Either):
         index = picked.get(id(value.node))
         if index is not None and index < len(value.options):
-            return value.options[index]
+            chosen = value.options[index]
+            # An option that is itself an Either of an if already chosen
+            # (``o * tanh(c)``, c joined by a later if from values of o's
+            # if): the same arm of it, not every arm.
+            while isinstance(chosen, Either) and picked.get(id(chosen.node), len(chosen.options)) < len(chosen.options):
+                chosen = chosen.options[picked[id(chosen.node)]]
+            return chosen
         return value.options[-1]
     return value
 

@@ -153,6 +153,8 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
             for parent in base.cls.bases:
                 if isinstance(parent, ClassVal) and isinstance(parent.lookup(name), FuncVal):
                     return None
+        if name == "__init__" and isinstance(base.obj, ObjVal):
+            framework_constructor(base, args, kwargs)
         return external_method(it, base.obj, name, args, kwargs, node, frame)
     if isinstance(base, Seq) and base.kind == "list":
         if name == "append" and args:
@@ -251,6 +253,27 @@ def dict_method(base: DictVal, name: str, args: list[Value], kwargs: dict[str, V
     if name == "items":
         return Seq([Seq([Const(k), v]) for k, v in base.entries.items()], "list")
     return Opaque(name)
+
+
+# Keras' recurrent cells take the hidden size first: ``GRUCell(units, ...)``.
+_KERAS_CELL_BASES = ("SimpleRNNCell", "GRUCell", "LSTMCell")
+
+
+def framework_constructor(base: SuperVal, args: list[Value], kwargs: dict[str, Value]) -> None:
+    """``super().__init__(units, kernel_initializer=kernel_initializer, ...)``
+    of a Keras layer the file does not define: the layer stores each
+    ``*_initializer`` it is given as ``self.<name>`` (through
+    ``initializers.get``), its activations (``activations.get``), and a
+    recurrent cell its ``units``; what the
+    subclass's own ``build`` then reads. An attribute the subclass set
+    itself wins."""
+    obj = base.obj
+    for keyword, value in kwargs.items():
+        if (keyword.endswith("_initializer") or keyword in ("activation", "recurrent_activation")) and keyword not in obj.attrs:
+            obj.attrs[keyword] = value
+    external = [parent for parent in (base.cls.bases if base.cls is not None else ()) if isinstance(parent, ModuleRef)]
+    if args and "units" not in obj.attrs and any(parent.qualname.rsplit(".", 1)[-1] in _KERAS_CELL_BASES for parent in external):
+        obj.attrs["units"] = args[0]
 
 
 def external_method(it: Interpreter, obj: Value, name: str, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
@@ -728,6 +751,22 @@ def _sqrt(c: OpCall) -> Value:
     return Op("sqrt", (x,) if x is not None else (), c.node)
 
 
+def _maximum(c: OpCall) -> Value:
+    """``tf.maximum(1., fan_in)``, as variance-scaling initialisers guard a
+    fan against 0: the fan itself for any layer with a unit, so the scale
+    stays a size the message can state."""
+    x, y = c.arg(0, "x"), c.arg(1, "y")
+    if x is None or y is None:
+        return Opaque("maximum")
+    numbers = [isinstance(v, Const) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool) for v in (x, y)]
+    if all(numbers):
+        return Const(max(x.value, y.value))
+    for number, guard, other in ((numbers[0], x, y), (numbers[1], y, x)):
+        if number and guard.value <= 1:
+            return other
+    return c.it.make_op("call", (x, y), c.node, "maximum")
+
+
 def _xw_plus_b(c: OpCall) -> Value:
     x, w, b = c.arg(0, "x"), c.arg(1, "weights"), c.arg(2, "biases")
     if x is None or w is None or b is None:
@@ -1001,6 +1040,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "neg": _neg,
     "gather": _gather,
     "sqrt": _sqrt,
+    "maximum": _maximum,
     "xw_plus_b": _xw_plus_b,
     "while_loop": _while_loop,
     "scan": _scan,

@@ -150,8 +150,23 @@ def _two_gates(pair: tuple[Value, Value]) -> tuple[Gate, Gate] | None:
     return first, second
 
 
+def _unshifted(pre: Value) -> Value:
+    """A pre-activation without a constant added to it: STAR's
+    ``1 - sigmoid(k - beta)`` complements the gate ``sigmoid(k)``."""
+    pre = strip(pre)
+    while isinstance(pre, Op) and pre.kind in ("add", "sub") and len(pre.args) == 2:
+        first, second = pre.args
+        if isinstance(strip(second), Const) and isinstance(strip(second).value, (int, float)):
+            pre = strip(first)
+        elif pre.kind == "add" and isinstance(strip(first), Const) and isinstance(strip(first).value, (int, float)):
+            pre = strip(second)
+        else:
+            break
+    return pre
+
+
 def _same_gate(a: Gate, b: Gate) -> bool:
-    return a.value is b.value or (strip(a.pre) is strip(b.pre) and a.activation == b.activation)
+    return a.value is b.value or (_unshifted(a.pre) is _unshifted(b.pre) and a.activation == b.activation)
 
 
 def find_cells(adds: list[Op], muls: list[Op]) -> list[Cell]:

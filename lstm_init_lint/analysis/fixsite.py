@@ -293,8 +293,27 @@ class Defaults:
                 if found[0] is not None or param is None:
                     return None, None  # assigned twice, or from something else: not simply configurable
                 found = (param, node.value)
+            passed = _passed_to_framework_constructor(node, attribute)
+            if passed is not None:
+                # super().__init__(kernel_initializer=kernel_initializer): a
+                # Keras base class stores it as self.kernel_initializer.
+                param = _param(init, passed.value) if isinstance(passed, cst.Name) else None
+                if found[0] is not None or param is None:
+                    return None, None
+                found = (param, passed)
             stack.extend(node.children)
         return found
+
+
+def _passed_to_framework_constructor(node: cst.CSTNode, keyword: str) -> cst.BaseExpression | None:
+    """The ``keyword=`` argument of a ``super().__init__(...)`` /
+    ``super(Cls, self).__init__(...)`` call, when ``node`` is one."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "__init__"):
+        return None
+    inner = node.func.value
+    if not (isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value == "super"):
+        return None
+    return next((arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == keyword), None)
 
 
 def _constructor(cls: cst.CSTNode | None) -> cst.FunctionDef | None:

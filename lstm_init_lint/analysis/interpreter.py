@@ -456,11 +456,19 @@ class Interpreter:
             return
         variables = frame.scope.vars
         before = dict(variables)
+        containers = self._containers_assigned_in(stmt, frame)
+        items_before = [_items_of(store) for store in containers]
         self._exec_suite(stmt.body, frame)
         body_returned, frame.stopped = frame.stopped, False
         after_body = dict(variables)
         variables.clear()
         variables.update(before)
+        # Each arm's item assignments start from the items before the if too:
+        # ``if t == 0: c[t] = i * g`` / ``else: c[t] = f * c[t - 1] + i * g``
+        # must not read the first arm's c[t] as the other arm's c[t - 1].
+        items_after_body = [_items_of(store) for store in containers]
+        for store, items in zip(containers, items_before):
+            _set_items(store, items)
         orelse = stmt.orelse
         if isinstance(orelse, cst.If):
             self._exec_if(orelse, frame)
@@ -474,11 +482,29 @@ class Interpreter:
         elif else_returned and not body_returned:
             variables.clear()
             variables.update(after_body)
+            for store, items in zip(containers, items_after_body):
+                _set_items(store, items)
         else:
             joined = branches.join(before, after_body, dict(variables), stmt)
             variables.clear()
             variables.update(joined)
+            for store, items, body_items in zip(containers, items_before, items_after_body):
+                if set(body_items) == set(_items_of(store)):
+                    _set_items(store, branches.join(items, body_items, _items_of(store), stmt))
         frame.stopped = body_returned and else_returned
+
+    def _containers_assigned_in(self, stmt: cst.If, frame: Frame) -> list[Any]:
+        """The lists and dicts an ``if`` (either arm) assigns items of:
+        ``c[t] = ...``."""
+        out: list[Any] = []
+        suites = [stmt.body] + ([stmt.orelse.body] if isinstance(stmt.orelse, cst.Else) else [])
+        for suite in suites:
+            for base in self.assigned_names(suite).subscripted:
+                container = frame.scope.lookup(base)
+                store = container.items if isinstance(container, Seq) and container.kind == "list" else container.entries if isinstance(container, DictVal) else None
+                if store is not None and all(store is not seen for seen in out):
+                    out.append(store)
+        return out
 
     def _exec_for(self, stmt: cst.For, frame: Frame) -> None:
         iterable = self.ev(stmt.iter, frame)
@@ -1282,6 +1308,19 @@ def _is_state_buffer(value: Value) -> bool:
     if not isinstance(value, WeightVal) or value.weight.api != "numpy" or value.weight.init is None:
         return False
     return value.weight.init.dist.family in ("zeros", "ones", "constant")
+
+
+def _items_of(store: Any) -> dict[Any, Value]:
+    """A list's or dict's items as a dict, by index or key."""
+    return dict(enumerate(store)) if isinstance(store, list) else dict(store)
+
+
+def _set_items(store: Any, items: dict[Any, Value]) -> None:
+    if isinstance(store, list):
+        store[:] = [items[k] for k in sorted(items)]
+    else:
+        store.clear()
+        store.update(items)
 
 
 class _AssignedNames(cst.CSTVisitor):

@@ -153,9 +153,11 @@ class ImportFollower:
 
         project = self.module(base, level)
         if project is None:
-            if level == 0 or base:
+            if (level == 0 or base) and not self._has_submodule(base, level, names):
                 return False
-            project = ProjectModule(None, ".", Scope())  # ``from . import ops`` in a directory without __init__.py
+            # ``from . import ops`` or ``from sonnet.src import initializers``
+            # with no __init__.py in the package's directory
+            project = ProjectModule(None, base or ".", Scope())
         if isinstance(names, cst.ImportStar):
             scope.vars.update(top_level_names(project))
             return True
@@ -169,6 +171,19 @@ class ImportFollower:
                 value = self.module(f"{base}.{name}" if base else name, level)
             scope.vars[local] = value if value is not None else Opaque(name, Origin("unknown", name=name))
         return True
+
+    def _has_submodule(self, base: str, level: int, names) -> bool:
+        """Whether ``from base import names`` names a module of the project
+        (a package directory without ``__init__.py``)."""
+        from .values import dotted
+
+        if isinstance(names, cst.ImportStar):
+            return False
+        for alias in names:
+            name = dotted(alias.name)
+            if name is not None and self.module(f"{base}.{name}" if base else name, level) is not None:
+                return True
+        return False
 
     def _run_body(self, project: ProjectModule) -> None:
         from .frames import Frame

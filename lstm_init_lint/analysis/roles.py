@@ -459,12 +459,35 @@ class CellAnalysis:
                 tensors = [a for a in value.args if not isinstance(a, Const)]
                 if len(tensors) == 1:
                     return self.operand_kind(tensors[0], depth + 1)
+            if self.attention_read(value):
+                # Bahdanau's context: the attention weights come from the
+                # state, yet what they average enters the cell as an input.
+                return "input", f"`{label(value)}` is an attention context: a softmax-weighted sum of values computed without the state"
             if self.depends_on_state(value, set(), 0):
                 return "mixed", ""
             return "input", "computed without the previous state"
         if isinstance(value, InitVal):
             return "input", "a constant tensor"
         return "mixed", ""
+
+    def attention_read(self, value: Op) -> bool:
+        """``batch_dot(softmax(scores), values)`` or ``reduce_sum(a * values)``
+        whose values do not depend on the state."""
+        pair: tuple[Value, ...] = ()
+        name = str(value.meta).rsplit(".", 1)[-1]
+        if value.kind == "matmul" or (value.kind == "call" and name in _WEIGHTED_SUMS):
+            pair = tuple(a for a in value.args if not isinstance(a, Const))
+        elif value.kind == "call" and name in ("sum", "reduce_sum"):
+            tensors = [a for a in value.args if not isinstance(a, Const)]
+            inner = strip(tensors[0]) if len(tensors) == 1 else None
+            if isinstance(inner, Op) and inner.kind == "mul":
+                pair = inner.args
+        if len(pair) != 2:
+            return False
+        for weights, values in (pair, pair[::-1]):
+            if _is_softmax(weights) and weight_of(values) is None and not self.depends_on_state(values, set(), 0):
+                return True
+        return False
 
     def depends_on_state(self, value: Value, seen: set[int], depth: int) -> bool:
         if depth > 60 or id(value) in seen:
@@ -734,6 +757,34 @@ def component_of(value: Value, key: tuple) -> Value | None:
     if isinstance(value, Op) and value.kind == "concat" and key[0] == "split" and isinstance(key[2], int) and key[2] == len(value.args):
         return value.args[key[1]]
     return None
+
+
+_WEIGHTED_SUMS = {"batch_dot", "matmul", "bmm", "einsum", "dot", "batch_matmul"}
+
+
+def _is_softmax(value: Value) -> bool:
+    """A softmax, as a call or written out (``exp(e) / sum(exp(e))``), seen
+    through reshapes and ``expand_dims``."""
+    for _ in range(8):
+        value = strip(value)
+        if isinstance(value, Component):
+            value = value.parent
+            continue
+        if not isinstance(value, Op):
+            return False
+        name = str(value.meta).rsplit(".", 1)[-1]
+        if (value.kind in ("act", "call") and name == "softmax") or (value.kind == "div" and len(value.args) == 2 and _is_exp(value.args[0])):
+            return True
+        tensors = [a for a in value.args if not isinstance(a, Const)]
+        if value.kind != "call" or len(tensors) != 1:
+            return False
+        value = tensors[0]
+    return False
+
+
+def _is_exp(value: Value) -> bool:
+    value = strip(value)
+    return isinstance(value, Op) and value.kind == "call" and str(value.meta).rsplit(".", 1)[-1] == "exp"
 
 
 def weight_of(value: Value) -> tuple[WeightInstance, list[tuple]] | None:

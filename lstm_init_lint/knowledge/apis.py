@@ -233,6 +233,7 @@ _add(
 )
 _add("gather", "tf:nn.embedding_lookup", "tf:gather", "tf:nn.embedding_lookup_sparse", "keras:ops.take", "keras:backend.gather")
 _add("sqrt", "tf:sqrt", "tf:math.sqrt", "np:sqrt", "math:sqrt", "keras:ops.sqrt")
+_add("maximum", "tf:maximum", "tf:math.maximum", "np:maximum", "keras:ops.maximum")
 _add("xw_plus_b", "tf:nn.xw_plus_b")
 _add("while_loop", "tf:while_loop")
 _add("scan", "tf:scan", "tf:foldl", "tf:foldr")
