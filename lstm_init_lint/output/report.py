@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from ..model import Finding, RunResult
+from .words import PASSED_OVER_WHY, count as _count, nothing_to_check
 
 
 def text(result: RunResult, colour: bool = False) -> str:
@@ -49,7 +50,7 @@ def summary(result: RunResult) -> str:
         with_findings = len({f.path for f in findings})
         line = f"Found {_count(len(findings), 'finding')} in {_count(with_findings, 'file')} ({files})"
     elif checked == 0:
-        line = f"Nothing to check: {_count(passed_over, 'file')} passed over {PASSED_OVER_WHY}"
+        line = nothing_to_check(passed_over)
     elif errors and checked == len(errors):
         line = f"Nothing analysed ({files})"
     elif errors:
@@ -65,19 +66,12 @@ def summary(result: RunResult) -> str:
     return line + "."
 
 
-PASSED_OVER_WHY = "as unable to hold a recurrent cell"
-
-
 def checked_part(checked: int, passed_over: int) -> str:
     """``3 files checked``, then how many were passed over (not checked), if any."""
     part = f"{_count(checked, 'file')} checked"
     if passed_over:
         part += f", {passed_over} passed over {PASSED_OVER_WHY}"
     return part
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def skipped_count(result: RunResult) -> int:
