@@ -162,14 +162,6 @@ def _compiled() -> None:
         return
     import re
 
-    def whole_word(word: bytes) -> re.Pattern[bytes]:
-        # Literal first, boundaries after: the regex engine then scans for the
-        # literal at memory speed (a leading look-behind is twenty times slower).
-        return re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")")
-
-    for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR):
-        _PATTERNS[words] = tuple(whole_word(word) for word in sorted(words))
-
     # String literals and comments, found left to right as Python's tokenizer
     # finds them (exact for Python 3.11 syntax). ``split`` alternates code and
     # these; a prefix (r, b, u, f) stays at the end of the code before.
@@ -205,9 +197,9 @@ def _spells_a_cell(source: bytes) -> bool:
         return True
     if not (_mentions(source, _WEIGHT_SUBSTRINGS) and _mentions(source, _PRODUCT_SUBSTRINGS)):
         return False
-    _compiled()
     if not (_creates_weight(source, source) and (_has_word(source, _PRODUCTS) or b"@" in source)):
         return False
+    _compiled()
     pieces = _STRINGS_AND_COMMENTS.split(source)
     code = _code_of(pieces)
     if code is None:
@@ -290,9 +282,20 @@ def _creates_weight(words: bytes, code: bytes) -> bool:
     return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
 
 
+def _whole_words(words: frozenset[bytes]) -> tuple:
+    """One pattern per word, compiled the first time a file needs that set."""
+    import re
+
+    # Literal first, boundaries after: the regex engine then scans for the
+    # literal at memory speed (a leading look-behind is twenty times slower).
+    patterns = _PATTERNS[words] = tuple(re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")") for word in sorted(words))
+    return patterns
+
+
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
     """Whether one of ``words`` occurs in ``text`` as a whole identifier."""
-    return any(pattern.search(text) for pattern in _PATTERNS[words])
+    patterns = _PATTERNS.get(words) or _whole_words(words)
+    return any(pattern.search(text) for pattern in patterns)
 
 
 def _code_of(pieces: list[bytes]) -> bytes | None:
