@@ -368,7 +368,7 @@ def import_times(tool_bin: Path, ordinary: Path) -> str:
     """``python -X importtime``: what the command line costs to import,
     and what the console script imports for a plain lint of one file the
     pre-filter passes over (the hook's path), with the largest modules."""
-    quick = f"import sys; sys.argv = ['lstm-init-lint', '--no-cache', {str(ordinary)!r}]\nfrom lstm_init_lint.frontends.cli import run\ntry:\n    run()\nexcept SystemExit:\n    pass"
+    quick = f"import sys; sys.argv = ['lstm-init-lint', '--no-cache', {str(ordinary)!r}]\nfrom lstm_init_lint.frontends.start import run\ntry:\n    run()\nexcept SystemExit:\n    pass"
     lines = []
     for label, code in (("import lstm_init_lint.frontends.cli", "import lstm_init_lint.frontends.cli"), ("plain lint of one passed-over file", quick)):
         result = subprocess.run([str(tool_bin / "python"), "-X", "importtime", "-c", code], capture_output=True, text=True)

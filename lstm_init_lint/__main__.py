@@ -1,3 +1,3 @@
-from .frontends.cli import run
+from .frontends.start import run
 
 run()

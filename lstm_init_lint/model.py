@@ -426,6 +426,15 @@ class FileResult:
     # (path, digest) of each project module its analysis read (``from ops
     # import linear``): a cached result stands only while they are unchanged.
     modules: tuple[tuple[str, str], ...] = ()
+    # Served from the cache (``how`` is CACHED): how the cached result was
+    # reached, so a passed-over file is never summarised as checked.
+    cached_from: HowChecked | None = None
+
+    @property
+    def passed_over(self) -> bool:
+        """Whether the pre-filter or the gate showed, in this run or the
+        cached one, that the file cannot hold a cell: it was not checked."""
+        return (self.cached_from or self.how) in (HowChecked.PASSED_OVER, HowChecked.PASSED_OVER_BY_GATE)
 
 
 @dataclass(frozen=True)

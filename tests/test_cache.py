@@ -57,7 +57,7 @@ def test_a_second_run_over_an_unchanged_tree_parses_nothing_and_prints_the_same(
     assert main([str(tree)]) == 1
     assert capsys.readouterr().out == cold
     _, _, files = run(capsys, tree)
-    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 0 passed over by the structural gate, 4 served from the cache, 0 analysed, 0 not read, 0 skipped (too large to analyse)."
+    assert files == "Files: 4 in all: 0 passed over by the pre-filter, 0 passed over by the structural gate, 4 served from the cache, 0 analysed, 0 not read, 0 skipped (too large to analyse)."
 
 
 def test_cached_findings_are_the_findings(tree, tmp_path):
@@ -74,7 +74,7 @@ def test_a_changed_file_is_analysed_again(tree, capsys):
     _, before, _ = run(capsys, tree)
     target.write_text(target.read_text().replace("stddev=0.1", "stddev=0.2"))
     _, after, files = run(capsys, tree)
-    assert files == "Files: 4 checked: 0 passed over by the pre-filter, 0 passed over by the structural gate, 3 served from the cache, 1 analysed, 0 not read, 0 skipped (too large to analyse)."
+    assert files == "Files: 4 in all: 0 passed over by the pre-filter, 0 passed over by the structural gate, 3 served from the cache, 1 analysed, 0 not read, 0 skipped (too large to analyse)."
     assert before != after
 
 

@@ -88,8 +88,8 @@ def test_statistics_count_rules_and_files(tmp_path, capsys):
     assert main(["--statistics", str(tmp_path)]) == 1
     assert capsys.readouterr().out.splitlines() == [
         "1  LST001  recurrent-kernel-init",
-        "Files: 4 checked: 1 passed over by the pre-filter, 1 passed over by the structural gate, 0 served from the cache, 2 analysed, 0 not read, 0 skipped (too large to analyse).",
-        "Found 1 finding in 1 file (4 files checked).",
+        "Files: 4 in all: 1 passed over by the pre-filter, 1 passed over by the structural gate, 0 served from the cache, 2 analysed, 0 not read, 0 skipped (too large to analyse).",
+        "Found 1 finding in 1 file (2 files checked, 2 passed over as unable to hold a recurrent cell).",
     ]
     assert main(["--statistics", "--format", "json", str(tmp_path)]) == 1
     assert json.loads(capsys.readouterr().out) == {

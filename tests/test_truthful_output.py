@@ -111,6 +111,43 @@ def test_nothing_to_fix_is_said_too(tmp_path, capsys):
     assert captured.err == "warning: No Python files found under the given path(s)\n"
 
 
+PLAIN = "import os\n\n\ndef home():\n    return os.environ['HOME']\n"  # the pre-filter passes over it
+DENSE_ONLY = "import tensorflow as tf\n\nW = tf.Variable(tf.zeros([4, 4]))\ny = tf.nn.relu(tf.matmul(x, W) + 1)\n"  # the gate passes over it
+
+
+@pytest.mark.parametrize("cache", [False, True], ids=["fresh", "from the cache"])
+def test_files_passed_over_are_never_called_checked_or_passed(tmp_path, capsys, monkeypatch, cache):
+    (tmp_path / "plain.py").write_text(PLAIN)
+    (tmp_path / "dense.py").write_text(DENSE_ONLY)
+    (tmp_path / "clean.py").write_text(CLEAN)
+    monkeypatch.setenv("LSTM_INIT_LINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
+    flags = [] if cache else ["--no-cache"]
+    for _ in range(2 if cache else 1):  # the second run serves all three from the cache
+        assert main([*flags, str(tmp_path)]) == 0
+        assert capsys.readouterr().out == "No findings (1 file checked, 2 passed over as unable to hold a recurrent cell).\n"
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    assert main([*flags, str(tmp_path)]) == 1
+    assert capsys.readouterr().out.splitlines()[-1] == "Found 1 finding in 1 file (2 files checked, 2 passed over as unable to hold a recurrent cell)."
+    assert main([*flags, str(tmp_path / "plain.py"), str(tmp_path / "dense.py")]) == 0
+    out = capsys.readouterr().out
+    assert out == "Nothing to check: 2 files passed over as unable to hold a recurrent cell.\n"
+    assert "checks passed" not in out
+
+
+def test_all_checks_passed_only_when_every_file_was_checked(tmp_path, capsys):
+    (tmp_path / "clean.py").write_text(CLEAN)
+    assert main(["--no-cache", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "All checks passed (1 file checked).\n"
+
+
+def test_fix_counts_the_files_passed_over_apart(tmp_path, capsys):
+    (tmp_path / "plain.py").write_text(PLAIN)
+    (tmp_path / "cell.py").write_text(ONE_FINDING)
+    assert main(["--fix", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "Fixed 1 finding in 1 file (1 file checked, 1 passed over as unable to hold a recurrent cell)."
+    assert (tmp_path / "plain.py").read_text() == PLAIN
+
+
 def _padded_cells(directory, count: int):
     """Files with a cell each, padded past a worker chunk so that a pool
     hands them out one by one (and each takes a moment to parse)."""
@@ -247,7 +284,7 @@ def test_a_large_data_only_file_is_passed_over_like_any_other(tmp_path, capsys):
     assert main(["--no-cache", str(tmp_path)]) == 1
     captured = capsys.readouterr()
     assert captured.err == ""
-    assert captured.out.splitlines()[-1] == "Found 1 finding in 1 file (2 files checked)."
+    assert captured.out.splitlines()[-1] == "Found 1 finding in 1 file (1 file checked, 1 passed over as unable to hold a recurrent cell)."
 
 
 def test_a_cell_file_over_the_limit_is_skipped_with_a_warning_not_an_error(tmp_path, capsys):

@@ -38,6 +38,7 @@ class FixOutcome:
     error: FileError | None = None
     encoding: str = "utf-8"
     skipped: str | None = None  # why the file was left unread by the fixer, when that is no error
+    passed_over: bool = False  # the pre-filter or the gate showed it cannot hold a cell: not checked
 
     @property
     def changed(self) -> bool:

@@ -28,9 +28,24 @@ NO_FILES_FOUND = "warning: No Python files found under the given path(s)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line in-process; returns the exit code."""
+    """Run the command line in-process; returns the exit code. A plain lint
+    of files the pre-filter passes over is settled as the console script
+    settles it (``start.py``), so both print the same."""
+    from .start import passed_over_summary
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    settled = passed_over_summary(arguments)
+    if settled is not None:
+        echo(settled)
+        return EXIT_CLEAN
+    return lint_command_line(arguments)
+
+
+def lint_command_line(arguments: list[str]) -> int:
+    """The command line after the lean start: parse ``arguments``, run the
+    command, return the exit code."""
     try:
-        parsed = parse(list(sys.argv[1:] if argv is None else argv))
+        parsed = parse(arguments)
         if parsed.values.get("help"):
             echo(help_text(parsed.command))
             return EXIT_CLEAN
@@ -52,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> None:
-    """The console script: ``lstm-init-lint``."""
+    """``lstm-init-lint`` without the lean start (the console script is ``start.run``)."""
     sys.exit(main())
 
 

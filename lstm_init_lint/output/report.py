@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from ..model import Finding, RunResult
+from .words import PASSED_OVER_WHY, count as _count, nothing_to_check
 
 
 def text(result: RunResult, colour: bool = False) -> str:
@@ -35,23 +36,29 @@ def location(finding: Finding) -> str:
 
 def summary(result: RunResult) -> str:
     """The last line of a lint. It says "passed" only when every file was
-    analysed and none has a finding."""
-    checked = len(result.files)
+    analysed and none has a finding; files the pre-filter or the gate passed
+    over were not checked, and it says so."""
+    passed_over = sum(1 for file in result.files if file.passed_over)
+    checked = len(result.files) - passed_over
     findings = result.findings
     errors = result.errors
-    files = _count(checked, "file")
-    if checked == 0:
+    files = checked_part(checked, passed_over)
+    if not result.files:
         return "No files checked."
     skipped = skipped_count(result)
     if findings:
         with_findings = len({f.path for f in findings})
-        line = f"Found {_count(len(findings), 'finding')} in {_count(with_findings, 'file')} ({files} checked)"
+        line = f"Found {_count(len(findings), 'finding')} in {_count(with_findings, 'file')} ({files})"
+    elif checked == 0:
+        line = nothing_to_check(passed_over)
     elif errors and checked == len(errors):
-        line = f"Nothing analysed ({files} checked)"
+        line = f"Nothing analysed ({files})"
     elif errors:
-        line = f"No findings in the other {_count(checked - len(errors), 'file')} ({files} checked)"
+        line = f"No findings in the other {_count(checked - len(errors), 'file')} ({files})"
+    elif passed_over:
+        line = f"No findings ({files})"
     else:
-        line = f"All checks passed ({files} checked)"
+        line = f"All checks passed ({files})"
     if errors:
         line += f"; {_count(len(errors), 'file')} could not be analysed"
     if skipped:
@@ -59,8 +66,12 @@ def summary(result: RunResult) -> str:
     return line + "."
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+def checked_part(checked: int, passed_over: int) -> str:
+    """``3 files checked``, then how many were passed over (not checked), if any."""
+    part = f"{_count(checked, 'file')} checked"
+    if passed_over:
+        part += f", {passed_over} passed over {PASSED_OVER_WHY}"
+    return part
 
 
 def skipped_count(result: RunResult) -> int:
@@ -102,10 +113,10 @@ def fix_summary(outcomes: list, written: bool) -> str:
     fixed = sum(len(o.applied) for o in outcomes)
     remaining = sum(len(o.remaining) for o in outcomes)
     changed = sum(1 for o in outcomes if o.changed)
-    checked = len(outcomes)
+    passed_over = sum(1 for o in outcomes if getattr(o, "passed_over", False))
     verb = "Fixed" if written else "Would fix"
     files = "1 file" if changed == 1 else f"{changed} files"
-    line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked} {'file' if checked == 1 else 'files'} checked)"
+    line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked_part(len(outcomes) - passed_over, passed_over)})"
     if remaining:
         line += f"; {remaining} left without an automatic fix"
     failed = sum(1 for o in outcomes if o.error is not None)

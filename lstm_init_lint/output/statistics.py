@@ -48,7 +48,7 @@ def text(result: RunResult, with_summary: bool = True) -> str:
     python2 = f" ({files['python2']} read as Python 2)" if files["python2"] else ""
     followed = files["modules_followed"]
     modules = f"; {followed} imported module{'s' if followed != 1 else ''} of the project followed" if followed else ""
-    lines.append(f"Files: {files['checked']} checked: {parts}{python2}{modules}.")
+    lines.append(f"Files: {files['checked']} in all: {parts}{python2}{modules}.")  # "checked" would count the passed over
     if with_summary:
         lines.append(summary(result))
     return "\n".join(lines)

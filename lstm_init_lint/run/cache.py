@@ -146,7 +146,7 @@ def served(entry: Entry, path: str) -> FileResult:
     result = entry.result
     findings = tuple(dataclasses.replace(f, path=path) for f in result.findings)
     error = dataclasses.replace(result.error, path=path) if result.error is not None else None
-    return FileResult(path, findings, error, HowChecked.CACHED, python=result.python, modules=result.modules)
+    return FileResult(path, findings, error, HowChecked.CACHED, python=result.python, modules=result.modules, cached_from=result.how)
 
 
 def _encode_entry(entry: Entry) -> dict[str, Any]:

@@ -48,70 +48,141 @@ kept, and the parse decides and reports any error.
 
 Plain ``in`` tests and regular expressions that start with a literal keep
 this at memory speed.
+
+It is the first thing a run does with a file, also on the lean start of the
+command line (``frontends/start.py``), so importing it imports neither the
+tables' module (``dataclasses``, ``inspect``) nor ``re``: the words come from
+``prefilter_words.py``, a snapshot of the tables used only while
+``knowledge/apis.py`` is the file it was taken from (else from the tables
+themselves), and the regular expressions are compiled for the first file
+that passes the plain ``in`` tests.
 """
 
 from __future__ import annotations
 
-import codecs
-import re
+import os
 import sys
 
-from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, NOT_PROJECT_MODULES, PRODUCT_KINDS, last_names
-
-# A first look at memory speed: most files lack one of each anywhere.
-# (the layers' names too: ``Dense`` spells neither).
-_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
-_PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
-
-# The words themselves come from the interpreter's own tables, so a new
-# spelling there cannot be missed here.
-_WEIGHT_CREATORS = frozenset(name.encode() for name in CREATOR_METHODS)
-_IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREATOR_KINDS))
-_FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
-_ARRAY_CREATORS = frozenset(name.encode() for name in last_names(ARRAY_KINDS))
-_NUMPY = frozenset({b"numpy"})
-_PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
-
-_GETATTR = frozenset({b"getattr"})
-
-_NOT_PROJECT_MODULES = frozenset(sys.stdlib_module_names) | NOT_PROJECT_MODULES
-_IMPORT = re.compile(rb"import\b")  # the literal first: found at memory speed
-_IMPORT_STATEMENT = re.compile(rb"(?:from[ \t]+([.\w]+)[ \t]+import\b|import[ \t]+([^;()]+))")
-
-
-def _whole_word(word: bytes) -> re.Pattern[bytes]:
-    # Literal first, boundaries after: the regex engine then scans for the
-    # literal at memory speed (a leading look-behind is twenty times slower).
-    return re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")")
-
-
-_PATTERNS = {words: tuple(_whole_word(word) for word in sorted(words)) for words in (_WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS, _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR)}
-
-# String literals and comments, found left to right as Python's tokenizer
-# finds them (exact for Python 3.11 syntax). ``split`` alternates code and
-# these; a prefix (r, b, u, f) stays at the end of the code before.
-_STRING = rb"(?:" + rb"|".join(
-    (
-        rb'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""',
-        rb"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''",
-        rb'"[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"',
-        rb"'[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'",
-    )
-) + rb")"
-_STRINGS_AND_COMMENTS = re.compile(rb"(#[^\r\n]*|" + _STRING + rb")")
+# The few files that pass the plain ``in`` tests need the regular
+# expressions; ``_compiled()`` builds them then.
+_WEIGHT_SUBSTRINGS: tuple[bytes, ...]
+_PRODUCT_SUBSTRINGS: tuple[bytes, ...]
+_WEIGHT_CREATORS = _IMPORTED_WEIGHT_CREATORS = _FRAMEWORKS = _ARRAY_CREATORS = _NUMPY = _PRODUCTS = _GETATTR = frozenset()
+_NOT_PROJECT_MODULES: frozenset[str]
+_PATTERNS: dict = {}
+_STRINGS_AND_COMMENTS = _DECORATOR_RUN = None
 _F_PREFIXES = (b"f", b"F", b"fr", b"fR", b"Fr", b"FR")
-
-# A run of decorators from the start of a line, each on its own lines (a
-# dotted name, optionally called with arguments nested at most three deep),
-# ending at ``def`` or ``class``. A line inside brackets that starts with
-# ``@`` cannot be followed by either.
-_ARGUMENTS = rb"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
-_DECORATOR_LINE = rb"[ \t\f]*@[ \t\f]*[A-Za-z_][\w.]*[ \t\f]*(?:" + _ARGUMENTS + rb")?[ \t\f]*\r?\n(?:[ \t\f]*\r?\n)*"
-_DECORATOR_RUN = re.compile(rb"(?:" + _DECORATOR_LINE + rb")+(?=[ \t\f]*(?:async[ \t\f]+def|def|class)\b)")
-
-_CODING_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.M)
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ASCII_SAMPLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@#'\"\\\r\n\t .,:=(){}[]"
+
+_TABLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "knowledge", "apis.py")
+
+
+def table_words() -> dict[str, frozenset[str]]:
+    """The words the pre-filter reads, from the interpreter's own tables, so
+    a new spelling there cannot be missed here (``prefilter_words.py`` is
+    a snapshot of this)."""
+    from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_KINDS, NOT_PROJECT_MODULES, PRODUCT_KINDS, last_names
+
+    return {
+        "weight_creators": frozenset(CREATOR_METHODS),
+        "imported_weight_creators": last_names(CREATOR_KINDS),
+        "array_creators": last_names(ARRAY_KINDS),
+        "products": last_names(PRODUCT_KINDS | LAYER_KINDS),  # calling a Dense is a product
+        "layers": last_names(LAYER_KINDS),
+        "not_project_modules": NOT_PROJECT_MODULES,
+    }
+
+
+def tables_digest() -> int | None:
+    """The CRC-32 of ``knowledge/apis.py`` as installed; None if unreadable."""
+    import zlib
+
+    try:
+        with open(_TABLES, "rb") as handle:
+            return zlib.crc32(handle.read())
+    except OSError:
+        return None
+
+
+def snapshot_text() -> str:
+    """The text of ``prefilter_words.py`` for the tables as they are now
+    (``python -m lstm_init_lint.run.prefilter --write-words`` writes it)."""
+    lines = [
+        '"""Generated by ``python -m lstm_init_lint.run.prefilter --write-words``: the',
+        "pre-filter's words as ``prefilter.table_words()`` derives them from",
+        "``knowledge/apis.py``, so the lean start need not import the tables. Used",
+        'only while that file\'s CRC-32 is ``TABLES_CRC32``; do not edit."""',
+        "",
+        f"TABLES_CRC32 = {tables_digest()}",
+        "WORDS = {",
+    ]
+    for key, words in table_words().items():
+        lines.append(f"    {key!r}: frozenset(")
+        lines.append("        {")
+        lines.extend(f"            {word!r}," for word in sorted(words))
+        lines.append("        }")
+        lines.append("    ),")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _load_words() -> None:
+    """Set the module's word sets, from the snapshot while it is current."""
+    global _WEIGHT_SUBSTRINGS, _PRODUCT_SUBSTRINGS, _WEIGHT_CREATORS, _IMPORTED_WEIGHT_CREATORS, _FRAMEWORKS
+    global _ARRAY_CREATORS, _NUMPY, _PRODUCTS, _GETATTR, _NOT_PROJECT_MODULES, _STRINGS_AND_COMMENTS
+    from . import prefilter_words
+
+    _PATTERNS.clear()  # compiled again for the new words
+    _STRINGS_AND_COMMENTS = None
+
+    words = prefilter_words.WORDS if tables_digest() == prefilter_words.TABLES_CRC32 else table_words()
+    layers = sorted(name.encode() for name in words["layers"])
+    # A first look at memory speed: most files lack one of each anywhere
+    # (the layers' names too: ``Dense`` spells neither).
+    _WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *layers)
+    _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *layers)
+    _WEIGHT_CREATORS = frozenset(name.encode() for name in words["weight_creators"])
+    _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in words["imported_weight_creators"])
+    _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
+    _ARRAY_CREATORS = frozenset(name.encode() for name in words["array_creators"])
+    _NUMPY = frozenset({b"numpy"})
+    _PRODUCTS = frozenset(name.encode() for name in words["products"])
+    _GETATTR = frozenset({b"getattr"})
+    _NOT_PROJECT_MODULES = frozenset(sys.stdlib_module_names) | words["not_project_modules"]
+
+
+_load_words()
+
+
+def _compiled() -> None:
+    """Compile the regular expressions, once, for the first file that needs them."""
+    global _STRINGS_AND_COMMENTS, _DECORATOR_RUN
+    if _STRINGS_AND_COMMENTS is not None:
+        return
+    import re
+
+    # String literals and comments, found left to right as Python's tokenizer
+    # finds them (exact for Python 3.11 syntax). ``split`` alternates code and
+    # these; a prefix (r, b, u, f) stays at the end of the code before.
+    string = rb"(?:" + rb"|".join(
+        (
+            rb'"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""',
+            rb"'''[^'\\]*(?:(?:\\[\s\S]|'(?!''))[^'\\]*)*'''",
+            rb'"[^"\\\r\n]*(?:\\(?:\r\n|[\s\S])[^"\\\r\n]*)*"',
+            rb"'[^'\\\r\n]*(?:\\(?:\r\n|[\s\S])[^'\\\r\n]*)*'",
+        )
+    ) + rb")"
+    strings_and_comments = re.compile(rb"(#[^\r\n]*|" + string + rb")")
+
+    # A run of decorators from the start of a line, each on its own lines (a
+    # dotted name, optionally called with arguments nested at most three deep),
+    # ending at ``def`` or ``class``. A line inside brackets that starts with
+    # ``@`` cannot be followed by either.
+    arguments = rb"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+    decorator_line = rb"[ \t\f]*@[ \t\f]*[A-Za-z_][\w.]*[ \t\f]*(?:" + arguments + rb")?[ \t\f]*\r?\n(?:[ \t\f]*\r?\n)*"
+    _DECORATOR_RUN = re.compile(rb"(?:" + decorator_line + rb")+(?=[ \t\f]*(?:async[ \t\f]+def|def|class)\b)")
+    _STRINGS_AND_COMMENTS = strings_and_comments
 
 
 def may_hold_cell(source: bytes) -> bool:
@@ -128,6 +199,7 @@ def _spells_a_cell(source: bytes) -> bool:
         return False
     if not (_creates_weight(source, source) and (_has_word(source, _PRODUCTS) or b"@" in source)):
         return False
+    _compiled()
     pieces = _STRINGS_AND_COMMENTS.split(source)
     code = _code_of(pieces)
     if code is None:
@@ -147,19 +219,51 @@ def imports_own_module(source: bytes) -> bool:
     may hold the cell's arithmetic or create its weights (the project-wide
     analysis follows them), so the words need not be in this file. An
     ``import`` line inside a string counts too: it errs towards keeping."""
-    for found in _IMPORT.finditer(source):
-        start = source.rfind(b"\n", 0, found.start()) + 1
-        end = source.find(b"\n", found.end())
-        line = source[start : end if end >= 0 else len(source)].split(b"#", 1)[0].strip()
-        statement = _IMPORT_STATEMENT.match(line)
-        if statement is None:
+    at = source.find(b"import")
+    while at >= 0:
+        end = at + len(b"import")
+        if source[end : end + 1] and source[end] in _WORD_BYTES:
+            at = source.find(b"import", end)  # ``imports``, ``import_module``: not the keyword
             continue
-        if statement.group(1) is not None:  # from X import ...
-            if statement.group(1).startswith(b".") or _own(statement.group(1)):
-                return True
-        elif any(_own(name.split()[0]) for name in statement.group(2).split(b",") if name.split()):
+        start = source.rfind(b"\n", 0, at) + 1
+        line_end = source.find(b"\n", end)
+        line = source[start : line_end if line_end >= 0 else len(source)].split(b"#", 1)[0].strip()
+        modules = _imported_modules(line)
+        if modules is not None and any(module.startswith(b".") or _own(module) for module in modules):
             return True
+        at = source.find(b"import", end)
     return False
+
+
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_BLANKS = b" \t"
+
+
+def _imported_modules(line: bytes) -> list[bytes] | None:
+    """The modules an import statement that starts ``line`` names (``from M
+    import ...``: ``M``; ``import a.b as c, d``: ``a.b``, ``d``), or None if
+    the line starts none. Read by hand rather than by a regular expression,
+    so the start of a run that passes over every file need not import ``re``."""
+    if line.startswith(b"from") and line[4:5] in (b" ", b"\t"):
+        rest = line[4:].lstrip(_BLANKS)
+        length = 0
+        while length < len(rest) and (rest[length] in _WORD_BYTES or rest[length] == 0x2E):  # a dotted name
+            length += 1
+        after = rest[length:]
+        if length == 0 or after[:1] not in (b" ", b"\t"):
+            return None
+        after = after.lstrip(_BLANKS)
+        if not after.startswith(b"import") or (after[6:7] and after[6] in _WORD_BYTES):  # ``import`` as a whole word
+            return None
+        return [rest[:length]]
+    if line.startswith(b"import") and line[6:7] in (b" ", b"\t"):
+        names = line[6:].lstrip(_BLANKS)
+        cut = min((index for index in (names.find(b";"), names.find(b"("), names.find(b")")) if index >= 0), default=len(names))
+        names = names[:cut]
+        if not names:
+            return None
+        return [name.split()[0] for name in names.split(b",") if name.split()]
+    return None
 
 
 def _own(dotted: bytes) -> bool:
@@ -178,9 +282,20 @@ def _creates_weight(words: bytes, code: bytes) -> bool:
     return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
 
 
+def _whole_words(words: frozenset[bytes]) -> tuple:
+    """One pattern per word, compiled the first time a file needs that set."""
+    import re
+
+    # Literal first, boundaries after: the regex engine then scans for the
+    # literal at memory speed (a leading look-behind is twenty times slower).
+    patterns = _PATTERNS[words] = tuple(re.compile(re.escape(word) + rb"\b(?<!\w" + re.escape(word) + rb")") for word in sorted(words))
+    return patterns
+
+
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
     """Whether one of ``words`` occurs in ``text`` as a whole identifier."""
-    return any(pattern.search(text) for pattern in _PATTERNS[words])
+    patterns = _PATTERNS.get(words) or _whole_words(words)
+    return any(pattern.search(text) for pattern in patterns)
 
 
 def _code_of(pieces: list[bytes]) -> bytes | None:
@@ -249,10 +364,23 @@ def _spells_ascii(source: bytes) -> bool:
     if b"\x00" in source or source.startswith(_WIDE_BOMS):
         return False
     second_line_end = source.find(b"\n", source.find(b"\n") + 1)
-    cookie = _CODING_COOKIE.search(source, 0, second_line_end if second_line_end >= 0 else len(source))
+    first_lines = source[: second_line_end if second_line_end >= 0 else len(source)]
+    if b"coding" not in first_lines:
+        return True
+    import codecs
+    import re
+
+    cookie = re.search(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", first_lines, re.M)
     if cookie is None:
         return True
     try:
         return _ASCII_SAMPLE.encode(codecs.lookup(cookie.group(1).decode("ascii")).name) == _ASCII_SAMPLE.encode("ascii")
     except (LookupError, UnicodeError):
         return False
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--write-words"]:
+        sys.exit("usage: python -m lstm_init_lint.run.prefilter --write-words")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "prefilter_words.py"), "w", encoding="utf-8") as handle:
+        handle.write(snapshot_text())

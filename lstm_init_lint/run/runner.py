@@ -204,7 +204,7 @@ def fix_file(task: Task):
     if isinstance(source, FileError):
         return FixOutcome(task.path, b"", b"", (), (), source)
     if passed_over_as(source, task.path) is not None:  # as check_file: nothing to fix, nothing checked
-        return FixOutcome(task.path, source, source, (), (), None)
+        return FixOutcome(task.path, source, source, (), (), None, passed_over=True)
     skipped = skipped_as_too_large(source, task.path)  # as check_file: skipped with a warning
     if skipped is not None:
         return FixOutcome(task.path, source, source, (), (), None, skipped=skipped.skipped)
