@@ -171,12 +171,15 @@ class Inline:
     ``call`` is the call at the weight's site, ``body`` the expression the
     helper returns, ``bindings`` each parameter's argument text at the call
     (None: not passed and no literal default), ``shape`` the weight's shape in
-    the call's terms."""
+    the call's terms, ``makes`` the labels of the weights made through the call."""
 
     call: Span
     body: Span
     bindings: tuple[tuple[str, str | None], ...]
     shape: str | None
+    # Every weight the call makes (through the helpers that call it, too):
+    # the call is rewritten only when each of them gets the same fix.
+    makes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -95,6 +95,8 @@ class _Sharing:
                 for usage, _ in group.entries:
                     self.per_call[id(usage.weight)] = (key, describer.text(group.call, 80))
         self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
+        # The weights each helper call makes (through every call of the helpers around it).
+        self.by_call: dict[int, set[str]] = {}
         # Every evaluation of each bound weight (``self.W = ...``), used by a
         # cell or not: another one may have the sizes the file states.
         self.evaluations: dict[tuple, list[WeightInstance]] = {}
@@ -106,6 +108,12 @@ class _Sharing:
                 continue  # a helper evaluated on its own: not a weight of the program
             key, label = self.per_call.get(id(weight)) or (_identity(weight), _label(weight, describer))
             self.by_node.setdefault(id(weight.init_node), {})[key] = (label, weight.loop_key)
+            if weight.created_path:
+                self.by_call.setdefault(id(weight.created_path[-1]), set()).add(label)
+
+    def made_by_call(self, weight: WeightInstance) -> tuple[str, ...]:
+        """The labels of the weights the helper call that made ``weight`` makes."""
+        return tuple(sorted(self.by_call.get(id(weight.created_path[-1]), ()))) if weight.created_path else ()
 
     def default_of(self, weight: WeightInstance) -> cst.Param | None:
         """The parameter whose default gives this weight its initialiser."""
@@ -472,6 +480,8 @@ def _describe_weight(
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
+    if site_fix.inline is not None:
+        site_fix = replace(site_fix, inline=replace(site_fix.inline, makes=sharing.made_by_call(representative)))
     if call is not None and not site_fix.blocker and not init.implicit and init.node is not None and contains(call, init.node):
         # The call passes the initialiser in (``linear(h, n, initializer=...)``):
         # fixed there, for this call alone.

@@ -379,7 +379,13 @@ def inline_site(weight: WeightInstance, shape: str | None, span: Callable[[cst.C
     if func is None or weight.binding is None or weight.bound_scope is None:
         return None
     created, bound = weight.created_path, weight.path
-    if len(created) != len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+    if len(created) < len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+        return None
+    # Through two helpers (``three()`` returning ``normal(shape)``, ...) the
+    # call rewritten is the innermost, written in the outer helper's scope;
+    # the fixer rewrites it only when every weight it makes gets the fix.
+    calling_scope = weight.bound_scope if len(created) == len(bound) + 1 else weight.call_scope
+    if calling_scope is None:
         return None
     call = created[-1]
     if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
@@ -391,7 +397,7 @@ def inline_site(weight: WeightInstance, shape: str | None, span: Callable[[cst.C
     if bindings is None:
         return None
     for name in _free_names(body):
-        if name not in bindings and func.closure.lookup(name) is not weight.bound_scope.lookup(name):
+        if name not in bindings and func.closure.lookup(name) is not calling_scope.lookup(name):
             return None  # a name the call's scope binds to something else
     written = substitute(shape, bindings) if shape is not None else None
     return Inline(span(call), span(body), tuple(bindings.items()), written)

@@ -259,14 +259,23 @@ def _one_edit_per_call(planned: list) -> list:
     """A helper call that made several weights (in a loop over gates) is
     rewritten only when they all need the same text there."""
     calls: dict[Span, set[str]] = {}
-    for _, weight, fix, _ in planned:
+    fixed: dict[Span, set[str]] = {}
+    for finding, weight, fix, _ in planned:
         if fix is not None and weight.fix_site.inline is not None and fix.edits[0].span == weight.fix_site.inline.call:
             calls.setdefault(weight.fix_site.inline.call, set()).add(fix.edits[0].text)
+            fixed.setdefault(weight.fix_site.inline.call, set()).add(_label(finding))
     out = []
     for finding, weight, fix, reason in planned:
-        call = weight.fix_site.inline.call if weight.fix_site is not None and weight.fix_site.inline is not None else None
-        if fix is not None and len(calls.get(call, ())) > 1 and fix.edits[0].span == call:
-            fix, reason = None, f"the call at line {call.line} makes several weights that need different initialisers; give each an initializer of its own"
+        inline = weight.fix_site.inline if weight.fix_site is not None else None
+        call = inline.call if inline is not None else None
+        if fix is not None and fix.edits[0].span == call:
+            untouched = sorted(set(inline.makes) - fixed.get(call, set()))
+            if len(calls.get(call, ())) > 1:
+                fix, reason = None, f"the call at line {call.line} makes several weights that need different initialisers; give each an initializer of its own"
+            elif untouched:
+                # A call inside a helper that other calls reach (``three()`` for each gate):
+                # rewritten, it would change every weight made through it.
+                fix, reason = None, f"the call at line {call.line} also makes {', '.join(untouched)}, which must not change the same way; give this weight an initializer of its own"
         out.append((finding, weight, fix, reason))
     return out
 
