@@ -23,7 +23,7 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import Defaults, contains, fix_site, passed_at_call
+from .fixsite import Defaults, contains, fix_site, passed_at_call, value_parameter
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -482,6 +482,16 @@ def _describe_weight(
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
     if site_fix.inline is not None:
         site_fix = replace(site_fix, inline=replace(site_fix.inline, makes=sharing.made_by_call(representative)))
+    if (
+        not site_fix.blocker
+        and not init.implicit
+        and representative.created_path
+        and describer.is_local(representative.created_path[-1])
+        and (valued := value_parameter(representative, init, describer.span)) is not None
+    ):
+        # The helper takes the value as a parameter: the fixer passes the
+        # reference's value at the call where it can (else rewrites as before).
+        site_fix = replace(site_fix, value_parameter=valued)
     if call is not None and not site_fix.blocker and not init.implicit and init.node is not None and contains(call, init.node):
         # The call passes the initialiser in (``linear(h, n, initializer=...)``):
         # fixed there, for this call alone.
@@ -499,6 +509,7 @@ def _describe_weight(
             argument=site_fix.replace,
             configured=sharing.defaults.configured_strings(representative.creation_node),
             argument_callable=sharing.defaults.callable_configuration(representative.init_node, representative.creation_node, param),
+            passed_strings=tuple((describer.span(node), value) for node, value in sharing.defaults.passed_strings(representative.creation_node, param)),
         )
     elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
         site_fix = replace(
