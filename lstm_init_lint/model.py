@@ -171,12 +171,15 @@ class Inline:
     ``call`` is the call at the weight's site, ``body`` the expression the
     helper returns, ``bindings`` each parameter's argument text at the call
     (None: not passed and no literal default), ``shape`` the weight's shape in
-    the call's terms."""
+    the call's terms, ``makes`` the labels of the weights made through the call."""
 
     call: Span
     body: Span
     bindings: tuple[tuple[str, str | None], ...]
     shape: str | None
+    # Every weight the call makes (through the helpers that call it, too):
+    # the call is rewritten only when each of them gets the same fix.
+    makes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +233,14 @@ class FixSite:
     configured: tuple[tuple[str, str], ...] = ()
     argument_callable: bool = False  # ``argument`` is an initializer object the new code may call
     inline: Inline | None = None  # the helper call to rewrite instead, when the helper is shared
+    # With ``default_form``: each string a call in the file passes for the
+    # parameter (``ConfiguredCell(8, recurrent_initializer="he_uniform")``), where it is written.
+    passed_strings: tuple[tuple[Span, str], ...] = ()
+    # A helper that takes the bias's value as a parameter (``def lstm_bias(units,
+    # forget=0.0)``): (parameter, the call's argument for it or None, the
+    # call, which of the value's pieces the parameter gives). The fix passes
+    # the reference's value at the call; the helper keeps its meaning.
+    value_parameter: tuple[str, Span | None, Span, tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)

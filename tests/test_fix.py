@@ -320,3 +320,41 @@ def _cells_lstm_with_bad_u() -> str:
     from lstm_init_lint.rules import _cells
 
     return _cells.lstm(U="tf.random.normal([units, 4 * units], stddev=0.1)")
+
+
+OUTER_HELPER_ALSO_MAKES_THE_OUTPUT_LAYER = """import tensorflow as tf
+
+
+def get_params(n_in, units, vocab):
+    def normal(shape):
+        return tf.Variable(tf.random.normal(shape, stddev=0.01))
+
+    def pair(rows, columns):
+        return normal((rows, columns)), tf.Variable(tf.zeros([columns]))
+
+    W, b = pair(n_in, 4 * units)
+    W_out, b_out = pair(units, vocab)
+    U = normal((units, 4 * units))
+    return W, U, b, W_out, b_out
+
+
+def step(x, h, c, params):
+    W, U, b, W_out, b_out = params
+    z = x @ W + h @ U + b
+    i, f, g, o = tf.split(z, 4, axis=1)
+    c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+    h = tf.sigmoid(o) * tf.tanh(c)
+    return h @ W_out + b_out, h, c
+"""
+
+
+def test_a_call_inside_a_helper_is_rewritten_only_when_every_weight_it_makes_changes():
+    """pair()'s normal(...) makes the input kernel W and the output layer's
+    W_out: rewritten, it would change W_out too. U, made by its own call of
+    normal(), is fixed at that call; normal() itself stays for W_out."""
+    outcome = fix_source(OUTER_HELPER_ALSO_MAKES_THE_OUTPUT_LAYER.encode(), "cell.py")
+    fixed = outcome.fixed.decode()
+    assert "U = tf.Variable(tf.keras.initializers.Orthogonal()((units, 4 * units)))" in fixed
+    assert "return normal((rows, columns)), " in fixed and "tf.random.normal(shape, stddev=0.01)" in fixed
+    left = {f.weight: f.no_fix_reason for f in outcome.remaining}
+    assert "W" in left and "also makes W_out" in left["W"]

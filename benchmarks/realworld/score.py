@@ -74,6 +74,7 @@ class Finding:
     message: str
     fixable: bool
     notebook_cell: int | None  # 1-based, among all of the notebook's cells
+    no_fix_reason: str = ""  # why an unfixable finding has no automatic fix (listed, to work on)
 
     @property
     def where(self) -> str:
@@ -102,6 +103,7 @@ def findings_from_json(text: str, root: Path) -> tuple[Finding, ...]:
             path=relative_posix(item["path"], root), line=item["line"], code=item["code"], role=item["role"],
             weight=item.get("instance") or item.get("weight") or "", message=item.get("message", ""),
             fixable=bool(item.get("fixable")), notebook_cell=item.get("notebook_cell"),
+            no_fix_reason=item.get("no_fix_reason") or "",
         )
         for item in json.loads(text)
     )
@@ -521,6 +523,12 @@ def miss_lines(scores: Sequence[EntryScore]) -> list[str]:
             for s in scores for site in s.missed]
 
 
+def unfixable_lines(scores: Sequence[EntryScore]) -> list[str]:
+    """Each finding without an automatic fix, with the tool's reason: the work list of the fixable share."""
+    return [f"{s.tree}/{v.finding.where}: {v.finding.code} {v.finding.role}: {v.finding.no_fix_reason or 'no reason given'}"
+            for s in scores for v in s.verdicts if not v.finding.fixable]
+
+
 def spurious_lines(scores: Sequence[EntryScore]) -> list[str]:
     return [f"{s.tree}/{v.finding.where}: expected {expected_text(v.site)} [{v.why}] / got {got_text(v.finding)}"
             for s in scores for v in s.spurious]
@@ -590,6 +598,7 @@ def report(scores: Sequence[EntryScore], fixes: FixSummary | None, tool: Sequenc
         ("misses", miss_lines(scores)),
         ("spurious findings", spurious_lines(scores)),
         ("role disagreements (found, but another role)", role_lines(scores)),
+        ("findings without an automatic fix", unfixable_lines(scores)),
         ("errors", [f"{s.tree}/{s.entry.path}: {shorten(s.error, 400)}" for s in scores if s.error]),
     ]
     if fixes is not None:
@@ -621,6 +630,7 @@ def figures_json(scores: Sequence[EntryScore], fixes: FixSummary | None, tool: S
         "misses": miss_lines(scores),
         "spurious": spurious_lines(scores),
         "role_disagreements": role_lines(scores),
+        "unfixable": unfixable_lines(scores),
         "errors": [{"path": f"{s.tree}/{s.entry.path}", "error": s.error} for s in scores if s.error],
         "categories": {c: tally([s for s in scores if c in s.entry.categories]).as_dict() for c in CATEGORIES},
         "kinds": {k: tally([s for s in scores if s.entry.kind == k]).as_dict() for k in KINDS},

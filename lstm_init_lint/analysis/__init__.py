@@ -23,7 +23,7 @@ from .interpreter import Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import Defaults, contains, fix_site, passed_at_call
+from .fixsite import Defaults, contains, fix_site, passed_at_call, value_parameter
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -95,6 +95,8 @@ class _Sharing:
                 for usage, _ in group.entries:
                     self.per_call[id(usage.weight)] = (key, describer.text(group.call, 80))
         self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
+        # The weights each helper call makes (through every call of the helpers around it).
+        self.by_call: dict[int, set[str]] = {}
         # Every evaluation of each bound weight (``self.W = ...``), used by a
         # cell or not: another one may have the sizes the file states.
         self.evaluations: dict[tuple, list[WeightInstance]] = {}
@@ -106,6 +108,12 @@ class _Sharing:
                 continue  # a helper evaluated on its own: not a weight of the program
             key, label = self.per_call.get(id(weight)) or (_identity(weight), _label(weight, describer))
             self.by_node.setdefault(id(weight.init_node), {})[key] = (label, weight.loop_key)
+            if weight.created_path:
+                self.by_call.setdefault(id(weight.created_path[-1]), set()).add(label)
+
+    def made_by_call(self, weight: WeightInstance) -> tuple[str, ...]:
+        """The labels of the weights the helper call that made ``weight`` makes."""
+        return tuple(sorted(self.by_call.get(id(weight.created_path[-1]), ()))) if weight.created_path else ()
 
     def default_of(self, weight: WeightInstance) -> cst.Param | None:
         """The parameter whose default gives this weight its initialiser."""
@@ -472,6 +480,18 @@ def _describe_weight(
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
+    if site_fix.inline is not None:
+        site_fix = replace(site_fix, inline=replace(site_fix.inline, makes=sharing.made_by_call(representative)))
+    if (
+        not site_fix.blocker
+        and not init.implicit
+        and representative.created_path
+        and describer.is_local(representative.created_path[-1])
+        and (valued := value_parameter(representative, init, describer.span)) is not None
+    ):
+        # The helper takes the value as a parameter: the fixer passes the
+        # reference's value at the call where it can (else rewrites as before).
+        site_fix = replace(site_fix, value_parameter=valued)
     if call is not None and not site_fix.blocker and not init.implicit and init.node is not None and contains(call, init.node):
         # The call passes the initialiser in (``linear(h, n, initializer=...)``):
         # fixed there, for this call alone.
@@ -489,6 +509,7 @@ def _describe_weight(
             argument=site_fix.replace,
             configured=sharing.defaults.configured_strings(representative.creation_node),
             argument_callable=sharing.defaults.callable_configuration(representative.init_node, representative.creation_node, param),
+            passed_strings=tuple((describer.span(node), value) for node, value in sharing.defaults.passed_strings(representative.creation_node, param)),
         )
     elif call is None and not site_fix.blocker and init.node is not None and id(init.node) in sharing.parameter_defaults:
         site_fix = replace(

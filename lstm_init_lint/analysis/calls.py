@@ -1209,6 +1209,7 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight.loop_key = keys[-1] if keys else None
     weight.path = weight.created_path = frame.path
     weight.creator_func = frame.func
+    weight.call_scope = frame.caller_scope
     it.weights.append(weight)
     return weight
 

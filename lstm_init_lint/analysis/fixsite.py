@@ -275,6 +275,38 @@ class Defaults:
                         out.append((f"self.{target.attr.value}", param.default.evaluated_value))
         return tuple(out)
 
+    def passed_strings(self, creation: cst.CSTNode, param: cst.Param) -> tuple[tuple[cst.SimpleString, str], ...]:
+        """The string each call in this module that constructs the class (or
+        calls the function) gives ``param``: ``ConfiguredCell(8,
+        recurrent_initializer="he_uniform")``. A fix of the default leaves
+        these deviating choices in force unless it changes them too."""
+        function = self._enclosing(creation, cst.FunctionDef)
+        cls = self._enclosing(function, cst.ClassDef) if function is not None else None
+        owner = _constructor(cls) if cls is not None else function
+        if owner is None or _param(owner, param.name.value) is None:
+            return ()
+        name = cls.name.value if cls is not None else owner.name.value
+        ordered = [*owner.params.posonly_params, *owner.params.params][(1 if cls is not None else 0):]
+        position = next((k for k, p in enumerate(ordered) if p.name.value == param.name.value), None)
+        out = []
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            stack.extend(node.children)
+            if not isinstance(node, cst.Call):
+                continue
+            func = node.func
+            called = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
+            if called != name:
+                continue
+            for index, arg in enumerate(node.args):
+                if arg.star:
+                    break
+                if (arg.keyword is not None and arg.keyword.value == param.name.value) or (arg.keyword is None and index == position):
+                    if isinstance(arg.value, cst.SimpleString) and isinstance(arg.value.evaluated_value, str):
+                        out.append((arg.value, arg.value.evaluated_value))
+        return tuple(out)
+
     def _constructor_param(self, method: cst.FunctionDef, attribute: str) -> tuple[cst.Param | None, cst.CSTNode | None]:
         """``self.<attribute> = param`` or ``= <...>.get(param)`` in the
         class's ``__init__``: that parameter, and the assigned expression."""
@@ -375,6 +407,63 @@ def passed_at_call(weight: WeightInstance, call: cst.CSTNode, span: Callable[[cs
     return None, span(call), name.value
 
 
+# Where a constant's value is written in the calls that make one: (position, keyword).
+_VALUE_ARGUMENT = {"fill": (1, "value"), "full": (1, "fill_value"), "constant": (0, "value"),
+                   "constant_initializer": (0, "value"), "Constant": (0, "value")}
+
+
+def _value_name(node: cst.CSTNode | None) -> str | None:
+    """The name a constant piece takes its value from: ``tf.fill([u], forget)``,
+    ``tf.constant_initializer(value)``, ``forget * tf.ones([u])``."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+        names = [side.value for side in (node.left, node.right) if isinstance(side, cst.Name)]
+        calls = [side for side in (node.left, node.right) if isinstance(side, cst.Call)]
+        return names[0] if len(names) == 1 and len(calls) == 1 else None
+    if not isinstance(node, cst.Call):
+        return None
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+    if name not in _VALUE_ARGUMENT:
+        return None
+    index, keyword = _VALUE_ARGUMENT[name]
+    positional = [a for a in node.args if a.keyword is None and not a.star]
+    chosen = next((a.value for a in node.args if a.keyword is not None and a.keyword.value == keyword), None)
+    if chosen is None and index < len(positional):
+        chosen = positional[index].value
+    return chosen.value if isinstance(chosen, cst.Name) else None
+
+
+def value_parameter(weight: WeightInstance, init: InitVal, span: Callable[[cst.CSTNode], Span]) -> tuple[str, Span | None, Span, tuple[int, ...]] | None:
+    """For a constant bias a helper makes from one of its parameters
+    (``def lstm_bias(units, forget=0.0)``, its forget piece ``tf.fill([units],
+    forget)``): the parameter, the argument the call that made the weight
+    gives it (None: the default), that call, and the pieces it sets. None
+    when the helper reads the parameter anywhere else."""
+    func = weight.creator_func
+    created = weight.created_path
+    if func is None or func.is_lambda or not created or len(created) <= len(weight.path) or not isinstance(created[-1], cst.Call):
+        return None
+    pieces = init.pieces if init.pieces else [init]
+    names = [_value_name(piece.node) for piece in pieces]
+    used = {n for n in names if n is not None}
+    if len(used) != 1:
+        return None
+    name = used.pop()
+    if _param(func.node, name) is None or _reads(func.node.body, name) != 1:
+        return None
+    call = created[-1]
+    params = func.node.params
+    ordered = [*params.posonly_params, *params.params][(1 if func.owner is not None else 0):]
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            return None
+        if (arg.keyword is not None and arg.keyword.value == name) or (arg.keyword is None and index < len(ordered) and ordered[index].name.value == name):
+            if _calls_something(arg.value):
+                return None
+            return name, span(arg.value), span(call), tuple(k for k, n in enumerate(names) if n == name)
+    return name, None, span(call), tuple(k for k, n in enumerate(names) if n == name)
+
+
 def _reads(body: cst.CSTNode, name: str) -> int:
     visitor = _Names()
     body.visit(visitor)
@@ -398,7 +487,13 @@ def inline_site(weight: WeightInstance, shape: str | None, span: Callable[[cst.C
     if func is None or weight.binding is None or weight.bound_scope is None:
         return None
     created, bound = weight.created_path, weight.path
-    if len(created) != len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+    if len(created) < len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+        return None
+    # Through two helpers (``three()`` returning ``normal(shape)``, ...) the
+    # call rewritten is the innermost, written in the outer helper's scope;
+    # the fixer rewrites it only when every weight it makes gets the fix.
+    calling_scope = weight.bound_scope if len(created) == len(bound) + 1 else weight.call_scope
+    if calling_scope is None:
         return None
     call = created[-1]
     if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
@@ -410,7 +505,7 @@ def inline_site(weight: WeightInstance, shape: str | None, span: Callable[[cst.C
     if bindings is None:
         return None
     for name in _free_names(body):
-        if name not in bindings and func.closure.lookup(name) is not weight.bound_scope.lookup(name):
+        if name not in bindings and func.closure.lookup(name) is not calling_scope.lookup(name):
             return None  # a name the call's scope binds to something else
     written = substitute(shape, bindings) if shape is not None else None
     return Inline(span(call), span(body), tuple(bindings.items()), written)

@@ -53,12 +53,16 @@ class Record:
 
 
 class Frame:
-    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns", "path", "stopped")
+    __slots__ = ("scope", "depth", "record", "func", "self_obj", "cls", "created", "returns", "path", "stopped", "caller_scope")
 
     def __init__(
-        self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None, path: tuple = ()
+        self, scope: Scope, depth: int, record: Record | None, func: FuncVal | None, self_obj: Value | None, cls: ClassVal | None, path: tuple = (),
+        caller_scope: Scope | None = None,
     ) -> None:
         self.scope = scope
+        # The scope the call that made this frame is written in (None at the
+        # start): --fix may write the helper's expression there.
+        self.caller_scope = caller_scope
         # The call nodes that led here from the evaluation's start (a function
         # evaluated on its own starts with none): a helper that creates a
         # weight creates one per call path (``linear([x])``, ``linear([h])``).

@@ -849,12 +849,12 @@ class Interpreter:
             record.params.append((name, value))
         self.bind_star_params(func, scope, args, kwargs)
         path = frame.path + (self.call_nodes[-1],) if self.call_nodes else frame.path
-        result = self.run_body(func, scope, record, frame.depth + 1, self_obj, path)
+        result = self.run_body(func, scope, record, frame.depth + 1, self_obj, path, frame.scope)
         return result
 
-    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None, path: tuple = ()) -> Value:
+    def run_body(self, func: FuncVal, scope: Scope, record: Record, depth: int, self_obj: Value | None, path: tuple = (), caller_scope: Scope | None = None) -> Value:
         self.records.append(record)
-        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner, path)
+        callee_frame = Frame(scope, depth, record, func, self_obj, func.owner, path, caller_scope)
         self.call_stack.append(func.node)
         try:
             if func.is_lambda:
@@ -1233,7 +1233,7 @@ class Interpreter:
     def _ev_comprehension(self, node: cst.CSTNode, frame: Frame) -> Value:
         """``[tf.Variable(...) for _ in range(4)]``: unrolled over a short
         known iterable, else evaluated once."""
-        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls, frame.path)
+        inner = Frame(Scope(frame.scope), frame.depth, frame.record, frame.func, frame.self_obj, frame.cls, frame.path, frame.caller_scope)
         results: list[Value] = []
         entries: dict[Any, Value] = {}
 

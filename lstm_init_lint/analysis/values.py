@@ -282,6 +282,7 @@ class WeightInstance:
         "created_path",
         "creator_func",
         "bound_scope",
+        "call_scope",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -315,6 +316,8 @@ class WeightInstance:
         self.created_path: tuple[cst.CSTNode, ...] = ()
         self.creator_func: Any = None
         self.bound_scope: Any = None
+        # The scope the helper call ending ``created_path`` is written in.
+        self.call_scope: Any = None
         # A framework layer's weight (knowledge.apis.FrameworkLayer): the
         # argument --fix passes its initialiser through, or why there is none.
         self.layer: LayerPart | None = None

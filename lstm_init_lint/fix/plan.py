@@ -159,6 +159,10 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
         return None, "the analysis does not know where this weight's initialiser is written"
     if not weight.certain:
         return None, "its role rests on names, not only on how it is used; check it and fix it by hand"
+    if site.value_parameter is not None:
+        fix = _value_parameter_fix(finding, site, text)
+        if fix is not None:
+            return fix, None
     if site.blocker:
         return None, site.blocker
     try:
@@ -185,11 +189,63 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
         if edit is None:
             return None, f"cannot find where to add {site.keyword}= in the call"
     description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text}"
+    edits = (edit,)
+    if site.default_form is not None and site.passed_strings:
+        # The calls that pass their own deviating choice would keep it: they
+        # get the reference's name too, and the description says where.
+        wanted = _reference_string(finding)
+        deviating = [(span, value) for span, value in site.passed_strings if wanted is not None and _plain(value) != _plain(wanted)]
+        edits += tuple(Edit(span, f"{text.slice(span)[-1]}{wanted}{text.slice(span)[-1]}") for span, _ in deviating)  # in the call's own quotes
+        if deviating:
+            description += "; " + ", ".join(f"the call at line {span.line} passed {value!r}" for span, value in deviating) + f", now {wanted!r}"
     imports = ()
     needed = dialect.needed_import()
     if needed and site.module != "tf" and "tf." in code:
         imports = (needed,)
-    return Fix((edit,), code, description, imports), None
+    return Fix(edits, code, description, imports), None
+
+
+def _reference_string(finding: Finding) -> str | None:
+    """The reference as a Keras initializer name a call may pass, or None."""
+    expected = finding.expected
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        return expected.name
+    return {0.0: "zeros", 1.0: "ones"}.get(expected.constant_value())
+
+
+def _plain(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def _value_parameter_fix(finding: Finding, site, text: Text) -> Fix | None:
+    """``lstm_bias(units)`` -> ``lstm_bias(units, forget=1.0)``: the reference's
+    value passed at the call, when the pieces the helper's parameter sets all
+    need one constant and the other pieces already start as the reference's."""
+    name, argument, call, indices = site.value_parameter
+    current = finding.current.pieces or (("", 0.0, 1.0, finding.current),)
+    needed: set[float] = set()
+    for index, (_, start, end, piece) in enumerate(current):
+        wanted = _constant_over(finding.expected, start, end)
+        if wanted is None:
+            return None
+        if index in indices:
+            needed.add(wanted)
+        elif piece.constant_value() != wanted:
+            return None
+    if len(needed) != 1:
+        return None
+    value = repr(float(needed.pop()))
+    edit = Edit(argument, value) if argument is not None else keyword_insertion(text, call, name, value)
+    if edit is None:
+        return None
+    return Fix((edit,), value, f"{_label(finding)}: {finding.current.text} -> {finding.expected.text}")
+
+
+def _constant_over(expected, start: float, end: float) -> float | None:
+    """The one constant the reference starts the fraction [start, end) of a vector at, or None."""
+    pieces = expected.pieces or (("", 0.0, 1.0, expected),)
+    values = {piece.constant_value() for _, s, e, piece in pieces if s < end - 1e-9 and e > start + 1e-9}
+    return values.pop() if len(values) == 1 and None not in values else None
 
 
 def _label(finding: Finding) -> str:
@@ -259,16 +315,36 @@ def _one_edit_per_call(planned: list) -> list:
     """A helper call that made several weights (in a loop over gates) is
     rewritten only when they all need the same text there."""
     calls: dict[Span, set[str]] = {}
-    for _, weight, fix, _ in planned:
+    fixed: dict[Span, set[str]] = {}
+    for finding, weight, fix, _ in planned:
         if fix is not None and weight.fix_site.inline is not None and fix.edits[0].span == weight.fix_site.inline.call:
             calls.setdefault(weight.fix_site.inline.call, set()).add(fix.edits[0].text)
+            fixed.setdefault(weight.fix_site.inline.call, set()).add(_label(finding))
+    valued: dict[Span, set[str]] = {}
+    for _, weight, fix, _ in planned:
+        if fix is not None and weight.fix_site.value_parameter is not None and _inside(fix.edits[0].span, weight.fix_site.value_parameter[2]):
+            valued.setdefault(weight.fix_site.value_parameter[2], set()).add(fix.edits[0].text)
     out = []
     for finding, weight, fix, reason in planned:
-        call = weight.fix_site.inline.call if weight.fix_site is not None and weight.fix_site.inline is not None else None
-        if fix is not None and len(calls.get(call, ())) > 1 and fix.edits[0].span == call:
-            fix, reason = None, f"the call at line {call.line} makes several weights that need different initialisers; give each an initializer of its own"
+        parameter_call = weight.fix_site.value_parameter[2] if weight.fix_site is not None and weight.fix_site.value_parameter is not None else None
+        if fix is not None and len(valued.get(parameter_call, ())) > 1:
+            fix, reason = None, f"the call at line {parameter_call.line} makes several biases that need different values of {weight.fix_site.value_parameter[0]}; give each a call of its own"
+        inline = weight.fix_site.inline if weight.fix_site is not None else None
+        call = inline.call if inline is not None else None
+        if fix is not None and fix.edits[0].span == call:
+            untouched = sorted(set(inline.makes) - fixed.get(call, set()))
+            if len(calls.get(call, ())) > 1:
+                fix, reason = None, f"the call at line {call.line} makes several weights that need different initialisers; give each an initializer of its own"
+            elif untouched:
+                # A call inside a helper that other calls reach (``three()`` for each gate):
+                # rewritten, it would change every weight made through it.
+                fix, reason = None, f"the call at line {call.line} also makes {', '.join(untouched)}, which must not change the same way; give this weight an initializer of its own"
         out.append((finding, weight, fix, reason))
     return out
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
 
 
 def _inline_fix(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> Fix | None:
