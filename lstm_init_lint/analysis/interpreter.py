@@ -1037,6 +1037,11 @@ class Interpreter:
                 return Opaque("const")
         if kind == "add" and isinstance(left, Seq) and isinstance(right, Seq):
             return Seq(left.items + right.items, left.kind)
+        if kind == "add" and isinstance(left, Seq) and left.kind == "list" and left.items and isinstance(right, (Opaque, Component)):
+            # ``[x, h] + reads`` with ``reads`` a parameter (NTM's controller):
+            # the known items stay known, one piece stands for the rest, so
+            # ``concat(args)`` still shows the step's input and state.
+            return Seq(left.items + [Component(right, ("index", 0), node)], "list")
         if kind == "mul" and isinstance(left, Seq) and isinstance(right, Const) and isinstance(right.value, int):
             if len(left.items) * right.value > MAX_FOLDED_SIZE:
                 return Opaque("repeated sequence")

@@ -300,6 +300,8 @@ class CellAnalysis:
         """``def step(x, h, c): ... return h_new, c_new``: the parameters and
         the returned values line up around the previous cell state."""
         prev = self.cell.prev
+        if self.cell.kind == "lstm" and isinstance(prev, Component):
+            return self.aligned_list_return(root, prev)
         if self.cell.kind != "lstm" or not isinstance(prev, Opaque) or prev.origin is None:
             return None
         if prev.origin.kind != "param" or prev.origin.record is not root.origin.record:
@@ -326,6 +328,33 @@ class CellAnalysis:
             if any(strip(option) is self.cell.update for option in options(item)):
                 j = j_c + (root.origin.index - prev.origin.index)
                 if 0 <= j < len(items) and j != j_c:
+                    return items[j]
+        return None
+
+    def aligned_list_return(self, root: Opaque, prev: Component) -> Value | None:
+        """``def build_controller(x, outputs_prev, hiddens_prev): ... h_prev =
+        hiddens_prev[k] ... return outputs, hiddens`` (NTM's controller, one
+        list per layer): the parameter lists and the returned lists line up
+        around the one that holds the previous cell state."""
+        holder = strip(prev.parent)
+        if not (isinstance(holder, Opaque) and holder.origin is not None and holder.origin.kind == "param"):
+            return None
+        if holder is root or holder.origin.record is not root.origin.record:
+            return None
+        returns = root.origin.record.returns
+        if not returns:
+            return None
+        result = strip(returns[-1])
+        if not isinstance(result, Seq):
+            return None
+        items = [strip(v) for v in result.items]
+        for j_c, item in enumerate(items):
+            found = component_of(item, prev.key) if isinstance(item, Seq) else None
+            if found is not None and strip(found) is self.cell.update:
+                j = j_c + (root.origin.index - holder.origin.index)
+                # Only a list beside the list: ``return h, (h, c)`` for
+                # ``step(x, state)`` says nothing of ``x``.
+                if 0 <= j < len(items) and j != j_c and isinstance(items[j], Seq):
                     return items[j]
         return None
 
