@@ -73,6 +73,11 @@ DEFAULT_BUDGET = 400_000
 MAX_LITERAL_ITEMS = 1_000
 
 
+# A name the file never binds that still means one module: NumPy's alias is
+# universal (notebook snippets, ``exec``-ed exercise solutions rely on it).
+UNBOUND_ALIASES = {"np": "numpy"}
+
+
 class BudgetExceeded(Exception):
     """The file is too large or too convoluted to follow completely."""
 
@@ -892,6 +897,11 @@ class Interpreter:
         builtin = calls.BUILTINS.get(name)
         if builtin is not None:
             return builtin
+        if name in UNBOUND_ALIASES:
+            # A snippet run by ``%load`` or ``exec`` in a namespace that
+            # imported NumPy: ``np`` is bound nowhere in the file, and means
+            # numpy wherever it is written so.
+            return ModuleRef(UNBOUND_ALIASES[name])
         return Opaque(name, Origin("unknown", name=name))
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
@@ -1051,6 +1061,9 @@ class Interpreter:
         scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled
+        rescaled = calls.rescaled_numpy_weight(kind, left, right, node)
+        if rescaled is not None:
+            return rescaled
         op = Op(kind, (left, right), node)
         if kind == "add":
             self.adds.append(op)

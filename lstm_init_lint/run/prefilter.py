@@ -14,7 +14,8 @@ with a finding spells, in its code:
   ``tensorflow``, ``keras`` or ``tf_keras`` (module references come only
   from import statements);
 * or a NumPy array (``np.random.randn``, ``np.zeros``, a ``default_rng``:
-  a from-scratch cell's weights are arrays) in a file that names ``numpy``;
+  a from-scratch cell's weights are arrays) in a file that names ``numpy``
+  (or ``np``, which means numpy even where the file never imports it);
 * a matrix product: the ``@`` operator, or ``matmul``,
   ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``,
   or a layer (``Dense``) whose call is one.
@@ -60,7 +61,7 @@ from ..knowledge.apis import ARRAY_KINDS, CREATOR_KINDS, CREATOR_METHODS, LAYER_
 
 # A first look at memory speed: most files lack one of each anywhere.
 # (the layers' names too: ``Dense`` spells neither).
-_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
+_WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", b"np.", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
 _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *sorted(name.encode() for name in last_names(LAYER_KINDS)))
 
 # The words themselves come from the interpreter's own tables, so a new
@@ -70,6 +71,11 @@ _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in last_names(CREAT
 _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})
 _ARRAY_CREATORS = frozenset(name.encode() for name in last_names(ARRAY_KINDS))
 _NUMPY = frozenset({b"numpy"})
+# ``np.`` in a file that never binds ``np`` (no ``import ... as np``, no ``np
+# =``) is numpy too, as the interpreter reads it
+# (``analysis.interpreter.UNBOUND_ALIASES``: a %load-ed notebook snippet).
+_NP_USED = re.compile(rb"np\b(?<!\wnp)[ \t]*\.")
+_NP_BOUND = re.compile(rb"as[ \t]+np\b|import[ \t]+np\b|\bnp[ \t]*(?::[^=\n]*)?=(?!=)")
 _PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
 
 _GETATTR = frozenset({b"getattr"})
@@ -175,7 +181,11 @@ def _creates_weight(words: bytes, code: bytes) -> bool:
         return True
     if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
         return True
-    return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
+    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound_np(code))
+
+
+def _uses_unbound_np(code: bytes) -> bool:
+    return _NP_USED.search(code) is not None and _NP_BOUND.search(code) is None
 
 
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
