@@ -73,9 +73,10 @@ DEFAULT_BUDGET = 400_000
 MAX_LITERAL_ITEMS = 1_000
 
 
-# A name the file never binds that still means one module: NumPy's alias is
-# universal (notebook snippets, ``exec``-ed exercise solutions rely on it).
-UNBOUND_ALIASES = {"np": "numpy"}
+# A name the file never binds that still means one module: NumPy's and
+# TensorFlow's aliases are universal (notebook snippets, ``exec``-ed exercise
+# solutions rely on them).
+UNBOUND_ALIASES = {"np": "numpy", "tf": "tensorflow"}
 
 
 class BudgetExceeded(Exception):
@@ -158,6 +159,15 @@ class Interpreter:
         # the file's own: not evaluated on their own, not reported).
         self.imports = ImportFollower(self, modules, path, BudgetExceeded) if modules is not None else None
         self.foreign = 0
+        # A file without one import statement is a snippet run in a namespace
+        # that others filled (``%load`` cells of one notebook): a function it
+        # calls but never defines may be defined by a sibling file.
+        self.imports_nothing = not any(
+            isinstance(small, (cst.Import, cst.ImportFrom))
+            for stmt in module.body
+            if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body
+        )
         self.steps = 0
         self.weights: list[WeightInstance] = []
         self.adds: list[Op] = []
@@ -902,6 +912,10 @@ class Interpreter:
             # imported NumPy: ``np`` is bound nowhere in the file, and means
             # numpy wherever it is written so.
             return ModuleRef(UNBOUND_ALIASES[name])
+        if self.imports is not None and self.foreign == 0 and self.imports_nothing:
+            defined = self.imports.defined_beside(name)
+            if defined is not None:
+                return defined
         return Opaque(name, Origin("unknown", name=name))
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:

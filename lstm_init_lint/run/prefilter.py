@@ -74,8 +74,15 @@ _NUMPY = frozenset({b"numpy"})
 # ``np.`` in a file that never binds ``np`` (no ``import ... as np``, no ``np
 # =``) is numpy too, as the interpreter reads it
 # (``analysis.interpreter.UNBOUND_ALIASES``: a %load-ed notebook snippet).
-_NP_USED = re.compile(rb"np\b(?<!\wnp)[ \t]*\.")
-_NP_BOUND = re.compile(rb"as[ \t]+np\b|import[ \t]+np\b|\bnp[ \t]*(?::[^=\n]*)?=(?!=)")
+def _alias_patterns(alias: bytes) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    word = re.escape(alias)
+    used = re.compile(word + rb"\b(?<!\w" + word + rb")[ \t]*\.")
+    bound = re.compile(rb"as[ \t]+" + word + rb"\b|import[ \t]+" + word + rb"\b|\b" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)")
+    return used, bound
+
+
+_NP_ALIAS = _alias_patterns(b"np")
+_TF_ALIAS = _alias_patterns(b"tf")  # likewise ``tf.``: tensorflow
 _PRODUCTS = frozenset(name.encode() for name in last_names(PRODUCT_KINDS | LAYER_KINDS))  # calling a Dense is a product
 
 _GETATTR = frozenset({b"getattr"})
@@ -179,13 +186,14 @@ def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
 def _creates_weight(words: bytes, code: bytes) -> bool:
     if _has_word(words, _WEIGHT_CREATORS):
         return True
-    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and (_has_word(code, _FRAMEWORKS) or _uses_unbound(code, _TF_ALIAS)):
         return True
-    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound_np(code))
+    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound(code, _NP_ALIAS))
 
 
-def _uses_unbound_np(code: bytes) -> bool:
-    return _NP_USED.search(code) is not None and _NP_BOUND.search(code) is None
+def _uses_unbound(code: bytes, alias: tuple[re.Pattern[bytes], re.Pattern[bytes]]) -> bool:
+    used, bound = alias
+    return used.search(code) is not None and bound.search(code) is None
 
 
 def _has_word(text: bytes, words: frozenset[bytes]) -> bool:
