@@ -250,3 +250,64 @@ def test_an_imported_modules_own_cell_is_its_own_finding(tmp_path):
     user.write_text("import tensorflow as tf\nfrom ops import lstm_step, linear\n\nW = tf.Variable(tf.zeros([2, 2]))\ny = tf.matmul(W, W)\n")
     result = lint_paths([str(user)], Settings())
     assert not result.errors and result.findings == []
+
+
+SNIPPET_HELPER = """\
+def init_weights_numpy(shape):
+    w = np.random.randn(*shape)
+    return 0.1 * w
+"""
+
+SNIPPET_CELL = """\
+{header}def init_weights(shape):
+    return tf.Variable(init_weights_numpy(shape).astype(np.float32))
+
+
+class Cell:
+    def __init__(self, n_in, n_hidden):
+        self.w_f = init_weights([n_in, n_hidden])
+        self.u_f = init_weights([n_hidden, n_hidden])
+        self.w_i = init_weights([n_in, n_hidden])
+        self.u_i = init_weights([n_hidden, n_hidden])
+        self.w_c = init_weights([n_in, n_hidden])
+        self.u_c = init_weights([n_hidden, n_hidden])
+
+    def __call__(self, x, state):
+        c, h = state
+        f = tf.sigmoid(tf.matmul(x, self.w_f) + tf.matmul(h, self.u_f))
+        i = tf.sigmoid(tf.matmul(x, self.w_i) + tf.matmul(h, self.u_i))
+        c = f * c + i * tf.tanh(tf.matmul(x, self.w_c) + tf.matmul(h, self.u_c))
+        return tf.tanh(c), (c, tf.tanh(c))
+
+
+cell = Cell(7, 5)
+"""
+
+
+def _snippets(tmp_path: Path, header: str = "", helpers: int = 1) -> Path:
+    # Exercise solutions %load-ed into one notebook: no file imports anything,
+    # the notebook's namespace joins them.
+    for k in range(helpers):
+        (tmp_path / f"ex_helpers_{k}.py").write_text(SNIPPET_HELPER)
+    cell = tmp_path / "ex_cell.py"
+    cell.write_text(SNIPPET_CELL.format(header=header))
+    return cell
+
+
+def test_a_snippet_without_imports_finds_its_helper_in_the_one_sibling_defining_it(tmp_path):
+    result = lint_paths([str(_snippets(tmp_path))], Settings())
+    assert not result.errors
+    assert sorted(f.code for f in result.findings) == ["LST001"] * 3 + ["LST002"] * 3
+    assert all("random_normal(stddev=0.1)" in f.message and "ex_helpers_0.py" in f.message for f in result.findings)
+    assert result.files[0].modules and result.files[0].modules[0][0].endswith("ex_helpers_0.py")
+
+
+@pytest.mark.parametrize("case", ["two siblings define it", "the file imports"])
+def test_a_helper_is_looked_for_beside_the_file_only_in_a_snippet_and_only_when_one_sibling_defines_it(tmp_path, case):
+    if case == "two siblings define it":
+        cell = _snippets(tmp_path, helpers=2)
+    else:
+        cell = _snippets(tmp_path, header="import numpy as np\nimport tensorflow as tf\n\n\n")
+    result = lint_paths([str(cell)], Settings())
+    assert not result.errors
+    assert result.findings == []

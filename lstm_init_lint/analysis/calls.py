@@ -382,6 +382,60 @@ def init_arithmetic(kind: str, left: Value, right: Value) -> Value | None:
     return None
 
 
+def rescaled_numpy_weight(kind: str, left: Value, right: Value, node: cst.CSTNode) -> Value | None:
+    """``w = np.random.randn(*shape); return stddev * w`` (an ``init_weights``
+    helper drawing first and scaling after): the array held in a local name,
+    times or divided by a number computed from constants and sizes, is the
+    same weight with a scaled initial value, written by the whole product."""
+    if kind not in ("mul", "div"):
+        return None
+    for weight_side, number in ((left, right), (right, left)):
+        if weight_side is right and kind == "div":
+            continue
+        if not (isinstance(weight_side, WeightVal) and weight_side.weight.api == "numpy" and weight_side.weight.init is not None):
+            continue
+        binding = weight_side.weight.binding
+        if binding is None or not isinstance(binding[0], cst.Name) or not _plain_number(number, 0):
+            continue
+        factor = to_expr(number)
+        if factor is None:
+            continue
+        weight = weight_side.weight
+        weight.init = scaled_init(weight.init, factor if kind == "mul" else S.binary("/", S.const(1.0), factor))
+        weight.init_node = node
+        return weight_side
+    return None
+
+
+def _symbolic_sum(items: list[Value] | None, node: cst.CSTNode) -> Value | None:
+    """``sum(shape)`` over sizes (``[n_in, n_hidden]``): their sum as the
+    code writes it, marked as a number (``Op("pass", meta="sum")``), so a
+    message says ``sqrt(n_in + n_hidden)``."""
+    if not items or len(items) > 16 or any(to_expr(item) is None for item in items):
+        return None
+    total = items[0]
+    for item in items[1:]:
+        total = Op("add", (total, item), node)
+    return Op("pass", (total,), node, "sum")
+
+
+def _plain_number(value: Value, depth: int) -> bool:
+    """A number the code computes from constants and sizes (``6.0 /
+    np.sqrt(sum(shape))``), never a tensor: a parameter or a state times a
+    weight is a product, not a scaling."""
+    if depth > 12:
+        return False
+    if isinstance(value, Const):
+        return isinstance(value.value, (int, float)) and not isinstance(value.value, bool)
+    if isinstance(value, Opaque):
+        return value.label in ("sum", "len", "max", "min") and (value.origin is None or value.origin.kind == "unknown")
+    if isinstance(value, Op) and value.kind == "pass" and value.meta == "sum":
+        return True  # a sum of sizes (``_symbolic_sum``)
+    if isinstance(value, Op) and value.kind in ("add", "sub", "mul", "div", "floordiv", "pow", "sqrt", "neg"):
+        return all(_plain_number(arg, depth + 1) for arg in value.args)
+    return False
+
+
 def scaled_init(value: InitVal, factor: S.Expr) -> InitVal:
     return _with_dist(value, value.dist.scaled(factor))
 
@@ -466,6 +520,10 @@ def call_builtin(it: Interpreter, name: str, args: list[Value], kwargs: dict[str
     if name == "setattr" and len(args) == 3 and isinstance(args[1], Const) and isinstance(args[0], ObjVal):
         args[0].attrs[str(args[1].value)] = args[2]
         return NONE
+    if name == "sum" and len(args) == 1 and not isinstance(args[0], Const):
+        total = _symbolic_sum(it.known_items(args[0]), node)
+        if total is not None:
+            return total
     if name in ("max", "min", "sum") and args and all(isinstance(a, Const) for a in args):
         try:
             return Const({"max": max, "min": min, "sum": sum}[name](a.value for a in args))

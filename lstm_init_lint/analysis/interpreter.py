@@ -73,6 +73,12 @@ DEFAULT_BUDGET = 400_000
 MAX_LITERAL_ITEMS = 1_000
 
 
+# A name the file never binds that still means one module: NumPy's and
+# TensorFlow's aliases are universal (notebook snippets, ``exec``-ed exercise
+# solutions rely on them).
+UNBOUND_ALIASES = {"np": "numpy", "tf": "tensorflow"}
+
+
 class BudgetExceeded(Exception):
     """The file is too large or too convoluted to follow completely."""
 
@@ -153,6 +159,15 @@ class Interpreter:
         # the file's own: not evaluated on their own, not reported).
         self.imports = ImportFollower(self, modules, path, BudgetExceeded) if modules is not None else None
         self.foreign = 0
+        # A file without one import statement is a snippet run in a namespace
+        # that others filled (``%load`` cells of one notebook): a function it
+        # calls but never defines may be defined by a sibling file.
+        self.imports_nothing = not any(
+            isinstance(small, (cst.Import, cst.ImportFrom))
+            for stmt in module.body
+            if isinstance(stmt, cst.SimpleStatementLine)
+            for small in stmt.body
+        )
         self.steps = 0
         self.weights: list[WeightInstance] = []
         self.adds: list[Op] = []
@@ -935,6 +950,15 @@ class Interpreter:
         builtin = calls.BUILTINS.get(name)
         if builtin is not None:
             return builtin
+        if name in UNBOUND_ALIASES:
+            # A snippet run by ``%load`` or ``exec`` in a namespace that
+            # imported NumPy: ``np`` is bound nowhere in the file, and means
+            # numpy wherever it is written so.
+            return ModuleRef(UNBOUND_ALIASES[name])
+        if self.imports is not None and self.foreign == 0 and self.imports_nothing:
+            defined = self.imports.defined_beside(name)
+            if defined is not None:
+                return defined
         return Opaque(name, Origin("unknown", name=name))
 
     def _ev_attribute(self, node: cst.Attribute, frame: Frame) -> Value:
@@ -1084,6 +1108,11 @@ class Interpreter:
                 return Opaque("const")
         if kind == "add" and isinstance(left, Seq) and isinstance(right, Seq):
             return Seq(left.items + right.items, left.kind)
+        if kind == "add" and isinstance(left, Seq) and left.kind == "list" and left.items and isinstance(right, (Opaque, Component)):
+            # ``[x, h] + reads`` with ``reads`` a parameter (NTM's controller):
+            # the known items stay known, one piece stands for the rest, so
+            # ``concat(args)`` still shows the step's input and state.
+            return Seq(left.items + [Component(right, ("index", 0), node)], "list")
         if kind == "mul" and isinstance(left, Seq) and isinstance(right, Const) and isinstance(right.value, int):
             if len(left.items) * right.value > MAX_FOLDED_SIZE:
                 return Opaque("repeated sequence")
@@ -1093,6 +1122,9 @@ class Interpreter:
         scaled = calls.init_arithmetic(kind, left, right)
         if scaled is not None:
             return scaled
+        rescaled = calls.rescaled_numpy_weight(kind, left, right, node)
+        if rescaled is not None:
+            return rescaled
         op = Op(kind, (left, right), node)
         if kind == "add":
             self.adds.append(op)

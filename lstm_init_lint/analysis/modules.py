@@ -122,6 +122,29 @@ class ImportFollower:
         self._run_body(project)
         return project
 
+    def defined_beside(self, name: str) -> Value | None:
+        """The function ``name`` as the one sibling module (same directory)
+        that defines it at its top level defines it, or None: a snippet's
+        helper from another snippet of the same notebook
+        (``init_weights_numpy`` in sol/ex_lstm_class_numpy.py, used by
+        sol/ex_lstm_class_tensorflow.py)."""
+        finder = getattr(self.source, "defining_sibling", None)
+        if finder is None:
+            return None
+        try:
+            sibling = finder(self.path, name)
+        except (OSError, ValueError):
+            return None
+        if sibling is None:
+            return None
+        project = self.module(sibling)
+        if project is None:
+            return None
+        from .values import FuncVal
+
+        value = project.scope.vars.get(name)
+        return value if isinstance(value, FuncVal) else None
+
     def bind_import(self, full: str, asname: str | None, scope: Scope) -> bool:
         """``import a.b`` (binds ``a``, with ``b`` its attribute) or ``import
         a.b as c``; False when ``full`` is no project module."""

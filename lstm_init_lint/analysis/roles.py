@@ -300,6 +300,8 @@ class CellAnalysis:
         """``def step(x, h, c): ... return h_new, c_new``: the parameters and
         the returned values line up around the previous cell state."""
         prev = self.cell.prev
+        if self.cell.kind == "lstm" and isinstance(prev, Component):
+            return self.aligned_list_return(root, prev)
         if self.cell.kind != "lstm" or not isinstance(prev, Opaque) or prev.origin is None:
             return None
         if prev.origin.kind != "param" or prev.origin.record is not root.origin.record:
@@ -326,6 +328,33 @@ class CellAnalysis:
             if any(strip(option) is self.cell.update for option in options(item)):
                 j = j_c + (root.origin.index - prev.origin.index)
                 if 0 <= j < len(items) and j != j_c:
+                    return items[j]
+        return None
+
+    def aligned_list_return(self, root: Opaque, prev: Component) -> Value | None:
+        """``def build_controller(x, outputs_prev, hiddens_prev): ... h_prev =
+        hiddens_prev[k] ... return outputs, hiddens`` (NTM's controller, one
+        list per layer): the parameter lists and the returned lists line up
+        around the one that holds the previous cell state."""
+        holder = strip(prev.parent)
+        if not (isinstance(holder, Opaque) and holder.origin is not None and holder.origin.kind == "param"):
+            return None
+        if holder is root or holder.origin.record is not root.origin.record:
+            return None
+        returns = root.origin.record.returns
+        if not returns:
+            return None
+        result = strip(returns[-1])
+        if not isinstance(result, Seq):
+            return None
+        items = [strip(v) for v in result.items]
+        for j_c, item in enumerate(items):
+            found = component_of(item, prev.key) if isinstance(item, Seq) else None
+            if found is not None and strip(found) is self.cell.update:
+                j = j_c + (root.origin.index - holder.origin.index)
+                # Only a list beside the list: ``return h, (h, c)`` for
+                # ``step(x, state)`` says nothing of ``x``.
+                if 0 <= j < len(items) and j != j_c and isinstance(items[j], Seq):
                     return items[j]
         return None
 
@@ -362,6 +391,33 @@ class CellAnalysis:
         projection = getattr(self, "projection", None)
         return projection is not None and value is projection
 
+    def later_step_feeds_back(self, root: Value, nxt: Value | None) -> bool:
+        """A loop that runs the same step twice per iteration (ENAS'
+        controller: ``stack_lstm`` before and after an embedding lookup) feeds
+        back the second run's states, not this run's: the loop variable is
+        still the previous hidden state when its next value comes from this
+        cell's own code and the loop feeds the cell state back the same way."""
+        origin = _origin(root)
+        if nxt is None or origin is None or origin.kind != "carried" or self.cell.kind != "lstm":
+            return False
+        if not self._same_code(nxt):
+            return False
+        prev = self.cell.prev
+        prev_origin = _origin(prev)
+        if prev_origin is None or prev_origin.record is not origin.record:
+            return False
+        prev_next = self.next_of(prev)
+        return prev_next is not None and not self.is_update(prev_next) and self._same_code(prev_next, self.cell.update)
+
+    def _same_code(self, value: Value, of: Op | None = None) -> bool:
+        """Whether ``value`` is another evaluation of this cell's new cell
+        state or new hidden state (``of``: of that one only)."""
+        value = strip(value)
+        if not isinstance(value, Op) or value.node is None:
+            return False
+        produced = [of] if of is not None else [self.cell.update, self.cell.h_out]
+        return any(op is not None and op is not value and op.node is value.node for op in produced)
+
     def state(self, root: Value) -> tuple[bool, str, bool]:
         """(is it the previous hidden state, why, certain)."""
         key = id(root)
@@ -391,7 +447,7 @@ class CellAnalysis:
             # own state (a loop over layers inside a loop over time).
             return False, "", True
         nxt = self.next_of(root)
-        if self.is_update(nxt):
+        if self.is_update(nxt) or self.later_step_feeds_back(root, nxt):
             if origin is not None and origin.kind == "carried" and origin.record.kind == "function":
                 why = f"`{name}` is fed back: {origin.record.name}() stores the new state in it for its next call"
             elif origin is not None and origin.kind == "carried":

@@ -14,7 +14,8 @@ with a finding spells, in its code:
   ``tensorflow``, ``keras`` or ``tf_keras`` (module references come only
   from import statements);
 * or a NumPy array (``np.random.randn``, ``np.zeros``, a ``default_rng``:
-  a from-scratch cell's weights are arrays) in a file that names ``numpy``;
+  a from-scratch cell's weights are arrays) in a file that names ``numpy``
+  (or ``np``, which means numpy even where the file never imports it);
 * a matrix product: the ``@`` operator, or ``matmul``,
   ``sparse_dense_matmul``, ``dot``, ``tensordot``, ``einsum``, ``xw_plus_b``,
   or a layer (``Dense``) whose call is one.
@@ -71,6 +72,11 @@ _WEIGHT_CREATORS = _IMPORTED_WEIGHT_CREATORS = _FRAMEWORKS = _ARRAY_CREATORS = _
 _NOT_PROJECT_MODULES: frozenset[str]
 _PATTERNS: dict = {}
 _STRINGS_AND_COMMENTS = _DECORATOR_RUN = None
+# ``np.`` / ``tf.`` in a file that never binds ``np`` / ``tf`` (no ``import ...
+# as np``, no ``np =``) is numpy / tensorflow too, as the interpreter reads it
+# (``analysis.interpreter.UNBOUND_ALIASES``: a %load-ed notebook snippet):
+# (used, bound) patterns, compiled with the others.
+_NP_ALIAS = _TF_ALIAS = None
 _F_PREFIXES = (b"f", b"F", b"fr", b"fR", b"Fr", b"FR")
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _ASCII_SAMPLE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_@#'\"\\\r\n\t .,:=(){}[]"
@@ -140,7 +146,7 @@ def _load_words() -> None:
     layers = sorted(name.encode() for name in words["layers"])
     # A first look at memory speed: most files lack one of each anywhere
     # (the layers' names too: ``Dense`` spells neither).
-    _WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", *layers)
+    _WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", b"np.", *layers)
     _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *layers)
     _WEIGHT_CREATORS = frozenset(name.encode() for name in words["weight_creators"])
     _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in words["imported_weight_creators"])
@@ -157,10 +163,18 @@ _load_words()
 
 def _compiled() -> None:
     """Compile the regular expressions, once, for the first file that needs them."""
-    global _STRINGS_AND_COMMENTS, _DECORATOR_RUN
+    global _STRINGS_AND_COMMENTS, _DECORATOR_RUN, _NP_ALIAS, _TF_ALIAS
     if _STRINGS_AND_COMMENTS is not None:
         return
     import re
+
+    def alias_patterns(alias: bytes):
+        word = re.escape(alias)
+        used = re.compile(word + rb"\b(?<!\w" + word + rb")[ \t]*\.")
+        bound = re.compile(rb"as[ \t]+" + word + rb"\b|import[ \t]+" + word + rb"\b|\b" + word + rb"[ \t]*(?::[^=\n]*)?=(?!=)")
+        return used, bound
+
+    _NP_ALIAS, _TF_ALIAS = alias_patterns(b"np"), alias_patterns(b"tf")
 
     # String literals and comments, found left to right as Python's tokenizer
     # finds them (exact for Python 3.11 syntax). ``split`` alternates code and
@@ -277,9 +291,14 @@ def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
 def _creates_weight(words: bytes, code: bytes) -> bool:
     if _has_word(words, _WEIGHT_CREATORS):
         return True
-    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and _has_word(code, _FRAMEWORKS):
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and (_has_word(code, _FRAMEWORKS) or _uses_unbound(code, _TF_ALIAS)):
         return True
-    return _has_word(words, _ARRAY_CREATORS) and _has_word(code, _NUMPY)
+    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound(code, _NP_ALIAS))
+
+
+def _uses_unbound(code: bytes, alias: tuple) -> bool:
+    used, bound = alias
+    return used.search(code) is not None and bound.search(code) is None
 
 
 def _whole_words(words: frozenset[bytes]) -> tuple:

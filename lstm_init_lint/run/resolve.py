@@ -64,6 +64,28 @@ class DiskModules:
                 return os.path.abspath(found)
         return None
 
+    def defining_sibling(self, importer: str, name: str) -> str | None:
+        """The module name of the one ``.py`` file beside ``importer`` that
+        defines a top-level function ``name`` (None: none, or more than one;
+        only small directories of small files are looked through)."""
+        here = os.path.dirname(os.path.abspath(importer))
+        try:
+            entries = sorted(e for e in os.listdir(here) if e.endswith(".py"))
+        except OSError:
+            return None
+        if len(entries) > _MAX_SIBLINGS:
+            return None
+        definition = re.compile(rb"^def[ \t]+" + re.escape(name.encode()) + rb"[ \t]*\(", re.M)
+        found = []
+        for entry in entries:
+            path = os.path.join(here, entry)
+            if path == os.path.abspath(importer) or not entry[:-3].isidentifier():
+                continue
+            data = self.raw(path)
+            if data is not None and len(data) <= _MAX_SIBLING_BYTES and definition.search(data):
+                found.append(entry[:-3])
+        return found[0] if len(found) == 1 else None
+
     def raw(self, path: str) -> bytes | None:
         """A module's bytes for the pre-filter (read once per process)."""
         if path not in self._raw:
@@ -214,6 +236,9 @@ def imported_sources(source: bytes, path: str, limit: int = 8, budget: int = 1_0
 
 
 _MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
+# A snippet's helper is looked for beside it only in a directory of a few small files.
+_MAX_SIBLINGS = 32
+_MAX_SIBLING_BYTES = 200_000
 
 _DISK: DiskModules | None = None
 

@@ -262,17 +262,25 @@ def _without_gc(work: Callable[..., Any], *arguments: Any, **keywords: Any) -> A
 # evaluated; a file that applies no gate activation itself (a library's
 # layers, utilities) is analysed on its own, as before.
 _GATE_WORDS = (b"sigmoid", b"tanh")
+_STEP_PRODUCTS = (b"matmul", b"dot", b"einsum")
 
 
 def modules_for(source: bytes, path: str):
     """Where the analysis of ``source`` reads the project modules it imports
     (None: it does not follow them): a file that applies a gate itself, or
     imports a small module that both creates weights and applies a gate
-    (``lstm.lstm_cell`` called from a training script)."""
+    (``lstm.lstm_cell`` called from a training script), or creates weights
+    itself and imports a small module whose products apply a gate (ENAS'
+    controller: its kernels handed to ``common_ops.stack_lstm``)."""
     if any(word in source for word in _GATE_WORDS):
         return disk_modules()
+    creates_weights = b"ariable" in source or b"add_weight" in source
     for module in imported_sources(source, path):
-        if len(module) <= 64_000 and any(word in module for word in _GATE_WORDS) and (b"ariable" in module or b"add_weight" in module):
+        if len(module) > 64_000 or not any(word in module for word in _GATE_WORDS):
+            continue
+        if b"ariable" in module or b"add_weight" in module:
+            return disk_modules()
+        if creates_weights and any(word in module for word in _STEP_PRODUCTS):
             return disk_modules()
     return None
 

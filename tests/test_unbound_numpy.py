@@ -1,0 +1,71 @@
+"""A NumPy cell in a file that never imports NumPy: an exercise solution
+``%load``-ed into a notebook that did (KristianHolsheimer/tensorflow_training
+sol/ex_lstm_class_numpy.py). ``np`` bound nowhere means numpy, for the
+pre-filter as for the analysis; bound to anything else, it does not."""
+
+from __future__ import annotations
+
+from lstm_init_lint.engine import lint_source
+from lstm_init_lint.model import Settings
+from lstm_init_lint.run.prefilter import may_hold_cell
+
+SNIPPET = """\
+def init_weights(shape):
+    w = np.random.randn(*shape)
+    stddev = 6.0 / np.sqrt(sum(shape))
+    return stddev * w
+
+
+class Cell:
+    def __init__(self, n_in, n_hidden):
+        self.w_i = init_weights([n_in, n_hidden])
+        self.u_i = init_weights([n_hidden, n_hidden])
+        self.b_i = np.zeros((1, n_hidden))
+        self.w_f = init_weights([n_in, n_hidden])
+        self.u_f = init_weights([n_hidden, n_hidden])
+        self.b_f = np.zeros((1, n_hidden))
+        self.w_c = init_weights([n_in, n_hidden])
+        self.u_c = init_weights([n_hidden, n_hidden])
+        self.b_c = np.zeros((1, n_hidden))
+        self.w_o = init_weights([n_in, n_hidden])
+        self.u_o = init_weights([n_hidden, n_hidden])
+        self.b_o = np.zeros((1, n_hidden))
+
+    def __call__(self, x, state):
+        c, h = state
+        i = 1 / (1 + np.exp(-(np.dot(x, self.w_i) + np.dot(h, self.u_i) + self.b_i)))
+        f = 1 / (1 + np.exp(-(np.dot(x, self.w_f) + np.dot(h, self.u_f) + self.b_f)))
+        o = 1 / (1 + np.exp(-(np.dot(x, self.w_o) + np.dot(h, self.u_o) + self.b_o)))
+        c = f * c + i * np.tanh(np.dot(x, self.w_c) + np.dot(h, self.u_c) + self.b_c)
+        h = o * np.tanh(c)
+        return h, (c, h)
+
+
+cell = Cell(7, 5)
+"""
+
+
+def _findings(source: str):
+    result = lint_source(source.encode(), "snippet.py", Settings())
+    assert result.error is None
+    return result.findings
+
+
+def test_an_unbound_np_is_numpy_and_a_drawn_then_scaled_array_keeps_its_scale():
+    assert may_hold_cell(SNIPPET.encode())
+    findings = _findings(SNIPPET)
+    kernels = [f for f in findings if f.code in ("LST001", "LST002")]
+    assert sorted(f.weight for f in kernels) == sorted(f"self.{kind}_{gate}" for kind in "wu" for gate in "ifco")
+    # 6 / sqrt(sum(shape)) at the sizes Cell(7, 5) gives: [7, 5] and [5, 5].
+    for f in kernels:
+        stddev = "1.73205" if f.weight.startswith("self.w_") else "1.89737"
+        assert f"starts as random_normal(stddev={stddev}) via init_weights()" in f.message, f.message
+    forget = [f for f in findings if f.code == "LST004"]
+    assert [f.weight for f in forget] == ["self.b_f"]
+
+
+def test_np_bound_to_another_module_is_not_numpy():
+    for binding in ("import cupy as np\n", "np = object()\n"):
+        source = binding + SNIPPET
+        assert _findings(source) == ()
+    assert not may_hold_cell(("import cupy as np\n" + SNIPPET).encode())
