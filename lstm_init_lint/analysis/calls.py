@@ -1322,6 +1322,26 @@ def create_get_variable(it: Interpreter, namespace: str, args: list[Value], kwar
     return WeightVal(weight)
 
 
+# The fallbacks TF 0.x's get_variable replaced (a variable_scope's
+# initializer, where there is one, was taken first and is kept).
+_TF0_FALLBACKS = {"get_variable default": "get_variable TF 0.x default", "_linear default": "_linear TF 0.x default"}
+
+
+def apply_tf0_defaults(it: Interpreter) -> None:
+    """Once the file has run and shown it is TensorFlow 0.x code (an
+    axis-first concat / split, a 0.x-only name): each variable that took
+    get_variable's fallback took 0.x's, ``uniform_unit_scaling_initializer()``
+    (factor 1.0: uniform in +-sqrt(3 / fan_in)), not TF 1.0's glorot_uniform.
+    Decided at the end, as the evidence may come after the variable."""
+    for weight in it.weights:
+        init = weight.init
+        if isinstance(init, InitVal) and init.implicit in _TF0_FALLBACKS and weight.api in ("get_variable", "_linear"):  # (not _linear's bias)
+            dist = Dist("variance_scaling", {"scale": S.const(1.0), "mode": "fan_in", "distribution": "uniform"})
+            replaced = copy_init(init, dist)
+            replaced.implicit = _TF0_FALLBACKS[init.implicit]
+            weight.init = replaced
+
+
 def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:
     """Keras ``self.add_weight(...)``: Keras 3's positional order is (shape,
     initializer, dtype), tf.keras 2's (name, shape, dtype, initializer)."""

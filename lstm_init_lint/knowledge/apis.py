@@ -340,6 +340,17 @@ TF1_ONLY = frozenset(
 )
 
 
+# Attributes only TensorFlow 0.x has (removed in 1.0): a file that reads one is
+# 0.x code, whose get_variable without an initializer (nor a scope's) took
+# uniform_unit_scaling_initializer(), not glorot_uniform. tf.nn.rnn_cell came
+# back in 1.2 without its private _linear. An axis-first concat / split is
+# the same evidence (analysis.calls).
+TF0_ONLY = frozenset(
+    {("tensorflow", name) for name in ("mul", "sub", "neg", "pack", "unpack", "batch_matmul")}
+    | {("tensorflow.nn.rnn_cell", "_linear")}
+)
+
+
 # Top-level modules that are never a project's own (``run/prefilter.py`` and
 # ``source/gate.py`` keep a file that imports one of its project's modules,
 # whose functions may hold its cell): the frameworks the tables above
