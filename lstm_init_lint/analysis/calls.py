@@ -636,6 +636,8 @@ def _concat(c: OpCall) -> Value:
         # int first, a list second), whatever version the file targets.
         values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
         c.it.axis_first = c.it.tf1_evidence = True
+    if isinstance(values, Parts):
+        return _whole(values, c.node)
     items = c.it.known_items(values) if values is not None else None
     if items is None and isinstance(values, (Opaque, Component, Op)):
         # A list the analysis cannot see into (``args`` that may be a list or
@@ -649,8 +651,19 @@ def _concat(c: OpCall) -> Value:
     return Op("concat", tuple(items), c.node, axis)
 
 
+def _whole(value: Value | None, node: cst.CSTNode) -> Value | None:
+    """The pieces of ``tf.unstack(x)`` / ``tf.split(x, n)`` without a count,
+    used as a whole tensor again (``tf.stack(xs)``, ``tf.concat(xs, 0)``):
+    ``x`` itself, up to its layout."""
+    if isinstance(value, Parts):
+        return Op("pass", (value.parent,), node, value.kind)
+    return value
+
+
 def _stack(c: OpCall) -> Value:
     values = c.arg(0, "values") or c.arg(0, "arrays") or c.arg(0, "object")
+    if isinstance(values, Parts):
+        return _whole(values, c.node)
     items = c.it.known_items(values) if values is not None else None
     if items is None:
         return Op("pass", (values,), c.node) if values is not None else Opaque("stack")
