@@ -1150,6 +1150,8 @@ def keras_rnn(it: Interpreter, step: Value | None, inputs: Value | None, initial
 
 def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> WeightInstance:
     weight = WeightInstance(node, api, frame.depth, frame.func is not None)
+    if it.standalone_class is not None:
+        it.class_weights.add(id(weight))
     weight.creator = frame.func.name if frame.func is not None else None
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
@@ -1345,9 +1347,14 @@ def apply_tf0_defaults(it: Interpreter) -> None:
     axis-first concat / split, a 0.x-only name): each variable that took
     get_variable's fallback took 0.x's, ``uniform_unit_scaling_initializer()``
     (factor 1.0: uniform in +-sqrt(3 / fan_in)), not TF 1.0's glorot_uniform.
-    Decided at the end, as the evidence may come after the variable."""
+    Decided at the end, as the evidence may come after the variable. A
+    variable of a class evaluated on its own (an RNNCell) is left at TF1's
+    reading: a caller in another file may open the scope that gives it its
+    initializer (taggerflow's train.py), which a file's own run cannot see."""
     for weight in it.weights:
         init = weight.init
+        if id(weight) in it.class_weights:
+            continue
         if isinstance(init, InitVal) and init.implicit in _TF0_FALLBACKS and weight.api in ("get_variable", "_linear"):  # (not _linear's bias)
             dist = Dist("variance_scaling", {"scale": S.const(1.0), "mode": "fan_in", "distribution": "uniform"})
             replaced = copy_init(init, dist)

@@ -169,6 +169,7 @@ class Interpreter:
         self.caller_scopes: dict[int, Value] = {}
         self.defaulted: list[tuple] = []
         self.standalone_class: ClassVal | None = None
+        self.class_weights: set[int] = set()  # ids of weights made while a class was evaluated on its own
         self.call_stack: list[cst.CSTNode] = []
         # ids of initialiser expressions that are a parameter's default: --fix
         # must not write over a parameter a caller may set.
