@@ -721,6 +721,8 @@ def _concat(c: OpCall) -> Value:
         # int first, a list second), whatever version the file targets.
         values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
         c.it.axis_first = c.it.tf1_evidence = True
+    if isinstance(values, Parts):
+        return _whole(values, c.node)
     items = c.it.known_items(values) if values is not None else None
     if items is None and isinstance(values, (Opaque, Component, Op)):
         # A list the analysis cannot see into (``args`` that may be a list or
@@ -734,8 +736,19 @@ def _concat(c: OpCall) -> Value:
     return Op("concat", tuple(items), c.node, axis)
 
 
+def _whole(value: Value | None, node: cst.CSTNode) -> Value | None:
+    """The pieces of ``tf.unstack(x)`` / ``tf.split(x, n)`` without a count,
+    used as a whole tensor again (``tf.stack(xs)``, ``tf.concat(xs, 0)``):
+    ``x`` itself, up to its layout."""
+    if isinstance(value, Parts):
+        return Op("pass", (value.parent,), node, value.kind)
+    return value
+
+
 def _stack(c: OpCall) -> Value:
     values = c.arg(0, "values") or c.arg(0, "arrays") or c.arg(0, "object")
+    if isinstance(values, Parts):
+        return _whole(values, c.node)
     items = c.it.known_items(values) if values is not None else None
     if items is None:
         return Op("pass", (values,), c.node) if values is not None else Opaque("stack")
@@ -1261,6 +1274,8 @@ def keras_rnn(it: Interpreter, step: Value | None, inputs: Value | None, initial
 
 def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> WeightInstance:
     weight = WeightInstance(node, api, frame.depth, frame.func is not None)
+    if it.standalone_class is not None:
+        it.class_weights.add(id(weight))
     weight.creator = frame.func.name if frame.func is not None else None
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
@@ -1449,6 +1464,31 @@ def create_get_variable(it: Interpreter, namespace: str, args: list[Value], kwar
     weight.init = init
     weight.shape = shape or (init.shape if init is not None else None)
     return WeightVal(weight)
+
+
+# The fallbacks TF 0.x's get_variable replaced (a variable_scope's
+# initializer, where there is one, was taken first and is kept).
+_TF0_FALLBACKS = {"get_variable default": "get_variable TF 0.x default", "_linear default": "_linear TF 0.x default"}
+
+
+def apply_tf0_defaults(it: Interpreter) -> None:
+    """Once the file has run and shown it is TensorFlow 0.x code (an
+    axis-first concat / split, a 0.x-only name): each variable that took
+    get_variable's fallback took 0.x's, ``uniform_unit_scaling_initializer()``
+    (factor 1.0: uniform in +-sqrt(3 / fan_in)), not TF 1.0's glorot_uniform.
+    Decided at the end, as the evidence may come after the variable. A
+    variable of a class evaluated on its own (an RNNCell) is left at TF1's
+    reading: a caller in another file may open the scope that gives it its
+    initializer (taggerflow's train.py), which a file's own run cannot see."""
+    for weight in it.weights:
+        init = weight.init
+        if id(weight) in it.class_weights:
+            continue
+        if isinstance(init, InitVal) and init.implicit in _TF0_FALLBACKS and weight.api in ("get_variable", "_linear"):  # (not _linear's bias)
+            dist = Dist("variance_scaling", {"scale": S.const(1.0), "mode": "fan_in", "distribution": "uniform"})
+            replaced = copy_init(init, dist)
+            replaced.implicit = _TF0_FALLBACKS[init.implicit]
+            weight.init = replaced
 
 
 def create_add_weight(it: Interpreter, args: list[Value], kwargs: dict[str, Value], node: cst.Call, frame: Frame) -> Value:

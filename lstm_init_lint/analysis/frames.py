@@ -34,12 +34,13 @@ class Record:
 
     ``kind`` is ``function`` (``params``: the parameters in order, ``returns``),
     ``loop`` (``carried``: variable name to the opaque value it starts an
-    iteration with, ``next``: the value it ends with) or ``driver``
+    iteration with, ``initial``: the value it had before the loop, ``next``:
+    the value it ends with) or ``driver``
     (``tf.while_loop`` / ``tf.scan`` / ``K.rnn``: ``pairs`` maps each loop
     slot to the value the body returns for it).
     """
 
-    __slots__ = ("kind", "node", "name", "params", "returns", "carried", "next", "pairs")
+    __slots__ = ("kind", "node", "name", "params", "returns", "carried", "initial", "next", "pairs")
 
     def __init__(self, kind: str, node: cst.CSTNode | None, name: str = "") -> None:
         self.kind = kind
@@ -48,6 +49,7 @@ class Record:
         self.params: list[tuple[str, Value]] = []
         self.returns: list[Value] = []
         self.carried: dict[str, Opaque] = {}
+        self.initial: dict[str, Value] = {}
         self.next: dict[str, Value] = {}
         self.pairs: dict[int, Value] = {}
 

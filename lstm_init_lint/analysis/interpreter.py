@@ -28,7 +28,7 @@ import libcst as cst
 
 from . import branches, calls, decorators, linking
 from . import symbolic as S
-from ..knowledge.apis import TF1_ONLY
+from ..knowledge.apis import TF0_ONLY, TF1_ONLY
 from .frames import Frame, Record, Scope
 from .caller_scopes import apply_caller_scopes
 from .initializers import Dist
@@ -184,6 +184,7 @@ class Interpreter:
         self.caller_scopes: dict[int, Value] = {}
         self.defaulted: list[tuple] = []
         self.standalone_class: ClassVal | None = None
+        self.class_weights: set[int] = set()  # ids of weights made while a class was evaluated on its own
         self.call_stack: list[cst.CSTNode] = []
         # ids of initialiser expressions that are a parameter's default: --fix
         # must not write over a parameter a caller may set.
@@ -191,6 +192,8 @@ class Interpreter:
         self.call_nodes: list[cst.Call] = []  # the calls being dispatched now, innermost last
         self.tf1_evidence = False
         self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
+        # a name only TensorFlow 0.x has (tf.mul, tf.pack...; knowledge.apis.TF0_ONLY)
+        self.tf0_evidence = False
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
@@ -246,6 +249,8 @@ class Interpreter:
         except (BudgetExceeded, RecursionError):
             self.incomplete = True
         apply_caller_scopes(self, calls.resolve_initial)
+        if self.axis_first or self.tf0_evidence:
+            calls.apply_tf0_defaults(self)
 
     def evaluate_standalone_definitions(self) -> None:
         """Evaluate each method and module function with opaque parameters."""
@@ -605,6 +610,8 @@ class Interpreter:
         for label, store, key in found:
             opaque = Opaque(label, Origin("carried", record, name=label))
             record.carried[label] = opaque
+            if store is None:
+                record.initial[label] = frame.scope.lookup(key)
             out.append((label, store, key, opaque))
         return out
 
@@ -994,6 +1001,8 @@ class Interpreter:
         if isinstance(base, ModuleRef):
             if base.qualname in ("tensorflow", "tensorflow.compat.v1") and attr in TF1_ONLY:
                 self.tf1_evidence = True
+            if (base.qualname, attr) in TF0_ONLY:
+                self.tf0_evidence = self.tf1_evidence = True
             return ModuleRef(f"{base.qualname}.{attr}")
         if isinstance(base, ProjectModule):  # ``ops.linear`` after ``import ops``
             found = base.scope.vars.get(attr)

@@ -70,6 +70,7 @@ class CellAnalysis:
         self.usages: list[Usage] = []
         self.offset = 0.0
         self.kernel_terms: list[tuple[str, WeightInstance, list[tuple], Value, Op, list[str]]] = []
+        self.over_depth = False  # an operand is a loop's value that started as the "state" (see _state)
 
     # --- terms ------------------------------------------------------------
 
@@ -152,7 +153,16 @@ class CellAnalysis:
             if term.kind == "mul":
                 self.mul_term(gate, term, selectors, depth)
                 return
-            if term.kind == "call":
+            if term.kind == "gather" and len(term.args) == 2 and weight_of(term.args[0]) is not None:
+                # embedding_lookup(W, ids) in a pre-activation is W's product
+                # with the one-hot ids: W is the input kernel, written as a table.
+                instance, keys = weight_of(term.args[0])
+                self.kernel_terms.append((gate, instance, keys + selectors, term.args[1], term, []))
+                return
+            if term.kind == "call" or (term.kind == "act" and len(term.args) == 1):
+                # An unknown one-argument operation, or an activation inside
+                # the gate's own (sigmoid(relu(_linear([x, h])))): the
+                # matmul under it still feeds the gate.
                 tensors = [a for a in term.args if not isinstance(a, Const)]
                 if len(tensors) == 1:
                     self.decompose(gate, tensors[0], selectors, depth + 1)
@@ -442,6 +452,15 @@ class CellAnalysis:
                 return True, f"`{name}` is unpacked from `{label(prev.parent)}` together with the previous cell state `{label(prev)}`", True
         origin = _origin(root)
         prev_origin = _origin(prev)
+        if origin is not None and origin.kind == "carried" and origin.record.kind == "loop" and strip(root) is root:
+            start = origin.record.initial.get(origin.name)
+            if start is not None and strip(start) is strip(prev):
+                # ``out = x; for layer: out = t * f(out @ W) + (1 - t) * x``:
+                # the loop carries a value that starts as the very "state"
+                # the gate interpolates with, which no loop feeds back: each
+                # pass is a layer over depth (a highway stack), not a step.
+                self.over_depth = True
+                return False, "", True
         if origin is not None and prev_origin is not None and origin.kind in ("carried", "slot") and origin.record is not prev_origin.record:
             # Fed back by another loop than the one that carries this cell's
             # own state (a loop over layers inside a loop over time).
@@ -610,7 +629,7 @@ class CellAnalysis:
             elif kind in ("input", "state", "fused"):
                 where = f"`{self.describe(term.node)}`" if term.node is not None else "a matmul"
                 role_why = {
-                    "input": f"multiplies the step's input in {where}",
+                    "input": f"looks up the step's input ids in {where}, its product with a one-hot input" if term.kind == "gather" else f"multiplies the step's input in {where}",
                     "state": f"multiplies the previous hidden state in {where}",
                     "fused": f"multiplies the input and the previous hidden state joined, in {where}",
                 }[kind]
@@ -682,6 +701,8 @@ class CellAnalysis:
         in the same step (``y = ffn(x)``, then ``gate(x, y)``, looped over
         blocks): a gated residual or highway layer over depth, not time."""
         kinds = [self.operand_kind(operand)[0] for *_, operand, _, _ in self.kernel_terms]
+        if self.over_depth:
+            return True
         if "state" not in kinds or "input" in kinds or "fused" in kinds:
             return False
         # The cell's own state, not another layer's: a stacked layer's input
@@ -693,6 +714,8 @@ class CellAnalysis:
         return any(kind == "mixed" and _reads(operand, own, set(), 0) for kind, (*_, operand, _, _) in zip(kinds, self.kernel_terms))
 
     def recurs(self) -> bool:
+        if self.over_depth:
+            return False
         kernels = [u for u in self.usages if u.kind == "kernel"]
         fed_back = any(u.operand in ("state", "fused") for u in kernels)
         has_input = any(u.operand in ("input", "fused") for u in kernels)

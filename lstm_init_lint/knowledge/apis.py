@@ -180,7 +180,7 @@ def _add(kind: str, *keys: str) -> None:
 
 _add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul", "tf:batch_matmul")
 _add("einsum", "tf:einsum", "tf:linalg.einsum", "keras:ops.einsum", "np:einsum")
-_add("add", "tf:add", "tf:math.add", "tf:nn.bias_add", "keras:ops.add", "keras:backend.bias_add", "np:add")
+_add("add", "tf:add", "tf:math.add", "tf:nn.bias_add", "tf:bias_add", "keras:ops.add", "keras:backend.bias_add", "np:add")
 _add("add_n", "tf:add_n", "tf:math.add_n", "keras:ops.add_n")
 _add("sub", "tf:subtract", "tf:math.subtract", "tf:sub", "keras:ops.subtract", "np:subtract")
 _add("mul", "tf:multiply", "tf:math.multiply", "tf:mul", "keras:ops.multiply", "np:multiply")
@@ -340,6 +340,17 @@ TF1_ONLY = frozenset(
         "unpack",
         "batch_matmul",
     }
+)
+
+
+# Attributes only TensorFlow 0.x has (removed in 1.0): a file that reads one is
+# 0.x code, whose get_variable without an initializer (nor a scope's) took
+# uniform_unit_scaling_initializer(), not glorot_uniform. tf.nn.rnn_cell came
+# back in 1.2 without its private _linear. An axis-first concat / split is
+# the same evidence (analysis.calls).
+TF0_ONLY = frozenset(
+    {("tensorflow", name) for name in ("mul", "sub", "neg", "pack", "unpack", "batch_matmul")}
+    | {("tensorflow.nn.rnn_cell", "_linear")}
 )
 
 

@@ -76,6 +76,8 @@ def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases:
             implicit = None  # inherited from the scope: evaluated only where it is written
         elif weight.site.implicit is None:
             implicit = None  # given, but not as an expression to evaluate (TF 1.0 _linear's bias_start)
+        elif weight.site.implicit.endswith(" TF 0.x default"):
+            implicit = "uniform_unit_scaling"  # the file is TF 0.x code (analysis.calls.apply_tf0_defaults)
     imports = {local for _, local in aliases}
     shape_names = set()
     if site is not None and site.shape:

@@ -180,6 +180,8 @@ def evaluate(weight: dict, modules: dict[str, Any], dims: Dims, tf) -> Any:
     dtype = getattr(tf, weight["dtype"]) if weight.get("dtype") else tf.float32
     if weight["expression"] is None:
         keras = resolve("keras")
+        if weight["implicit"] == "uniform_unit_scaling":  # TF 0.x get_variable's own default, factor 1.0
+            return np.asarray(keras.initializers.VarianceScaling(1.0, "fan_in", "uniform")(shape, dtype=dtype))
         return np.asarray(keras.initializers.get(weight["implicit"])(shape, dtype=dtype))
     value = eval(bind(weight["expression"], imports, dims), scope)  # noqa: S307 - verify runs the file's initialisers by design
     if weight["kind"] == "value":
