@@ -69,3 +69,17 @@ def test_np_bound_to_another_module_is_not_numpy():
         source = binding + SNIPPET
         assert _findings(source) == ()
     assert not may_hold_cell(("import cupy as np\n" + SNIPPET).encode())
+
+
+def test_the_first_file_a_fresh_process_reads_may_use_np_unbound(tmp_path):
+    """The pre-filter compiles its patterns for the first file that needs
+    them: an unbound ``np.`` in the very first file a run reads must be read
+    as numpy, not stop the run with an internal error."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "snippet.py"
+    path.write_text(SNIPPET)
+    run = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--no-cache", str(path)], capture_output=True, text=True)
+    assert "internal error" not in run.stdout + run.stderr, run.stdout + run.stderr
+    assert "LST004" in run.stdout, run.stdout

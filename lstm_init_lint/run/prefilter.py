@@ -291,13 +291,17 @@ def _mentions(source: bytes, substrings: tuple[bytes, ...]) -> bool:
 def _creates_weight(words: bytes, code: bytes) -> bool:
     if _has_word(words, _WEIGHT_CREATORS):
         return True
-    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and (_has_word(code, _FRAMEWORKS) or _uses_unbound(code, _TF_ALIAS)):
+    if _has_word(words, _IMPORTED_WEIGHT_CREATORS) and (_has_word(code, _FRAMEWORKS) or _uses_unbound(code, b"tf")):
         return True
-    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound(code, _NP_ALIAS))
+    return _has_word(words, _ARRAY_CREATORS) and (_has_word(code, _NUMPY) or _uses_unbound(code, b"np"))
 
 
-def _uses_unbound(code: bytes, alias: tuple) -> bool:
-    used, bound = alias
+def _uses_unbound(code: bytes, alias: bytes) -> bool:
+    """Whether ``code`` uses ``alias.`` (``np`` or ``tf``) without binding it."""
+    if alias not in code:
+        return False  # at memory speed, before any pattern is compiled
+    _compiled()
+    used, bound = _NP_ALIAS if alias == b"np" else _TF_ALIAS
     return used.search(code) is not None and bound.search(code) is None
 
 
