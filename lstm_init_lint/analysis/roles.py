@@ -159,10 +159,12 @@ class CellAnalysis:
                 instance, keys = weight_of(term.args[0])
                 self.kernel_terms.append((gate, instance, keys + selectors, term.args[1], term, []))
                 return
-            if term.kind == "call" or (term.kind == "act" and len(term.args) == 1):
-                # An unknown one-argument operation, or an activation inside
-                # the gate's own (sigmoid(relu(_linear([x, h])))): the
-                # matmul under it still feeds the gate.
+            if term.kind == "call":
+                # An unknown one-argument operation: the matmul under it
+                # still feeds the gate. (An activation inside the gate's own,
+                # sigmoid(relu(_linear([x, h]))), is not followed: relu(...)
+                # is no gate's pre-activation, as fully_connected's default
+                # activation_fn shows; tests/test_framework_layers.py.)
                 tensors = [a for a in term.args if not isinstance(a, Const)]
                 if len(tensors) == 1:
                     self.decompose(gate, tensors[0], selectors, depth + 1)

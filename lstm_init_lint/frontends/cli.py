@@ -18,6 +18,7 @@ import sys
 from typing import Callable, Sequence
 
 from .arguments import CHECK, EXPLAIN, RULES, VERIFY, Parsed, UsageError, help_text, parse
+from .start import passed_over_summary
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -31,8 +32,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line in-process; returns the exit code. A plain lint
     of files the pre-filter passes over is settled as the console script
     settles it (``start.py``), so both print the same."""
-    from .start import passed_over_summary
-
     arguments = list(sys.argv[1:] if argv is None else argv)
     settled = passed_over_summary(arguments)
     if settled is not None:
