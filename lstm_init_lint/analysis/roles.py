@@ -318,11 +318,8 @@ class CellAnalysis:
             return None
         if prev.origin.kind != "param" or prev.origin.record is not root.origin.record:
             return None
-        returns = root.origin.record.returns
-        if not returns:
-            return None
-        result = strip(returns[-1])
-        if not isinstance(result, Seq):
+        result = _returned_sequence(root.origin.record)
+        if result is None:
             return None
         items = [strip(v) for v in result.items]
         if not any(item is self.cell.update for item in items):
@@ -353,11 +350,8 @@ class CellAnalysis:
             return None
         if holder is root or holder.origin.record is not root.origin.record:
             return None
-        returns = root.origin.record.returns
-        if not returns:
-            return None
-        result = strip(returns[-1])
-        if not isinstance(result, Seq):
+        result = _returned_sequence(root.origin.record)
+        if result is None:
             return None
         items = [strip(v) for v in result.items]
         for j_c, item in enumerate(items):
@@ -957,3 +951,12 @@ def analyse_cells(cells: list[Cell], describe: Describe) -> list[CellUsage]:
 
 
 __all__ = ["Usage", "CellUsage", "analyse_cells", "gate_label", "to_expr", "Gate"]
+
+
+def _returned_sequence(record) -> Seq | None:
+    """What a step function returns last, when it returns several values
+    (``return h, c``)."""
+    if not record.returns:
+        return None
+    result = strip(record.returns[-1])
+    return result if isinstance(result, Seq) else None
