@@ -298,8 +298,8 @@ def _creates_weight(words: bytes, code: bytes) -> bool:
 
 def _uses_unbound(code: bytes, alias: bytes) -> bool:
     """Whether ``code`` uses ``alias.`` (``np`` or ``tf``) without binding it."""
-    if alias not in code:
-        return False  # at memory speed, before any pattern is compiled
+    if not any(alias + follower in code for follower in (b".", b" ", b"\t")):
+        return False  # the pattern needs one of these after the alias: checked at memory speed, before compiling
     _compiled()
     used, bound = _NP_ALIAS if alias == b"np" else _TF_ALIAS
     return used.search(code) is not None and bound.search(code) is None
