@@ -213,7 +213,7 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
     interpolates = (_same_gate(first, keep_gate) and first.complement != keep_gate.complement) or (
         _same_gate(second, keep_gate) and second.complement != keep_gate.complement
     )
-    h_out, out_gate = _output_of(op, muls)
+    h_out, out_gate = _output_of(op, muls, prev)
     if interpolates and h_out is None:
         # z * h + (1 - z) * tanh(...): a GRU whose candidate is an activation.
         candidate = second if _same_gate(first, keep_gate) else first
@@ -234,10 +234,14 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
     return cell
 
 
-def _output_of(c_new: Op, muls: list[Op]) -> tuple[Op | None, Gate | None]:
+def _output_of(c_new: Op, muls: list[Op], c_prev: Value) -> tuple[Op | None, Gate | None]:
     """``h = o * tanh(c_new)``; else the variant without the squashing,
-    ``h = o * c_new`` (a from-scratch LSTM that leaves the tanh out)."""
+    ``h = o * c_new`` (a from-scratch LSTM that leaves the tanh out); else
+    ``m = o * tanh(m)`` over the hidden state unpacked beside ``c_prev``
+    (KristianHolsheimer's workshop cell squashes the previous hidden state,
+    not the new cell state: its output gate is still the cell's)."""
     unsquashed: tuple[Op | None, Gate | None] = (None, None)
+    of_prev_hidden: tuple[Op | None, Gate | None] = (None, None)
     for m in muls:
         pair = product(m)
         if pair is None:
@@ -250,7 +254,22 @@ def _output_of(c_new: Op, muls: list[Op]) -> tuple[Op | None, Gate | None]:
                 unsquashed = (m, gate)
                 continue
             squashed = gate_of(b)
+            if squashed is not None and of_prev_hidden[0] is None and _beside(strip(squashed.pre), c_prev):
+                of_prev_hidden = (m, gate)
             if squashed is None or strip(squashed.pre) is not c_new:
                 continue
             return m, gate
-    return unsquashed
+    return unsquashed if unsquashed[0] is not None else of_prev_hidden
+
+
+def _beside(value: Value, c_prev: Value) -> bool:
+    """``m`` of ``c, m = state`` where ``c_prev`` is ``c``: another piece of the
+    same unpacked state."""
+    c_prev = strip(c_prev)
+    return (
+        isinstance(value, Component)
+        and isinstance(c_prev, Component)
+        and value.parent is c_prev.parent
+        and value.key[0] == c_prev.key[0] == "index"
+        and value.key != c_prev.key
+    )
