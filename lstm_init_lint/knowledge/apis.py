@@ -36,6 +36,8 @@ _PREFIXES: tuple[tuple[str, str], ...] = (
 
 # tensorflow.python.ops.<module>.<name>: the module decides the generation.
 _TF_PYTHON_OPS_TF1 = {"init_ops", "variable_scope", "rnn_cell_impl", "rnn"}
+# The ops modules TF 0.x code also reached as tf.<module> (tf.math_ops.matmul).
+_TF_OPS_MODULES = frozenset({"math_ops", "array_ops", "nn_ops", "init_ops", "random_ops", "clip_ops"})
 
 
 @functools.lru_cache(maxsize=4096)  # speed: the same few names are resolved again and again
@@ -48,6 +50,11 @@ def canonical(qualname: str) -> tuple[str, str] | None:
         if module == "init_ops_v2":
             return ("tf2", name)
         return ("tf1" if module in _TF_PYTHON_OPS_TF1 else "tf", name)
+    parts = qualname.split(".")
+    if parts[0] == "tensorflow" and len(parts) in (3, 5) and parts[-2] in _TF_OPS_MODULES and (len(parts) == 3 or parts[1] == "compat"):
+        # tf.math_ops.matmul: TF 0.x code reaching an ops module through the top-level package
+        # (Enny1991/PLSTM's projection), the same function as tensorflow.python.ops.math_ops.matmul.
+        return canonical("tensorflow.python.ops." + ".".join(parts[-2:]))
     if qualname.startswith("tensorflow.python.framework."):
         name = qualname.rsplit(".", 1)[-1]
         return ("tf", name)
