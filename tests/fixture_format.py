@@ -45,7 +45,7 @@ TF1_ONLY = {"contrib_fully_connected_gru.py", "tf1_linear_class_gru.py", "tf1_li
 TF1_ONLY_SKIP = "written for tf.contrib / TensorFlow 1.x internals, which no TensorFlow 2 has: nothing here can run it (its findings, fixed text and verification are checked)"
 # TF1's layers (tf.compat.v1.layers.dense) run in TF 2.21 only on tf_keras with
 # TF_USE_LEGACY_KERAS=1, set before TensorFlow is imported.
-LEGACY_KERAS = {"tf1_layers_dense_fused_gates.py", "negative_tf_layers_dense_mlp.py"}
+LEGACY_KERAS = {"tf1_layers_dense_fused_gates.py", "negative_tf_layers_dense_mlp.py", "tail_tf1_contrib_layer_norm_compat_dense.py"}
 
 
 def run_environment(path: Path, base: dict) -> dict:
