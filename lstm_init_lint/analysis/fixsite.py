@@ -13,6 +13,7 @@ from typing import Callable
 import libcst as cst
 
 from ..model import FixSite, Inline, Span
+from ..source.walk import children, walk
 from .values import InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
@@ -27,7 +28,7 @@ def contains(root: cst.CSTNode, target: cst.CSTNode, limit: int = 2000) -> bool:
         if node is target:
             return True
         seen += 1
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False
 
 
@@ -89,7 +90,7 @@ def dtype_of(init: InitVal, where: cst.CSTNode | None, creation: cst.Call | None
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "dtype":
                         declared = declared or _dtype_name(arg.value)
-            stack.extend(node.children)
+            stack.extend(children(node))
     if declared is None and init.numpy:
         declared = "float64"
     return (None if declared in (None, "float32") else declared), None
@@ -210,7 +211,7 @@ class Defaults:
             stack: list[cst.CSTNode] = [self.module]
             while stack:
                 parent = stack.pop()
-                for child in parent.children:
+                for child in children(parent):
                     self._parents[id(child)] = parent
                     stack.append(child)
         return self._parents.get(id(node))
@@ -292,7 +293,7 @@ class Defaults:
         stack: list[cst.CSTNode] = [self.module]
         while stack:
             node = stack.pop()
-            stack.extend(node.children)
+            stack.extend(children(node))
             if not isinstance(node, cst.Call):
                 continue
             func = node.func
@@ -333,7 +334,7 @@ class Defaults:
                 if found[0] is not None or param is None:
                     return None, None
                 found = (param, passed)
-            stack.extend(node.children)
+            stack.extend(children(node))
         return found
 
 
@@ -466,7 +467,7 @@ def value_parameter(weight: WeightInstance, init: InitVal, span: Callable[[cst.C
 
 def _reads(body: cst.CSTNode, name: str) -> int:
     visitor = _Names()
-    body.visit(visitor)
+    walk(body, visitor)
     return sum(1 for n in visitor.names if n.value == name)
 
 
@@ -602,7 +603,7 @@ class _Names(cst.CSTVisitor):
 
 def _free_names(expression: cst.BaseExpression) -> set[str]:
     visitor = _Names()
-    expression.visit(visitor)
+    walk(expression, visitor)
     return {n.value for n in visitor.names}
 
 
@@ -649,7 +650,7 @@ def substitute(text: str, bindings: dict[str, str | None]) -> str | None:
     except cst.ParserSyntaxError:
         return None
     names = _Names()
-    expression.visit(names)
+    walk(expression, names)
     if names.scoped:
         return None
     read = [n.value for n in names.names if n.value in bindings]
@@ -666,7 +667,7 @@ def substitute(text: str, bindings: dict[str, str | None]) -> str | None:
             return None
         replacements[name] = node
     places = _Places()
-    expression.visit(places)
+    walk(expression, places)
     new = expression.visit(_Substitute(replacements, names.skip, places.bare))
     return cst.Module([]).code_for_node(new)
 
@@ -677,5 +678,5 @@ def _calls_something(node: cst.CSTNode) -> bool:
         current = stack.pop()
         if isinstance(current, cst.Call):
             return True
-        stack.extend(current.children)
+        stack.extend(children(current))
     return False

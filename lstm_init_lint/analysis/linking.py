@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from ..source.walk import walk
 from .values import Component, DictVal, FuncVal, ObjVal, Opaque, Seq, Value, WeightVal
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ def _held_reads(method: FuncVal) -> dict[str, frozenset[str]]:
     if not params:
         return {}
     reads = _HeldReads(params[0].name.value)
-    node.body.visit(reads)
+    walk(node.body, reads)
     return {name: frozenset(found) for name, found in reads.found.items()}
 
 
@@ -261,7 +262,7 @@ def _demands(func: FuncVal) -> list[Demand]:
     if not params:
         return []
     reads = _ContainerReads(set(params))
-    node.body.visit(reads)
+    walk(node.body, reads)
     out = []
     for name in params:
         unpacked = tuple(reads.unpacked.get(name, ()))
