@@ -42,29 +42,47 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     values = []
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, _CSTNode):
-            present.append(name)
-            values.append(value)
-        elif type(value) in (tuple, list) and value:
+        value_kind = type(value)
+        if value_kind is tuple or value_kind is list:
+            if value:
+                present.append(name)
+                values.append(value)
+        elif _is_node(value_kind):
             present.append(name)
             values.append(value)
     if not present:
         return []
     key = (kind, tuple(present))
-    if key not in _ORDER:
-        _ORDER[key] = _learn_order(node, present, values)
-    order = _ORDER[key]
+    order = _ORDER.get(key, _UNKNOWN)
+    if order is _UNKNOWN:
+        order = _ORDER[key] = _learn_order(node, present, values)
     if order is None:
         return list(node.children)
+    if len(present) == 1:
+        value = values[0]
+        return [value] if type(value) is not tuple and type(value) is not list else [item for item in value if _is_node(type(item))]
     by_name = dict(zip(present, values))
     out: list[cst.CSTNode] = []
     for name in order:
         value = by_name[name]
-        if isinstance(value, _CSTNode):
-            out.append(value)
+        if type(value) is tuple or type(value) is list:
+            out.extend(item for item in value if _is_node(type(item)))
         else:
-            out.extend(item for item in value if isinstance(item, _CSTNode))
+            out.append(value)
     return out
+
+
+_UNKNOWN = object()
+_NODE_KINDS: dict[type, bool] = {}
+
+
+def _is_node(kind: type) -> bool:
+    """Whether values of this type are libcst nodes (``isinstance`` against
+    libcst's abstract base class is slow, and asked a million times a file)."""
+    known = _NODE_KINDS.get(kind)
+    if known is None:
+        known = _NODE_KINDS[kind] = issubclass(kind, _CSTNode)
+    return known
 
 
 def _learn_order(node: cst.CSTNode, present: list[str], values: list[Any]) -> tuple[str, ...] | None:
@@ -72,7 +90,7 @@ def _learn_order(node: cst.CSTNode, present: list[str], values: list[Any]) -> tu
     ``children``; None when a field's children are not visited together."""
     field_of: dict[int, str] = {}
     for name, value in zip(present, values):
-        for item in (value,) if isinstance(value, _CSTNode) else value:
+        for item in value if type(value) is tuple or type(value) is list else (value,):
             if id(item) in field_of:
                 return None  # one object in two places: order by identity is ambiguous
             field_of[id(item)] = name
