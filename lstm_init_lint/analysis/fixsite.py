@@ -204,17 +204,25 @@ class Defaults:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
         self._parents: dict[int, cst.CSTNode] | None = None
+        self._calls: list[cst.Call] = []  # every call in the module, in the order of a walk
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        if self._parents is None:
-            self._parents = {}
-            stack: list[cst.CSTNode] = [self.module]
-            while stack:
-                parent = stack.pop()
-                for child in children(parent):
-                    self._parents[id(child)] = parent
-                    stack.append(child)
+        self._walk_once()
         return self._parents.get(id(node))
+
+    def _walk_once(self) -> None:
+        """The parent map and the calls, from one walk of the module."""
+        if self._parents is not None:
+            return
+        self._parents = {}
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            parent = stack.pop()
+            if isinstance(parent, cst.Call):
+                self._calls.append(parent)
+            for child in children(parent):
+                self._parents[id(child)] = parent
+                stack.append(child)
 
     def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
         current = self._parent(node)
@@ -290,12 +298,8 @@ class Defaults:
         ordered = [*owner.params.posonly_params, *owner.params.params][(1 if cls is not None else 0):]
         position = next((k for k, p in enumerate(ordered) if p.name.value == param.name.value), None)
         out = []
-        stack: list[cst.CSTNode] = [self.module]
-        while stack:
-            node = stack.pop()
-            stack.extend(children(node))
-            if not isinstance(node, cst.Call):
-                continue
+        self._walk_once()
+        for node in self._calls:
             func = node.func
             called = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
             if called != name:
