@@ -15,6 +15,7 @@ import libcst as cst
 
 from ..knowledge.reference import GATE_ORDER
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
+from ..source.walk import children
 from . import sizes
 from . import symbolic as S
 from .cells import find_cells
@@ -223,7 +224,7 @@ def _node_ids(module: cst.Module) -> set[int]:
     while stack:
         node = stack.pop()
         ids.add(id(node))
-        stack.extend(node.children)
+        stack.extend(children(node))
     return ids
 
 

@@ -13,6 +13,7 @@ from typing import Callable
 import libcst as cst
 
 from ..model import FixSite, Inline, Span
+from ..source.walk import children, walk
 from .values import InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
@@ -27,7 +28,7 @@ def contains(root: cst.CSTNode, target: cst.CSTNode, limit: int = 2000) -> bool:
         if node is target:
             return True
         seen += 1
-        stack.extend(node.children)
+        stack.extend(children(node))
     return False
 
 
@@ -89,7 +90,7 @@ def dtype_of(init: InitVal, where: cst.CSTNode | None, creation: cst.Call | None
                 for arg in node.args:
                     if arg.keyword is not None and arg.keyword.value == "dtype":
                         declared = declared or _dtype_name(arg.value)
-            stack.extend(node.children)
+            stack.extend(children(node))
     if declared is None and init.numpy:
         declared = "float64"
     return (None if declared in (None, "float32") else declared), None
@@ -203,17 +204,25 @@ class Defaults:
     def __init__(self, module: cst.Module) -> None:
         self.module = module
         self._parents: dict[int, cst.CSTNode] | None = None
+        self._calls: list[cst.Call] = []  # every call in the module, in the order of a walk
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        if self._parents is None:
-            self._parents = {}
-            stack: list[cst.CSTNode] = [self.module]
-            while stack:
-                parent = stack.pop()
-                for child in parent.children:
-                    self._parents[id(child)] = parent
-                    stack.append(child)
+        self._walk_once()
         return self._parents.get(id(node))
+
+    def _walk_once(self) -> None:
+        """The parent map and the calls, from one walk of the module."""
+        if self._parents is not None:
+            return
+        self._parents = {}
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            parent = stack.pop()
+            if isinstance(parent, cst.Call):
+                self._calls.append(parent)
+            for child in children(parent):
+                self._parents[id(child)] = parent
+                stack.append(child)
 
     def _enclosing(self, node: cst.CSTNode, kind: type) -> cst.CSTNode | None:
         current = self._parent(node)
@@ -289,12 +298,8 @@ class Defaults:
         ordered = [*owner.params.posonly_params, *owner.params.params][(1 if cls is not None else 0):]
         position = next((k for k, p in enumerate(ordered) if p.name.value == param.name.value), None)
         out = []
-        stack: list[cst.CSTNode] = [self.module]
-        while stack:
-            node = stack.pop()
-            stack.extend(node.children)
-            if not isinstance(node, cst.Call):
-                continue
+        self._walk_once()
+        for node in self._calls:
             func = node.func
             called = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else None
             if called != name:
@@ -333,7 +338,7 @@ class Defaults:
                 if found[0] is not None or param is None:
                     return None, None
                 found = (param, passed)
-            stack.extend(node.children)
+            stack.extend(children(node))
         return found
 
 
@@ -466,7 +471,7 @@ def value_parameter(weight: WeightInstance, init: InitVal, span: Callable[[cst.C
 
 def _reads(body: cst.CSTNode, name: str) -> int:
     visitor = _Names()
-    body.visit(visitor)
+    walk(body, visitor)
     return sum(1 for n in visitor.names if n.value == name)
 
 
@@ -602,7 +607,7 @@ class _Names(cst.CSTVisitor):
 
 def _free_names(expression: cst.BaseExpression) -> set[str]:
     visitor = _Names()
-    expression.visit(visitor)
+    walk(expression, visitor)
     return {n.value for n in visitor.names}
 
 
@@ -649,7 +654,7 @@ def substitute(text: str, bindings: dict[str, str | None]) -> str | None:
     except cst.ParserSyntaxError:
         return None
     names = _Names()
-    expression.visit(names)
+    walk(expression, names)
     if names.scoped:
         return None
     read = [n.value for n in names.names if n.value in bindings]
@@ -666,7 +671,7 @@ def substitute(text: str, bindings: dict[str, str | None]) -> str | None:
             return None
         replacements[name] = node
     places = _Places()
-    expression.visit(places)
+    walk(expression, places)
     new = expression.visit(_Substitute(replacements, names.skip, places.bare))
     return cst.Module([]).code_for_node(new)
 
@@ -677,5 +682,5 @@ def _calls_something(node: cst.CSTNode) -> bool:
         current = stack.pop()
         if isinstance(current, cst.Call):
             return True
-        stack.extend(current.children)
+        stack.extend(children(current))
     return False

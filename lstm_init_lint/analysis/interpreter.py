@@ -29,6 +29,7 @@ import libcst as cst
 from . import branches, calls, decorators, linking
 from . import symbolic as S
 from ..knowledge.apis import TF0_ONLY, TF1_ONLY
+from ..source.walk import children, walk
 from .frames import Frame, Record, Scope
 from .caller_scopes import apply_caller_scopes
 from .initializers import Dist
@@ -615,17 +616,35 @@ class Interpreter:
             out.append((label, store, key, opaque))
         return out
 
-    def assigned_names(self, body: cst.BaseSuite) -> _AssignedNames:
-        """What ``body`` assigns, collected once per loop: a loop is met each
-        time its function is evaluated, and libcst's ``visit`` rebuilds every
-        node it walks, which made this most of the analysis' time. (The
-        body is kept in the memo so that its id cannot be reused.)"""
+    def assigned_names(self, body: cst.CSTNode) -> _AssignedNames:
+        """What ``body`` (a block or a statement) assigns, collected once per
+        node: a loop or an ``if`` is met each time its function is
+        evaluated, and a block's answer is built from its statements'
+        (each nested block is walked once, not once per enclosing block).
+        (The node is kept in the memo so that its id cannot be reused.)"""
         found = self.assigned_in.get(id(body))
-        if found is None:
-            collector = _AssignedNames()
-            body.visit(collector)
-            found = self.assigned_in[id(body)] = (body, collector)
-        return found[1]
+        if found is not None:
+            return found[1]
+        collector = _AssignedNames()
+        if isinstance(body, (cst.FunctionDef, cst.ClassDef)):
+            pass  # its own scope's names (the visitor skips them too)
+        elif isinstance(body, cst.SimpleStatementLine):
+            walk(body, collector)
+        elif isinstance(body, (cst.IndentedBlock, cst.Module)):
+            for statement in body.body:
+                collector.merge(self.assigned_names(statement))
+        elif isinstance(body, cst.SimpleStatementSuite):
+            walk(body, collector)
+        else:
+            # A compound statement: a ``for``'s target, then its blocks in
+            # the order they are written (``else`` and ``elif`` included).
+            if isinstance(body, cst.For):
+                collector.visit_For(body)
+            for child in children(body):
+                if isinstance(child, (cst.BaseSuite, cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally, cst.MatchCase)):
+                    collector.merge(self.assigned_names(child))
+        self.assigned_in[id(body)] = (body, collector)
+        return collector
 
     def start_iteration(self, carried: list[tuple], frame: Frame) -> None:
         for _, store, key, opaque in carried:
@@ -1388,6 +1407,12 @@ class _AssignedNames(cst.CSTVisitor):
                 self._targets(element.value)
         elif isinstance(node, cst.StarredElement):
             self._targets(node.value)
+
+    def merge(self, other: "_AssignedNames") -> None:
+        """Add what a later part of the block assigns (as one walk would)."""
+        self.names.extend(other.names)
+        self.subscripted.extend(name for name in other.subscripted if name not in self.subscripted)
+        self.attributes.extend(pair for pair in other.attributes if pair not in self.attributes)
 
     def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
         self._targets(node.target)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import libcst as cst
 
+from ..source.walk import walk
 from .values import Component, DictVal, FuncVal, ObjVal, Opaque, Seq, Value, WeightVal
 
 if TYPE_CHECKING:
@@ -97,13 +98,21 @@ def link_held_objects(it: Interpreter) -> None:
     again with an instance of that class as ``self.param``. The one class
     that holds three or more of the weights read, and every attribute read,
     is chosen; none where several fit."""
-    constructed = [built for _, built in it.standalone_objects if built.cls is not None]
+    # Speed: only an instance holding enough weights can be the one chosen,
+    # so without one no method's reads are looked at (a library's classes).
+    constructed = [built for _, built in it.standalone_objects if built.cls is not None and _holds_weights(built)]
+    if not constructed:
+        return
+    reads_of: dict[int, dict[str, frozenset[str]]] = {}  # by method node: several objects share a class
     for obj, _ in it.standalone_objects:
         if obj.cls is None:
             continue
         for method in list(obj.cls.methods.values()):
             held: dict[str, ObjVal] = {}
-            for attribute, read in _held_reads(method).items():
+            reads = reads_of.get(id(method.node))
+            if reads is None:
+                reads = reads_of[id(method.node)] = _held_reads(method)
+            for attribute, read in reads.items():
                 if not isinstance(obj.attrs.get(attribute), (Opaque, Component)):
                     continue  # the class itself sets what it holds there
                 fitting = [p for p in constructed if p.cls is not obj.cls and _holds(p, read)]
@@ -129,6 +138,11 @@ def _holds(obj: ObjVal, read: frozenset[str]) -> bool:
     return len(weights) >= MIN_WEIGHTS and all(name in obj.attrs or obj.cls.lookup(name) is not None for name in read)
 
 
+def _holds_weights(obj: ObjVal) -> bool:
+    """Whether ``obj`` holds enough random weights for ``_holds`` to choose it."""
+    return sum(1 for value in obj.attrs.values() if isinstance(value, WeightVal) and not _constant_weight(value)) >= MIN_WEIGHTS
+
+
 def _constant_weight(value: WeightVal) -> bool:
     init = value.weight.init
     return init is not None and init.dist.family in ("zeros", "ones", "constant")
@@ -143,7 +157,7 @@ def _held_reads(method: FuncVal) -> dict[str, frozenset[str]]:
     if not params:
         return {}
     reads = _HeldReads(params[0].name.value)
-    node.body.visit(reads)
+    walk(node.body, reads)
     return {name: frozenset(found) for name, found in reads.found.items()}
 
 
@@ -261,7 +275,7 @@ def _demands(func: FuncVal) -> list[Demand]:
     if not params:
         return []
     reads = _ContainerReads(set(params))
-    node.body.visit(reads)
+    walk(node.body, reads)
     out = []
     for name in params:
         unpacked = tuple(reads.unpacked.get(name, ()))

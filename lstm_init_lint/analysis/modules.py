@@ -18,6 +18,7 @@ being imported (a cycle), or one past the limits leaves its names opaque.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -106,6 +107,8 @@ class ImportFollower:
     def module(self, name: str, level: int = 0) -> ProjectModule | None:
         """The project module ``name`` as the current module imports it."""
         try:
+            if self._is_analysed_file(name, level):
+                return None  # a cycle back to the file analysed: asked before it is parsed again
             loaded = self.source.load(self.importers[-1], name, level)
         except (OSError, ValueError):
             return None
@@ -121,6 +124,16 @@ class ImportFollower:
         self.loaded.append(loaded)
         self._run_body(project)
         return project
+
+    def _is_analysed_file(self, name: str, level: int) -> bool:
+        """Whether the current module's import of ``name`` names the file
+        under analysis (a followed module importing it back), when the
+        source can say where a module is without reading it."""
+        find = getattr(self.source, "find", None)
+        if find is None or len(self.importers) < 2:
+            return False  # the analysed file's own imports never name itself (``find`` says so)
+        found = find(self.importers[-1], name, level)
+        return found is not None and os.path.abspath(found) == os.path.abspath(self.path)
 
     def defined_beside(self, name: str) -> Value | None:
         """The function ``name`` as the one sibling module (same directory)

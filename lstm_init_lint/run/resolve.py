@@ -7,8 +7,9 @@ it holding ``pyproject.toml``, ``setup.py``, ``setup.cfg`` or ``.git``; without
 one, up to the current directory) and, for a relative import, in the
 importing file's package. It reads and parses each file once per process
 (checked again by size and modification time), behind the same limits as a
-file named on the command line; a module that cannot be read or parsed is
-simply not found. Files passed one at a time (pre-commit, an editor's
+file named on the command line and a lower one on size
+(``limits.MAX_FOLLOWED_BYTES``); a module that cannot be read or parsed, or
+is larger than that, is simply not found. Files passed one at a time (pre-commit, an editor's
 ``--stdin-filename``) resolve their imports the same way.
 """
 
@@ -159,13 +160,13 @@ def _module_file(place: str, parts: list[str]) -> str | None:
 
 
 def _read_module(absolute: str, named: str) -> LoadedModule | None:
-    from ..source.limits import skip_reason
+    from ..source.limits import MAX_FOLLOWED_BYTES
     from ..source.parse import parse
     from .cache import digest
     from .read import read_source
 
     source = read_source(absolute)
-    if isinstance(source, FileError) or skip_reason(len(source)) is not None:
+    if isinstance(source, FileError) or len(source) > MAX_FOLLOWED_BYTES:
         return None
     module = parse(source, named)
     if isinstance(module, FileError):

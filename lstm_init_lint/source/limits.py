@@ -35,6 +35,11 @@ from ..model import FileError
 from .syntax import TOO_DEEP_FOR_PYTHON, compile_error
 
 MAX_SOURCE_BYTES = 2 << 20  # 2 MiB of Python source (a notebook's code cells together): about 30 s and 3 GB of libcst
+# An imported module larger than this is not followed (its names stay
+# opaque): a cell's helpers live in modules of a few thousand lines, and a
+# library's 300 KB module took longer to parse than the whole analysis of the
+# file importing it (keras/src/ops/numpy.py from ops/nn_test.py: 1.8 s).
+MAX_FOLLOWED_BYTES = 128 << 10
 MAX_READ_BYTES = 256 << 20  # never read more than this into memory, even for the pre-filter
 MAX_DEPTH = 100  # levels of syntax nesting the analysis follows (Python recursion: about 6 frames a level)
 MAX_BRACKETS = 200  # Python's own limit on nested brackets
