@@ -423,3 +423,14 @@ def test_the_pre_commit_hook_given_one_file_reports_what_a_directory_run_does(pa
 
     alone = findings(path.name)
     assert alone and alone == [(p.removeprefix("./"), *rest) for p, *rest in findings(".")]
+
+
+@pytest.mark.parametrize("package", sorted({p.parent for p in PACKAGE_FILES}), ids=lambda p: p.name)
+def test_fixing_a_package_gives_each_file_its_fixed_text_and_a_second_fix_changes_nothing(tmp_path, package):
+    copy = tmp_path / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    fix_paths([str(copy)], Settings())
+    for path in package.glob("*.py"):
+        fixed = path.with_name(path.name + ".fixed")
+        assert (copy / path.name).read_bytes() == (fixed if fixed.exists() else path).read_bytes(), path.name  # the quiet ones untouched
+    assert not any(o.changed for o in fix_paths([str(copy)], Settings()))
