@@ -269,9 +269,33 @@ def test_a_weight_fixed_in_the_module_it_is_written_in_starts_like_the_reference
     assert np.std(pooled["after"]) == pytest.approx(0.1, rel=0.3) and np.std(pooled["before"]) == pytest.approx(0.1, rel=0.3)  # still normal(0.1)
 
 
-def _probe_in(path: Path) -> list[dict]:
+def _probe_in(path: Path, extra: dict | None = None) -> list[dict]:
     """``_probe`` with the module's own directory importable (its sibling modules)."""
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=os.pathsep.join([str(path.parent), os.environ.get("PYTHONPATH", "")]))
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=os.pathsep.join([str(path.parent), os.environ.get("PYTHONPATH", "")]), **(extra or {}))
     result = subprocess.run([sys.executable, str(PROBE), str(path)], capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, f"{path.name} failed to run:\n{result.stderr[-3000:]}"
     return json.loads(result.stdout)
+
+
+def test_a_callers_scope_in_another_module_is_fixed_where_the_cell_creates_the_weight(tmp_path):
+    """project_caller_scope: train.py's variable_scope(initializer=uniform(-0.1,
+    0.1)) reaches the input kernel cells.Cell creates without one; --fix of
+    train.py gives that get_variable in cells.py glorot_uniform, and
+    train.py, run with it, then creates a glorot kernel (the recurrent
+    kernel, already orthogonal, stays so)."""
+    import shutil
+
+    from lstm_init_lint.run.runner import fix_paths
+
+    package = tmp_path / "project_caller_scope"
+    shutil.copytree(FIXTURES / "packages" / "project_caller_scope", package, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    (tmp_path / "pyproject.toml").write_text("")
+    legacy = {"TF_USE_LEGACY_KERAS": "1"}  # TF1's RNNCell
+    before = {r["shape"][0]: r for r in _floats(_probe_in(package / "train.py", legacy)) if r["name"] == "W"}
+    outcomes = fix_paths([str(package / "train.py")], Settings())
+    assert [Path(o.path).name for o in outcomes if o.changed] == ["cells.py"]
+    after = {r["name"]: r for r in _floats(_probe_in(package / "train.py", legacy))}
+    old = np.asarray(before[16]["values"])
+    assert np.max(np.abs(old)) <= 0.1  # the scope's uniform(-0.1, 0.1) before the fix
+    assert_glorot_uniform(np.asarray(after["W"]["values"]), after["W"]["shape"], "cells.py W")
+    assert_orthogonal(np.asarray(after["U"]["values"]), after["U"]["shape"], "cells.py U")
