@@ -276,8 +276,9 @@ def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) 
         done = {(e.span, e.text) for f in own.applied for e in f.fix.edits}
         if read_as == {digest(own.original)} and all((span, next(iter(texts))) in done for span, texts in edits.items()):
             return None, {id(f): None for _, f in wants}
-        return every(f"{named} was changed by its own fixes in this run; run --fix again to fix this weight there")
-    if read_as != {digest(source)}:
+        if not (write and read_as == {digest(source)}):  # else planned on the module as its own fixes left it
+            return every(f"{named} was changed by its own fixes in this run; run --fix again to fix this weight there")
+    elif read_as != {digest(source)}:
         return every(f"{named} changed after this file's analysis read it; run --fix again")
     import libcst as cst
 
