@@ -123,7 +123,8 @@ def detect(
             from .fix.plan import Text, attach_fixes
 
             text = Text(reading.translated if reading is not None else source_text(source, module))
-            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings, analysis.axis_first)
+            elsewhere = {path: (Text(code), aliases) for path, code, aliases in analysis.fixed_elsewhere}
+            findings = attach_fixes(pairs, text, analysis.aliases, analysis.dialect, settings, analysis.axis_first, elsewhere)
         else:
             findings = [finding for finding, _ in pairs]
         if reading is not None:
@@ -298,9 +299,9 @@ def fix_notebook(source: bytes, path: str, settings: Settings, modules: ModuleSo
     if outcome.error is not None:  # the cells left could not be fixed (or analysed) as a whole
         return FixOutcome(path, source, source, (), remaining, error)
     if not outcome.changed:
-        return FixOutcome(path, source, source, (), remaining, error)
+        return FixOutcome(path, source, source, (), remaining, error, modules=outcome.modules)
     try:
         fixed = write_cells(source, cell_sources(notebook, outcome.fixed.decode("utf-8"), blank))
     except ValueError as failure:
         return FixOutcome(path, source, source, (), remaining, FileError(path, f"cannot write the fixed cells back: {failure}"))
-    return FixOutcome(path, source, fixed, applied, remaining, error)
+    return FixOutcome(path, source, fixed, applied, remaining, error, modules=outcome.modules)

@@ -241,6 +241,10 @@ class FixSite:
     # call, which of the value's pieces the parameter gives). The fix passes
     # the reference's value at the call; the helper keeps its meaning.
     value_parameter: tuple[str, Span | None, Span, tuple[int, ...]] | None = None
+    # The project module the spans are in, when the weight and its initialiser
+    # are written in a module the analysed file imports (``lstm.lstm_cell``
+    # called from a training script): the fix edits that module (None: this file).
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -279,10 +283,12 @@ class CellWeight:
 
 @dataclass(frozen=True)
 class Edit:
-    """Replace the text at ``span`` with ``text`` (an empty span inserts)."""
+    """Replace the text at ``span`` with ``text`` (an empty span inserts), in
+    the linted file or, with ``path``, in a project module it imports."""
 
     span: Span
     text: str
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -294,6 +300,11 @@ class Fix:
     description: str
     imports: tuple[str, ...] = ()  # import lines the new code needs, if the file lacks them
 
+    @property
+    def elsewhere(self) -> str | None:
+        """The imported module the edits apply to (None: the linted file)."""
+        return next((e.path for e in self.edits if e.path is not None), None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "replacement": self.replacement,
@@ -301,6 +312,7 @@ class Fix:
             "imports": list(self.imports),
             "edits": [
                 {"line": e.span.line, "column": e.span.column, "end_line": e.span.end_line, "end_column": e.span.end_column, "text": e.text}
+                | ({"path": e.path} if e.path is not None else {})
                 for e in self.edits
             ],
         }

@@ -51,8 +51,11 @@ def _lint(body: str):
         'cell = Cell(8)\nwith tf.variable_scope("rnn", initializer=tf.random_uniform_initializer(-0.1, 0.1)):\n    return tf.keras.layers.RNN(cell)(inputs)',
         'cell = Cell(8)\nwith tf.variable_scope("model", initializer=tf.random_uniform_initializer(-0.1, 0.1)):\n'
         '    with tf.variable_scope("rnn"):\n        return tf.nn.dynamic_rnn(cell, inputs, dtype=tf.float32)',
+        # the scope around a helper in another function that runs the cell
+        'def run(cell, x):\n    return tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n'
+        'with tf.variable_scope("rnn", initializer=tf.random_uniform_initializer(-0.1, 0.1)):\n    return run(Cell(8), inputs)',
     ],
-    ids=["dynamic_rnn", "static_rnn", "multi_rnn_cell", "keras_rnn", "outer_scope"],
+    ids=["dynamic_rnn", "static_rnn", "multi_rnn_cell", "keras_rnn", "outer_scope", "helper_function"],
 )
 def test_the_callers_scope_initializer_reaches_the_cells_variables(body):
     findings = _lint(body).findings

@@ -3,6 +3,7 @@ can decide runs only its live arm; a ``return`` surely reached ends the body."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import lint, summary
 
 HEADER = "import tensorflow.compat.v1 as tf\n\n"
@@ -70,3 +71,34 @@ def step(x, h, c, n, careful=True):
 """
     assert summary(source) == []
     assert summary(source.replace("careful=True", "careful=False")) == [("LST001", "recurrent_kernel", "u")]
+
+
+DECIDED = HEADER + """
+def step(x, h, c, n):
+    args = [x, h]
+    if {test}:
+        u = tf.get_variable("u", [n, 4 * n], initializer=tf.orthogonal_initializer())
+    else:
+        u = tf.get_variable("u", [n, 4 * n], initializer=tf.random_normal_initializer(stddev=0.1))
+    w = tf.get_variable("w", [3, 4 * n])
+    i, f, g, o = tf.split(tf.matmul(x, w) + tf.matmul(h, u), 4, axis=1)
+    c = tf.sigmoid(f) * c + tf.sigmoid(i) * tf.tanh(g)
+    h = tf.sigmoid(o) * tf.tanh(c)
+    return h, c
+"""
+
+
+@pytest.mark.parametrize(
+    ("test", "live_arm_deviates"),
+    [
+        ("True", False),
+        ("False", True),
+        ("len(args) == 2", False),
+        ("len(args) == 1", True),
+        ("isinstance(args, list)", False),
+        ("not isinstance(args, (list, tuple))", True),
+    ],
+)
+def test_constant_len_and_isinstance_tests_run_only_the_live_arm(test, live_arm_deviates):
+    # issue 13, item 4: ``if True:`` no longer runs both arms with the later winning
+    assert summary(DECIDED.format(test=test)) == ([("LST001", "recurrent_kernel", "u")] if live_arm_deviates else [])

@@ -227,3 +227,75 @@ def test_match_exact_draws_each_gate_as_its_slice_of_the_fused_reference(tmp_pat
             assert abs(block.std() * math.sqrt(4 * units) - 1) < 0.1
         else:
             assert_glorot_uniform(block.ravel(), [n_in + units, 4 * units], f"U at line {line}")
+
+
+def test_a_weight_fixed_in_the_module_it_is_written_in_starts_like_the_reference(tmp_path):
+    """project_weights_module: cell.py's weights and initialisers are written
+    in weights.py; --fix of cell.py rewrites weights.py, and cell.py, run
+    with it, then creates reference weights (and the quiet twin's MLP keeps its own)."""
+    import shutil
+
+    from lstm_init_lint.run.runner import fix_paths
+
+    package = tmp_path / "project_weights_module"
+    shutil.copytree(FIXTURES / "packages" / "project_weights_module", package, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    (tmp_path / "pyproject.toml").write_text("")
+    from lstm_init_lint.run.resolve import DiskModules
+
+    findings = lint_source((package / "cell.py").read_bytes(), str(package / "cell.py"), Settings(), DiskModules(), plan_fixes=True).findings
+    assert len(findings) == 3
+    before = {name: _probe_in(package / name) for name in ("cell.py", "mlp.py")}
+    outcomes = fix_paths([str(package / "cell.py")], Settings())
+    assert [o.path.endswith("weights.py") for o in outcomes if o.changed] == [True]
+    after = {name: _probe_in(package / name) for name in ("cell.py", "mlp.py")}
+    by_line = {f.span.line: f for f in findings}
+    checked = set()
+    for record in _floats(after["cell.py"]):
+        if not set(record["lines"]) & set(by_line):
+            continue
+        line = min(set(record["lines"]) & set(by_line))
+        finding, values, shape = by_line[line], np.asarray(record["values"]), record["shape"]
+        where = f"cell.py:{line} {shape}"
+        if finding.role is Role.INPUT_KERNEL:
+            assert_glorot_uniform(values, shape, where)
+        elif finding.role is Role.RECURRENT_KERNEL:
+            assert_orthogonal(values, shape, where)
+        else:
+            assert_bias(values, finding.expected, where, alone=True)
+        checked.add(finding.role)
+    assert checked == {Role.INPUT_KERNEL, Role.RECURRENT_KERNEL, Role.BIAS}
+    assert [r["shape"] for r in _floats(after["mlp.py"])] == [r["shape"] for r in _floats(before["mlp.py"])]
+    pooled = {run: np.concatenate([np.ravel(r["values"]) for r in _floats(records["mlp.py"]) if r["name"] == "dense_kernel"]) for run, records in (("before", before), ("after", after))}
+    assert np.std(pooled["after"]) == pytest.approx(0.1, rel=0.3) and np.std(pooled["before"]) == pytest.approx(0.1, rel=0.3)  # still normal(0.1)
+
+
+def _probe_in(path: Path, extra: dict | None = None) -> list[dict]:
+    """``_probe`` with the module's own directory importable (its sibling modules)."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=os.pathsep.join([str(path.parent), os.environ.get("PYTHONPATH", "")]), **(extra or {}))
+    result = subprocess.run([sys.executable, str(PROBE), str(path)], capture_output=True, text=True, timeout=300, env=env)
+    assert result.returncode == 0, f"{path.name} failed to run:\n{result.stderr[-3000:]}"
+    return json.loads(result.stdout)
+
+
+def test_a_callers_scope_in_another_module_is_fixed_where_the_cell_creates_the_weight(tmp_path):
+    """project_caller_scope: train.py's variable_scope(initializer=uniform(-0.1,
+    0.1)) reaches the input kernel cells.Cell creates without one; --fix of
+    train.py gives that get_variable in cells.py glorot_uniform, and
+    train.py, run with it, then creates a glorot kernel (the recurrent
+    kernel, already orthogonal, stays so)."""
+    import shutil
+
+    from lstm_init_lint.run.runner import fix_paths
+
+    package = tmp_path / "project_caller_scope"
+    shutil.copytree(FIXTURES / "packages" / "project_caller_scope", package, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    (tmp_path / "pyproject.toml").write_text("")
+    legacy = {"TF_USE_LEGACY_KERAS": "1"}  # TF1's RNNCell
+    before = {r["shape"][0]: r for r in _floats(_probe_in(package / "train.py", legacy)) if r["name"] == "W"}
+    outcomes = fix_paths([str(package / "train.py")], Settings())
+    assert [Path(o.path).name for o in outcomes if o.changed] == ["cells.py"]
+    after = {r["name"]: r for r in _floats(_probe_in(package / "train.py", legacy))}
+    old = np.asarray(before[16]["values"])
+    assert np.max(np.abs(old)) <= 0.1  # the scope's uniform(-0.1, 0.1) before the fix
+    assert_glorot_uniform(np.asarray(after["W"]["values"]), after["W"]["shape"], "cells.py W")
+    assert_orthogonal(np.asarray(after["U"]["values"]), after["U"]["shape"], "cells.py U")

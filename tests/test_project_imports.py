@@ -311,3 +311,126 @@ def test_a_helper_is_looked_for_beside_the_file_only_in_a_snippet_and_only_when_
     result = lint_paths([str(cell)], Settings())
     assert not result.errors
     assert result.findings == []
+
+
+# Fixing a weight created in another module (issue 13): cell.py's weights and
+# their initialisers are written in weights.py, and --fix edits weights.py.
+WEIGHTS_PACKAGE = PACKAGES / "project_weights_module"
+
+
+def _copy_weights_package(tmp_path: Path) -> Path:
+    target = tmp_path / "project_weights_module"
+    shutil.copytree(WEIGHTS_PACKAGE, target, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    (tmp_path / "pyproject.toml").write_text("")
+    return target
+
+
+def test_fixing_one_file_edits_the_module_its_weights_are_written_in(tmp_path):
+    package = _copy_weights_package(tmp_path)
+    (package / "weights.py").chmod(0o640)
+    untouched = {name: (package / name).read_bytes() for name in ("cell.py", "mlp.py", "dense_weights.py")}
+    outcomes = {Path(o.path).name: o for o in fix_paths([str(package / "cell.py")], Settings())}  # as the fix hook passes it
+    assert (package / "weights.py").read_bytes() == (WEIGHTS_PACKAGE / "weights.py.fixed").read_bytes()
+    assert (package / "weights.py").stat().st_mode & 0o777 == 0o640
+    assert {name: (package / name).read_bytes() for name in untouched} == untouched  # the quiet twin too
+    assert [f.code for f in outcomes["cell.py"].applied] == ["LST002", "LST001", "LST004"] and not outcomes["cell.py"].remaining
+    assert outcomes["weights.py"].imported and outcomes["weights.py"].changed
+    assert not any(o.changed for o in fix_paths([str(package / "cell.py")], Settings()))
+    assert not any(o.changed for o in fix_paths([str(package)], Settings()))
+    assert not lint_paths([str(package)], Settings()).findings
+
+
+def test_a_module_several_files_fix_is_written_once(tmp_path, monkeypatch):
+    from lstm_init_lint.run import files
+
+    package = _copy_weights_package(tmp_path)
+    (package / "cell_copy.py").write_bytes((package / "cell.py").read_bytes())
+    written = []
+    real = files.write_atomically
+    monkeypatch.setattr(files, "write_atomically", lambda path, data, *rest: (written.append(Path(path).name), real(path, data, *rest)))
+    outcomes = fix_paths([str(package / "cell.py"), str(package / "cell_copy.py")], Settings())
+    assert written == ["weights.py"]
+    assert (package / "weights.py").read_bytes() == (WEIGHTS_PACKAGE / "weights.py.fixed").read_bytes()
+    assert sum(len(o.applied) for o in outcomes) == 6
+
+
+def test_diff_shows_the_imported_modules_diff_and_writes_nothing(tmp_path):
+    package = _copy_weights_package(tmp_path)
+    before = (package / "weights.py").read_bytes()
+    run = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--no-cache", "--diff", "cell.py"], cwd=package, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "+++ b/weights.py" in run.stdout and "tf.orthogonal_initializer()" in run.stdout
+    assert "cell.py:16:5: LST001 would fix: recurrent: random_normal(stddev=0.1) -> orthogonal (in weights.py, line 13)" in run.stderr
+    assert (package / "weights.py").read_bytes() == before
+
+
+def test_standard_input_keeps_the_refusal_and_writes_no_other_file(tmp_path):
+    package = _copy_weights_package(tmp_path)
+    before = (package / "weights.py").read_bytes()
+    source = (package / "cell.py").read_bytes()
+    run = subprocess.run(
+        [sys.executable, "-m", "lstm_init_lint", "--no-cache", "--fix", "--stdin-filename", str(package / "cell.py"), "-"], input=source, capture_output=True
+    )
+    assert run.stdout == source
+    assert "[not fixed: its initialiser is written in" in run.stderr.decode() and "weights.py (line 13), a module this file imports; fix it there" in run.stderr.decode()
+    assert (package / "weights.py").read_bytes() == before
+
+
+def test_a_module_outside_the_project_is_never_written(tmp_path):
+    outer = tmp_path / "outer"
+    project = outer / "project"
+    (project / "pkg").mkdir(parents=True)
+    (project / "pyproject.toml").write_text("")
+    (project / "pkg" / "__init__.py").write_text("")
+    (outer / "__init__.py").write_text("")
+    (outer / "weights.py").write_bytes((WEIGHTS_PACKAGE / "weights.py").read_bytes())
+    cell = (WEIGHTS_PACKAGE / "cell.py").read_text().replace("from .weights import", "from ...weights import")
+    (project / "pkg" / "cell.py").write_text(cell)
+    outcomes = fix_paths([str(project / "pkg" / "cell.py")], Settings())
+    assert (outer / "weights.py").read_bytes() == (WEIGHTS_PACKAGE / "weights.py").read_bytes()
+    left = [f for o in outcomes for f in o.remaining]
+    assert len(left) == 3 and all("outside this file's project" in f.no_fix_reason for f in left)
+
+
+def test_a_module_fixed_as_its_own_file_first_gets_each_edit_once(tmp_path):
+    # pbcquoc/seq2seq's shape: lstm.py holds the cell and is linted too; the
+    # importing file, analysed first, plans the same edits lstm.py's own fix makes.
+    (tmp_path / "pyproject.toml").write_text("")
+    cell = (WEIGHTS_PACKAGE / "cell.py").read_text()
+    (tmp_path / "lstm.py").write_text(cell.split("\n\nif __name__")[0].replace("from .weights", "from weights") + "\n")
+    (tmp_path / "weights.py").write_bytes((WEIGHTS_PACKAGE / "weights.py").read_bytes())
+    (tmp_path / "a_train.py").write_text("import tensorflow.compat.v1 as tf\nfrom lstm import lstm_step\n\nh, c = lstm_step(tf.zeros([2, 16]), tf.zeros([2, 32]), tf.zeros([2, 32]), 16)\n")
+    fix_paths([str(tmp_path)], Settings())
+    assert (tmp_path / "weights.py").read_bytes() == (WEIGHTS_PACKAGE / "weights.py.fixed").read_bytes()
+    assert not any(o.changed for o in fix_paths([str(tmp_path)], Settings()))
+
+
+def _hook_entry(hook_id: str) -> list[str]:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == hook_id)
+    return hook["entry"].split()[1:] + hook.get("args", [])
+
+
+@pytest.mark.parametrize("path", [WEIGHTS_PACKAGE / "cell.py", PACKAGES / "project_ops" / "lstm_from_ops.py"], ids=lambda p: p.stem)
+def test_the_pre_commit_hook_given_one_file_reports_what_a_directory_run_does(path):
+    def findings(*names: str) -> list[tuple]:
+        command = [sys.executable, "-m", "lstm_init_lint", *_hook_entry("lstm-init-lint"), "--no-cache", "--format", "json", *names]
+        run = subprocess.run(command, cwd=path.parent, capture_output=True, text=True)
+        assert run.returncode == 1, run.stderr
+        return [(f["path"], f["line"], f["code"], f["message"]) for f in json.loads(run.stdout) if Path(f["path"]).name == path.name]
+
+    alone = findings(path.name)
+    assert alone and alone == [(p.removeprefix("./"), *rest) for p, *rest in findings(".")]
+
+
+@pytest.mark.parametrize("package", sorted({p.parent for p in PACKAGE_FILES}), ids=lambda p: p.name)
+def test_fixing_a_package_gives_each_file_its_fixed_text_and_a_second_fix_changes_nothing(tmp_path, package):
+    copy = tmp_path / package.name
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    fix_paths([str(copy)], Settings())
+    for path in package.glob("*.py"):
+        fixed = path.with_name(path.name + ".fixed")
+        assert (copy / path.name).read_bytes() == (fixed if fixed.exists() else path).read_bytes(), path.name  # the quiet ones untouched
+    assert not any(o.changed for o in fix_paths([str(copy)], Settings()))

@@ -15,7 +15,8 @@ repository tree so imports of sibling modules resolve. The figures (scoring rule
 - roles: of the findings on deviating sites, how many name the labelled role;
 - fixable: the share of all findings marked `fixable`;
 - fix check (unless --no-fix-check), on a copy of each tree: `--fix` on each entry's file that has a
-  fixable finding (and that the tool could analyse); of the files it changed, how many still parse (Python 3: `ast`; Python 2: lib2to3's Python 2 grammar;
+  fixable finding (and that the tool could analyse); of the files it changed (the entry's file, or only the
+  project module it imports whose weights the fix rewrites there: such a module must parse too), how many still parse (Python 3: `ast`; Python 2: lib2to3's Python 2 grammar;
   notebooks: each code cell that parsed before); for Python 3 files that import only TensorFlow,
   Keras, NumPy and the standard library, whether the fixed file still imports (or fails exactly as
   the original does); and whether a second `--fix` changes nothing.
@@ -429,6 +430,11 @@ class FixSummary:
         return data
 
 
+def python_files(root: Path) -> dict[str, bytes]:
+    """Every ``.py`` file under ``root`` (by its path relative to it) and its bytes."""
+    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*.py")) if path.is_file() and not path.is_symlink()}
+
+
 def fix_check(entries: Sequence[Entry], names: dict, tree_dir: Path, tool: Sequence[str], reference: str,
               import_timeout: float, jobs: int, check_imports: bool = True) -> FixSummary:
     """`--fix` on a copy of each tree; the parse, import and second-fix checks."""
@@ -452,24 +458,32 @@ def fix_check(entries: Sequence[Entry], names: dict, tree_dir: Path, tool: Seque
                 continue
             original = fixed_file.read_bytes()
             error = None
+            # A fix may edit a module the entry imports (its weights are created there): those count too.
+            tree_before = python_files(fixed_root / name)
+            others: dict[str, tuple[bytes, bytes]] = {}
             try:
                 first = run_tool(tool, fixed_root / name, entry.path, ["--fix", "--no-cache", "--reference", reference])
                 if first.returncode not in (0, 1):
                     error = f"--fix exit {first.returncode}: {first.stderr.strip()[-500:]}"
                 fixed = fixed_file.read_bytes()
+                others = {path: (tree_before[path], data) for path, data in python_files(fixed_root / name).items()
+                          if path != entry.path and path in tree_before and tree_before[path] != data}
                 second_changed = False
-                if fixed != original:
+                if fixed != original or others:
                     run_tool(tool, fixed_root / name, entry.path, ["--fix", "--no-cache", "--reference", reference])
-                    second_changed = fixed_file.read_bytes() != fixed
+                    again = python_files(fixed_root / name)
+                    second_changed = fixed_file.read_bytes() != fixed or any(again.get(path) != data for path, (_, data) in others.items())
                     fixed_file.write_bytes(fixed)  # the import check runs the first fix's text
             except subprocess.TimeoutExpired:
                 error, fixed, second_changed = f"--fix ran past {TOOL_TIMEOUT_S} s", fixed_file.read_bytes(), False
-            prepared.append((entry, name, original, fixed, second_changed, error))
+            prepared.append((entry, name, original, fixed, second_changed, error, others))
 
         def check(item) -> FixResult:
-            entry, name, original, fixed, second_changed, error = item
-            changed = fixed != original
-            parse_problem = still_parses(original, fixed, entry.is_notebook, entry.python) if changed else None
+            entry, name, original, fixed, second_changed, error, others = item
+            changed = fixed != original or bool(others)
+            parse_problem = still_parses(original, fixed, entry.is_notebook, entry.python) if fixed != original else None
+            for path, (before_bytes, after_bytes) in sorted(others.items()):
+                parse_problem = parse_problem or still_parses(before_bytes, after_bytes, False, 3)
             before = after = None
             if changed and skip_imports is None and import_eligible(entry, original):
                 before = import_outcome(original_root / name, entry.path, import_timeout)

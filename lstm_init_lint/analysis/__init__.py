@@ -39,6 +39,9 @@ class Analysis:
     axis_first: bool = False  # the file calls concat / split in TF 0.x's order (axis first)
     # (path, digest) of each project module the analysis read (the cache's key includes them)
     modules_read: tuple[tuple[str, str], ...] = ()
+    # (path, source text, aliases) of each module a weight's fix is written in
+    # (``FixSite.path``): the fix is spelled in that module's own names.
+    fixed_elsewhere: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
 
 
 def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str = "") -> Analysis:
@@ -62,7 +65,20 @@ def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str =
     groups = _per_call_groups(cell_usages, describer)
     sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as, interpreter.links)
-    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
+    elsewhere = _modules_fixed(weights, interpreter, loaded)
+    return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read, elsewhere)
+
+
+def _modules_fixed(weights: list[CellWeight], interpreter: Interpreter, loaded: tuple[LoadedModule, ...]) -> tuple:
+    """The text and module aliases of each imported module a fix edits."""
+    paths = {w.fix_site.path for w in weights if w.fix_site is not None and w.fix_site.path is not None}
+    out = []
+    for module in loaded:
+        if module.path in paths:
+            project = interpreter.imports.modules.get(module.path)
+            names = project.scope.vars.items() if project is not None else ()
+            out.append((module.path, module.module.code, tuple((v.qualname, name) for name, v in names if isinstance(v, ModuleRef))))
+    return tuple(out)
 
 
 def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
@@ -583,6 +599,11 @@ def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Desc
         return replace(site_fix, replace=describer.span(init.node), sharers=())
     node = init.node if init.node is not None and not init.implicit else weight.creation_node
     where, span = describer.where(node)
+    if where is not None and not per_call and _fixable_there(site_fix, weight, describer, where):
+        # Created and initialised in one imported module, one weight for
+        # every call of this file: the fix edits that module (the runner
+        # writes it; a buffer from an editor keeps this refusal's reason).
+        return replace(site_fix, path=where)
     if where is None:
         reason = site_fix.blocker
     elif per_call:
@@ -594,6 +615,19 @@ def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Desc
         reason = f"its initialiser is written in {where} (line {span.line}), a module this file imports; fix it there"
     local = call if call is not None else None
     return replace(site_fix, replace=None, call=describer.span(local) if local is not None else site_fix.call, sharers=(), blocker=reason or site_fix.blocker)
+
+
+def _fixable_there(site_fix, weight: WeightInstance, describer: _Describer, where: str) -> bool:
+    """Whether the fix planned at the creation site can be written in the
+    imported module ``where`` as it is: every place it edits is there (the
+    creating call, the initialiser), and it takes no form tied to this file
+    (a parameter's default, a value passed at a call, a helper call inlined)."""
+    if site_fix.blocker or site_fix.inline is not None or site_fix.value_parameter is not None or site_fix.default_form is not None:
+        return False
+    if site_fix.argument is not None or site_fix.passed_strings:
+        return False
+    nodes = [weight.creation_node] + ([weight.init_node] if weight.init_node is not None else [])
+    return all(not describer.is_local(n) and describer.where(n)[0] == where for n in nodes)
 
 
 def _pieces_in_gate_widths(initializer: Initializer, width: str, blocks: int) -> Initializer:

@@ -39,9 +39,11 @@ RUNNERS = frozenset(
 )
 
 
-def note_runner(it: Interpreter, qualname: str, args: list[Value], kwargs: dict[str, Value]) -> None:
+def note_runner(it: Interpreter, qualname: str, args: list[Value], kwargs: dict[str, Value], path: tuple = ()) -> None:
     """A call of ``qualname``: when it runs cells inside a variable scope
-    with an initializer, remember the cells' classes and that initializer."""
+    with an initializer, remember the cells' classes and that initializer,
+    and the calls that reached the runner (``path``): a cell class of an
+    imported module is then reported at the call of this file that entered it."""
     if qualname.rsplit(".", 1)[-1] not in RUNNERS:
         return
     initializer = next((s for s in reversed(it.scope_initializers) if s is not None), it.global_scope_initializer)
@@ -50,6 +52,7 @@ def note_runner(it: Interpreter, qualname: str, args: list[Value], kwargs: dict[
     for value in (*args, *kwargs.values()):
         for obj in _cells_in(value, 3):
             it.caller_scopes.setdefault(id(obj.cls), initializer)
+            it.caller_paths.setdefault(id(obj.cls), path)
 
 
 def _cells_in(value: Any, depth: int) -> list[ObjVal]:
@@ -89,3 +92,5 @@ def apply_caller_scopes(it: Interpreter, resolve_initial) -> None:
         init = InitVal(init.dist, init.node, shape or init.shape)
         init.implicit = "variable_scope"
         weight.init = init
+        if not weight.path:  # evaluated on its own: the runner's calls are how the program reaches it
+            weight.path = it.caller_paths.get(id(cls), ())

@@ -105,7 +105,7 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
             lambda v: call_value(it, v[0], list(v[1 : 1 + len(args)]), dict(zip(names, v[1 + len(args) :])), node, frame),
         )
     if isinstance(callee, ModuleRef):
-        note_runner(it, callee.qualname, args, kwargs)
+        note_runner(it, callee.qualname, args, kwargs, frame.path + (node,))
         return api_call(it, callee.qualname, args, kwargs, node, frame)
     if isinstance(callee, FuncVal):
         return it.invoke(callee, args, kwargs, None, frame)

@@ -183,6 +183,7 @@ class Interpreter:
         # the initializer; the defaulted get_variable calls of classes
         # evaluated on their own; the class being evaluated so.
         self.caller_scopes: dict[int, Value] = {}
+        self.caller_paths: dict[int, tuple] = {}  # id(cell class) -> the calls that reached its runner
         self.defaulted: list[tuple] = []
         self.standalone_class: ClassVal | None = None
         self.class_weights: set[int] = set()  # ids of weights made while a class was evaluated on its own

@@ -11,7 +11,7 @@ entry point, for notebooks too). Writing files is the caller's business
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import libcst as cst
@@ -39,6 +39,10 @@ class FixOutcome:
     encoding: str = "utf-8"
     skipped: str | None = None  # why the file was left unread by the fixer, when that is no error
     passed_over: bool = False  # the pre-filter or the gate showed it cannot hold a cell: not checked
+    # (path, digest) of each project module the last analysis read: a fix
+    # ``remaining`` plans in one of them (``Fix.elsewhere``) was planned on those bytes.
+    modules: tuple[tuple[str, str], ...] = ()
+    imported: bool = False  # not checked itself: written for the fixes of the files that import it
 
     @property
     def changed(self) -> bool:
@@ -68,15 +72,37 @@ def fix_python(source: bytes, path: str, settings: Settings, lint_source: Lint, 
     first = lint_source(source, path, settings, python2)
     if first.error is not None:
         return FixOutcome(path, source, source, (), (), first.error)
-    if not any(f.fixable and f.fix is not None for f in first.findings):
-        return FixOutcome(path, source, source, (), first.findings)  # nothing to edit: no second parse
+    if not any(fixed_here(f) for f in first.findings):
+        return FixOutcome(path, source, source, (), first.findings, modules=first.modules)  # nothing to edit: no second parse
     try:
-        return _fix_rounds(source, path, settings, first.findings, lint_source, first.python)
+        return _fix_rounds(source, path, settings, first.findings, lint_source, first.python, first.modules)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run, and is never written
         return FixOutcome(path, source, source, (), first.findings, FileError(path, f"internal error while fixing ({type(error).__name__}: {error}), so the file was left unchanged; please report it"))
 
 
-def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...], lint_source: Lint, python: int = 3) -> FixOutcome:
+def fixed_here(finding: Finding) -> bool:
+    """Whether ``finding``'s fix edits the linted file itself (a fix in an
+    imported module is the runner's to write: ``run.runner``)."""
+    return finding.fixable and finding.fix is not None and finding.fix.elsewhere is None
+
+
+def fixed_elsewhere(finding: Finding) -> str | None:
+    """The imported module ``finding``'s fix edits, or None."""
+    return finding.fix.elsewhere if finding.fixable and finding.fix is not None else None
+
+
+def refused_elsewhere(finding: Finding, why: str | None = None) -> Finding:
+    """``finding`` with its fix in an imported module refused: where that
+    module cannot be written in this run (a buffer from an editor, a module
+    outside the project), the finding says where to fix it by hand."""
+    if fixed_elsewhere(finding) is None:
+        return finding
+    edit = finding.fix.edits[0]
+    reason = why or f"its initialiser is written in {edit.path} (line {edit.span.line}), a module this file imports; fix it there"
+    return replace(finding, fixable=False, fix=None, no_fix_reason=reason, suggested_edit=f"write `{finding.fix.replacement}` there (line {edit.span.line} of {edit.path})")
+
+
+def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tuple[Finding, ...], lint_source: Lint, python: int = 3, modules: tuple = ()) -> FixOutcome:
     edited = checked_edit
     if python == 2:  # the edits are in the Python 2 text; it is checked as Python 2
         from ..source.python2 import decoded
@@ -93,7 +119,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
     findings = list(first_findings)
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
-        fixable = [f for f in findings if f.fixable and f.fix is not None]
+        fixable = [f for f in findings if fixed_here(f)]
         if not fixable:
             break
         new_code = edited(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
@@ -110,8 +136,9 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
         applied.extend(fixable)
         code = new_code
         findings = list(result.findings)
+        modules = result.modules
     fixed = code.encode(encoding) if code != original else source
-    return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding)
+    return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding, modules=modules)
 
 
 def _python_reads(source: bytes) -> bool:
@@ -170,4 +197,4 @@ def insert_imports(code: str, lines: list[str], newline: str, after: tuple[int, 
     return code[:at] + newline + block + code[at:]
 
 
-__all__ = ["FixOutcome", "fix_python", "apply_edits", "Span"]
+__all__ = ["FixOutcome", "fix_python", "apply_edits", "fixed_here", "fixed_elsewhere", "refused_elsewhere", "Span"]

@@ -53,17 +53,35 @@ class Text:
         return line + 1, offset - self.starts[line] + 1
 
 
-def attach_fixes(pairs: list[tuple[Finding, CellWeight]], text: Text, aliases: tuple[tuple[str, str], ...], dialect_name: str, settings: Settings, axis_first: bool = False) -> list[Finding]:
+def attach_fixes(
+    pairs: list[tuple[Finding, CellWeight]],
+    text: Text,
+    aliases: tuple[tuple[str, str], ...],
+    dialect_name: str,
+    settings: Settings,
+    axis_first: bool = False,
+    elsewhere: dict[str, tuple[Text, tuple[tuple[str, str], ...]]] | None = None,
+) -> list[Finding]:
+    """``elsewhere``: the text and aliases of each imported module a weight's
+    fix is written in (``FixSite.path``); its edits name that module."""
     dialect = Dialect.of(aliases, dialect_name, axis_first)
+    places = {path: (other, Dialect.of(names, dialect_name, axis_first)) for path, (other, names) in (elsewhere or {}).items()}
+
+    def place(weight: CellWeight) -> tuple[Text, Dialect]:
+        path = weight.fix_site.path if weight.fix_site is not None else None
+        return places[path] if path is not None and path in places else (text, dialect)
+
     planned: list[tuple[Finding, CellWeight, Fix | None, str | None]] = []
     for finding, weight in pairs:
-        fix, reason = _plan_one(finding, weight, text, dialect, settings)
+        fix, reason = _plan_one(finding, weight, *place(weight), settings)
+        if fix is not None and weight.fix_site.path is not None:
+            fix = replace(fix, edits=tuple(replace(edit, path=weight.fix_site.path) for edit in fix.edits))
         planned.append((finding, weight, fix, reason))
     fallbacks = {index: _argument_fix(finding, weight, dialect, settings) for index, (finding, weight, fix, _) in enumerate(planned) if fix is not None and weight.fix_site.default_form}
     planned = _respect_sharing(planned, text, lambda finding, weight: _inline_fix(finding, weight, text, dialect, settings), fallbacks)
     out = []
     for finding, weight, fix, reason in planned:
-        suggestion = suggested_edit(finding, weight, text, dialect, settings, reason) if fix is None else None
+        suggestion = suggested_edit(finding, weight, *place(weight), settings, reason) if fix is None else None
         out.append(replace(finding, fixable=fix is not None, fix=fix, no_fix_reason=reason, suggested_edit=suggestion))
     return out
 
@@ -282,19 +300,20 @@ def _respect_sharing(planned: list, text: Text, inline, fallbacks: dict | None =
     helper makes gets the helper's expression, fixed, at its own call
     (``inline``)."""
     fallbacks = fallbacks or {}
-    by_span: dict[Span, list[int]] = {}
+    by_span: dict[tuple[str | None, Span], list[int]] = {}
     for index, (_, weight, fix, _) in enumerate(planned):
         if fix is not None and weight.fix_site.replace is not None and fix.edits[0].span == weight.fix_site.replace:
-            by_span.setdefault(weight.fix_site.replace, []).append(index)
+            by_span.setdefault((weight.fix_site.path, weight.fix_site.replace), []).append(index)
     out = list(planned)
-    for span, indices in by_span.items():
+    for (path, span), indices in by_span.items():
         labels = {_label(planned[i][0]) for i in indices}
         codes = {planned[i][2].replacement for i in indices}
         site = planned[indices[0]][1].fix_site
         others = [(label, key) for label, key in site.sharers if label not in labels]
         if not others and len(codes) == 1:
             continue
-        conditional = _per_iteration(planned, indices, others, codes, text.slice(span)) if len(codes) == 1 else None
+        # (an expression in another module is rewritten whole or not at all)
+        conditional = _per_iteration(planned, indices, others, codes, text.slice(span)) if len(codes) == 1 and path is None else None
         for i in indices:
             finding, weight, fix, _ = planned[i]
             if conditional is not None:

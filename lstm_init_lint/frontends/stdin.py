@@ -23,7 +23,14 @@ def lint_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings]
     from ..run.resolve import disk_modules
 
     # The buffer's imports are read from disk, beside the file it stands for.
-    return RunResult((lint_source(source, name, settings_for(name), disk_modules(), plan_fixes=plan_fixes),))
+    result = lint_source(source, name, settings_for(name), disk_modules(), plan_fixes=plan_fixes)
+    if plan_fixes:
+        from dataclasses import replace
+
+        from ..fix import refused_elsewhere
+
+        result = replace(result, findings=tuple(refused_elsewhere(f) for f in result.findings))
+    return RunResult((result,))
 
 
 def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings], force_exclude: bool = False):
@@ -36,6 +43,11 @@ def fix_stdin(source: bytes, name: str, settings_for: Callable[[str], Settings],
 
     if force_exclude and Exclusion(settings_for).excluded(name):
         return None
+    from dataclasses import replace
+
+    from ..fix import refused_elsewhere
     from ..run.resolve import disk_modules
 
-    return fix_source(source, name, settings_for(name), disk_modules())
+    outcome = fix_source(source, name, settings_for(name), disk_modules())
+    # Only the buffer goes back to the editor: a fix in a module it imports is not written.
+    return replace(outcome, remaining=tuple(refused_elsewhere(f) for f in outcome.remaining))

@@ -98,7 +98,9 @@ def fix_lines(outcomes: list, written: bool) -> list[str]:
     lines = []
     for outcome in outcomes:
         for finding in outcome.applied:
-            lines.append(f"{location(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}")
+            there = finding.fix.elsewhere
+            where = f" (in {there}, line {finding.fix.edits[0].span.line})" if there is not None else ""
+            lines.append(f"{location(finding)}: {finding.code} {'fixed' if written else 'would fix'}: {finding.fix.description}{where}")
         for finding in outcome.remaining:
             reason = finding.no_fix_reason or "no automatic fix"
             if finding.suggested_edit:
@@ -114,6 +116,7 @@ def fix_summary(outcomes: list, written: bool) -> str:
     remaining = sum(len(o.remaining) for o in outcomes)
     changed = sum(1 for o in outcomes if o.changed)
     passed_over = sum(1 for o in outcomes if getattr(o, "passed_over", False))
+    outcomes = [o for o in outcomes if not getattr(o, "imported", False)]  # checked: the files the run was given
     verb = "Fixed" if written else "Would fix"
     files = "1 file" if changed == 1 else f"{changed} files"
     line = f"{verb} {fixed} {'finding' if fixed == 1 else 'findings'} in {files} ({checked_part(len(outcomes) - passed_over, passed_over)})"

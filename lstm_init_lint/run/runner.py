@@ -193,8 +193,151 @@ def fix_paths(
                 source = outcome.original
                 outcome = FixOutcome(outcome.path, source, source, (), outcome.remaining, FileError(outcome.path, f"cannot write the fixed file: {error.strerror or error}"))
         outcomes.append(outcome)
+    outcomes = fix_imported_modules(outcomes, write)
     outcomes.sort(key=lambda o: o.path)
     return outcomes
+
+
+def fix_imported_modules(outcomes: list, write: bool) -> list:
+    """The fixes the files' findings plan in project modules they import
+    (``Fix.elsewhere``: ``lstm.lstm_cell``'s weights, reported at the calls of
+    a training script), applied to each such module at once: its edits from
+    every importing file, each once, checked to parse, written atomically
+    when ``write``. A module outside the importing file's project, changed
+    since the analysis read it, or asked for different text at one place is
+    left as it is, and the findings say why. Returns the outcomes, the
+    importing files' fixed findings among their ``applied``, and an outcome
+    for each module changed that the run was not given (``imported``)."""
+    from ..fix import fixed_elsewhere
+
+    wanted: dict[str, list[tuple[int, Any]]] = {}  # module (absolute path) -> (outcome index, finding)
+    for index, outcome in enumerate(outcomes):
+        for finding in outcome.remaining:
+            target = fixed_elsewhere(finding)
+            if target is not None:
+                wanted.setdefault(os.path.abspath(target), []).append((index, finding))
+    if not wanted:
+        return outcomes
+    outcomes = list(outcomes)
+    by_path = {os.path.abspath(o.path): i for i, o in enumerate(outcomes)}
+    verdicts: dict[int, str | None] = {}  # id(finding) -> None (fixed) or why not
+    added = []
+    for target, wants in sorted(wanted.items()):
+        own = outcomes[by_path[target]] if target in by_path else None
+        new_outcome, answers = _fix_one_module(target, wants, outcomes, own, write)
+        verdicts.update(answers)
+        if new_outcome is not None:
+            if own is not None:
+                outcomes[by_path[target]] = new_outcome
+            else:
+                added.append(new_outcome)
+    from dataclasses import replace
+
+    from ..fix import refused_elsewhere
+
+    for index, outcome in enumerate(outcomes):
+        ids = [id(f) for f in outcome.remaining if id(f) in verdicts]
+        if not ids:
+            continue
+        fixed = tuple(f for f in outcome.remaining if id(f) in verdicts and verdicts[id(f)] is None)
+        left = tuple(f if id(f) not in verdicts else refused_elsewhere(f, verdicts[id(f)]) for f in outcome.remaining if not (id(f) in verdicts and verdicts[id(f)] is None))
+        outcomes[index] = replace(outcome, applied=outcome.applied + fixed, remaining=left)
+    return outcomes + added
+
+
+def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) -> tuple[Any, dict[int, str | None]]:
+    """(the module's new outcome or None, each wanting finding's verdict:
+    None when its edit is in the module's new text, else why not)."""
+    from ..fix import FixOutcome, checked_edit
+
+    named = wants[0][1].fix.elsewhere
+
+    def every(reason: str | None) -> tuple[Any, dict[int, str | None]]:
+        return None, {id(f): reason for _, f in wants}
+
+    for index, _ in wants:
+        importer = outcomes[index]
+        if not _inside(target, _project_root(importer.path)):
+            return every(f"its initialiser is written in {named}, outside this file's project; fix it there")
+        if importer.error is not None and not importer.path.endswith(".ipynb"):
+            return every(f"its initialiser is written in {named}, and this file could not be fixed; fix it there")
+    source = read_source(target)
+    if isinstance(source, FileError):
+        return every(f"its initialiser is written in {named}, which cannot be read ({source.message})")
+    edits = {}
+    for _, finding in wants:
+        for edit in finding.fix.edits:
+            edits.setdefault(edit.span, set()).add(edit.text)
+    if any(len(texts) > 1 for texts in edits.values()):
+        return every(f"the files importing {named} need different initialisers at one place there; fix it by hand")
+    read_as = {digest for index, _ in wants for path, digest in outcomes[index].modules if os.path.abspath(path) == target}
+    if own is not None and own.changed:
+        # The module was fixed itself in this run: its own edits may be these.
+        done = {(e.span, e.text) for f in own.applied for e in f.fix.edits}
+        if read_as == {digest(own.original)} and all((span, next(iter(texts))) in done for span, texts in edits.items()):
+            return None, {id(f): None for _, f in wants}
+        if not (write and read_as == {digest(source)}):  # else planned on the module as its own fixes left it
+            return every(f"{named} was changed by its own fixes in this run; run --fix again to fix this weight there")
+    elif read_as != {digest(source)}:
+        return every(f"{named} changed after this file's analysis read it; run --fix again")
+    import libcst as cst
+
+    from ..source.parse import source_text
+
+    try:
+        module = cst.parse_module(source)
+    except Exception:  # noqa: BLE001 - a module libcst cannot read is not edited
+        return every(f"its initialiser is written in {named}, which only Python 2 reads; fix it there")
+    code = source_text(source, module)
+    findings = [f for _, f in wants]
+    all_edits = [edit for f in findings for edit in f.fix.edits]
+    new_code = checked_edit(code, list({(e.span, e.text): e for e in all_edits}.values()), findings, module.encoding)
+    if new_code is None or not _python_reads(new_code.encode(module.encoding)):
+        return every(f"the fixed {named} would not parse, so it was left unchanged; please report this")
+    fixed = new_code.encode(module.encoding)
+    if write:
+        from .files import write_atomically
+
+        try:
+            write_atomically(target, fixed)
+        except OSError as error:
+            return every(f"cannot write {named}: {error.strerror or error}")
+    if own is not None:
+        from dataclasses import replace
+
+        return replace(own, fixed=fixed, encoding=module.encoding), {id(f): None for f in findings}
+    return FixOutcome(named, source, fixed, (), (), None, module.encoding, imported=True), {id(f): None for f in findings}
+
+
+def _python_reads(source: bytes) -> bool:
+    from ..source.limits import python_parse
+
+    try:
+        python_parse(source, "<fixed>")
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def _project_root(path: str) -> str:
+    """The project a file belongs to, as ``resolve`` looks for its imports:
+    the nearest directory above it with a root marker, else the current
+    directory when the file is under it, else the file's own directory."""
+    here = os.path.dirname(os.path.abspath(path))
+    current = here
+    while True:
+        if any(os.path.exists(os.path.join(current, marker)) for marker in (".git", "pyproject.toml", "setup.py", "setup.cfg")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    cwd = os.getcwd()
+    return cwd if _inside(here, cwd) else here
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def fix_file(task: Task):

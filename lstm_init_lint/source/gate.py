@@ -23,7 +23,8 @@ reaches the gate. So a file is kept when
 * **it imports a module of its own project** (a relative import, or a
   top-level module that is neither the standard library nor TensorFlow,
   Keras or NumPy) and uses a name that import binds, while it also creates
-  a weight, multiplies, or calls an activation: the cell's arithmetic or its
+  a weight, multiplies, calls an activation or opens a ``variable_scope``
+  with an ``initializer=`` (a caller's scope, issue 13 item 6): the cell's arithmetic or its
   helpers may live in that module, which the project-wide analysis follows.
 
 Everything else is passed over: a file whose cell would live only in a
@@ -268,6 +269,8 @@ class _Facts:
                 self.sums.append((chain, items))
         if name in _MULTIPLICATIONS or name in _ACTIVATIONS or name in _CREATORS or name in _PRODUCTS:
             self.does_cell_work = True
+        elif name == "variable_scope" and any(keyword.arg == "initializer" for keyword in node.keywords):
+            self.does_cell_work = True  # its initializer reaches the cells an imported helper runs inside it
 
     def _import(self, node: ast.Import | ast.ImportFrom) -> None:
         if isinstance(node, ast.ImportFrom):

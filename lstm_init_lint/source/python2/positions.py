@@ -89,6 +89,8 @@ class Python2Reading:
         return Span(span.line, column or span.column, span.end_line, end_column or span.end_column)
 
     def original_edit(self, edit: Edit) -> Edit | None:
+        if edit.path is not None:  # a place in another module: not this file's translation
+            return edit
         if self.touches_rewrite(edit.span) is not None:
             return None
         return Edit(self.original_span(edit.span), edit.text)
