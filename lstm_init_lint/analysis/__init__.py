@@ -19,11 +19,11 @@ from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
-from .interpreter import Interpreter
+from .interpreter import UNBOUND_ALIASES, Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import Defaults, contains, fix_site, passed_at_call, value_parameter
+from .fixsite import Defaults, call_site_value, contains, fix_site, passed_at_call, value_parameter
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -70,6 +70,8 @@ def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
     for name, value in interpreter.module_scope.vars.items():
         if isinstance(value, ModuleRef):
             out.append((value.qualname, name))
+    for name in sorted(interpreter.unbound_aliases_read - set(interpreter.module_scope.vars)):
+        out.append((UNBOUND_ALIASES[name], name))
     return tuple(out)
 
 
@@ -482,6 +484,12 @@ def _describe_weight(
     site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
     if site_fix.inline is not None:
         site_fix = replace(site_fix, inline=replace(site_fix.inline, makes=sharing.made_by_call(representative)))
+    if site_fix.kind == "value" and site_fix.shape is None and site_fix.blocker and (at_call := call_site_value(representative, [w.init for w in instances if w.init is not None], passed_as, describer.code)) is not None:
+        helper_call, written_shape = at_call
+        if describer.is_local(helper_call) and len(sharing.made_by_call(representative)) <= 1:
+            # The helper's value is built over several statements, the shape is
+            # its caller's: the call that makes this weight is what changes.
+            site_fix = replace(site_fix, replace=describer.span(helper_call), shape=written_shape, blocker=None, sharers=(), inline=None)
     if (
         not site_fix.blocker
         and not init.implicit

@@ -161,6 +161,55 @@ def fix_site(
     )
 
 
+def call_site_value(weight: WeightInstance, inits: list[InitVal], passed_as: dict, code: Callable[[cst.CSTNode], str]) -> tuple[cst.Call, str] | None:
+    """(helper call, shape as written there) when a helper whose body builds
+    the value in several statements (``w = np.random.randn(*shape)``, ``return
+    stddev * w``) returns it, and the call that binds this weight passes the
+    shape: ``init_weights([n_features, n_hidden])``. The whole call is then the
+    weight's creation expression as written, and --fix replaces it by the
+    reference's value at that shape, leaving the helper to its other callers.
+    None when the helper returns anything but that value or the call does not
+    spell the shape."""
+    func = weight.creator_func
+    if func is None or func.is_lambda or weight.binding is None:
+        return None
+    created, bound = weight.created_path, weight.path
+    if len(created) != len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+        return None
+    call = created[-1]
+    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
+        return None
+    body = func.node.body
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
+    returns = [s.body[0] for s in statements if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Return)]
+    if len(returns) != 1 or returns[0] is not statements[-1].body[0] or _returns_elsewhere(statements[:-1]):
+        return None
+    returned = returns[0].value
+    if returned is None or not (returned is weight.init_node or returned is weight.creation_node):
+        return None
+    for init in inits:
+        value = init.shape_value
+        if not isinstance(value, Seq):
+            continue
+        nodes = ([value.node] if value.node is not None else []) + list(passed_as.get(id(value), (None, []))[1])
+        for node in nodes:
+            if any(arg.value is node for arg in call.args):
+                return call, code(node)
+    return None
+
+
+def _returns_elsewhere(statements: list[cst.CSTNode]) -> bool:
+    """Whether a ``return`` (or ``yield``) sits anywhere in ``statements``."""
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Return, cst.Yield)):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return False
+
+
 def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: dict) -> str | None:
     """A vector built as ``concat([zeros([a]), ones([b])])``: its length is
     the sum of the pieces' lengths as written."""

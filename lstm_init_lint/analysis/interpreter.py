@@ -204,6 +204,13 @@ class Interpreter:
         # list reaches tf.random.normal through helper parameters; --fix needs
         # the node that holds it at the weight's creation site.
         self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
+        # id(call) -> the Seq a call's one positional argument unpacks
+        # (``np.random.randn(*shape)``): that shape list, not a copy of its
+        # items, is the weight's shape, so --fix finds where it is written.
+        self.unpacked_shape: dict[int, Seq] = {}
+        # The UNBOUND_ALIASES the file reads without binding them: new code
+        # --fix writes uses the same names (``np`` in an exercise run by exec).
+        self.unbound_aliases_read: set[str] = set()
         # Speed: what each loop body assigns, by the body's id (see assigned_names).
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
         # Objects the program constructs (``MyCell(num_units=128)``), and the
@@ -961,6 +968,7 @@ class Interpreter:
             # A snippet run by ``%load`` or ``exec`` in a namespace that
             # imported NumPy: ``np`` is bound nowhere in the file, and means
             # numpy wherever it is written so.
+            self.unbound_aliases_read.add(name)
             return ModuleRef(UNBOUND_ALIASES[name])
         if self.imports is not None and self.foreign == 0 and self.imports_nothing:
             defined = self.imports.defined_beside(name)
@@ -1050,6 +1058,8 @@ class Interpreter:
             if arg.star == "*":
                 items = self.known_items(value)
                 if items is not None:
+                    if isinstance(value, Seq) and len(node.args) == 1:
+                        self.unpacked_shape[id(node)] = value
                     args.extend(items)
                 else:
                     args.append(value)
