@@ -211,6 +211,10 @@ class Interpreter:
         # The UNBOUND_ALIASES the file reads without binding them: new code
         # --fix writes uses the same names (``np`` in an exercise run by exec).
         self.unbound_aliases_read: set[str] = set()
+        # id(Seq) -> the argument nodes of the call a ``*args`` parameter
+        # collected them from (``rand_arr(-0.1, 0.1, n, m)`` for ``def
+        # rand_arr(a, b, *args)``): the shape as the call writes it.
+        self.star_arguments: dict[int, tuple[cst.CSTNode, ...]] = {}
         # Speed: what each loop body assigns, by the body's id (see assigned_names).
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
         # Objects the program constructs (``MyCell(num_units=128)``), and the
@@ -847,7 +851,12 @@ class Interpreter:
             if name not in scope.vars:
                 scope.vars[name] = rest_kwargs.pop(name, None) or func.defaults.get(name) or Opaque(name)
         if isinstance(params.star_arg, cst.Param):
-            scope.vars[params.star_arg.name.value] = Seq(list(rest_args))
+            collected = Seq(list(rest_args))
+            scope.vars[params.star_arg.name.value] = collected
+            call = self.call_nodes[-1] if self.call_nodes else None
+            positional = [a for a in call.args if a.keyword is None] if isinstance(call, cst.Call) else []
+            if rest_args and len(positional) >= len(rest_args) and not any(a.star for a in positional):
+                self.star_arguments[id(collected)] = tuple(a.value for a in positional[len(positional) - len(rest_args):])
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = DictVal(dict(rest_kwargs))
 
