@@ -381,3 +381,15 @@ def test_a_call_that_passes_its_own_deviating_initializer_is_a_finding_of_its_ow
     # Without --fix the call is reported too, and the JSON says where.
     plain = [f.to_json() for f in lint_source(path.read_bytes(), str(path)).findings]
     assert any(f["line"] == call_line and f["code"] == "LST001" for f in plain)
+
+
+def test_a_call_that_cannot_take_the_keyword_is_not_told_to_add_it():
+    """TF 1.0/1.1's _linear takes no bias_initializer=: the suggested edit
+    names a _linear that does, or the user's own code, never the keyword
+    added to this call."""
+    path = FIXTURES / "tf1_linear_old_signature.py"
+    (finding,) = lint_source(path.read_bytes(), str(path), plan_fixes=True).findings
+    assert not finding.fixable and "takes no kernel_initializer= or bias_initializer=" in finding.no_fix_reason
+    assert not finding.suggested_edit.startswith("add ")
+    assert finding.suggested_edit.startswith("call a _linear that takes bias_initializer= (TF 1.2's) with `bias_initializer=")
+    assert "with code of your own" in finding.suggested_edit

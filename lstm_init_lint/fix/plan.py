@@ -84,6 +84,11 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
         write = f"add `{site.keyword}={code}` to the call at line {site.call.line}"
     else:
         write = f"{start} where it is created (line {finding.span.line})"
+    if site is not None and "which takes no " in reason and f"{site.keyword}=" in reason.split("which takes no ", 1)[1]:
+        # Adding the keyword is what this call cannot take: say what can.
+        api = reason.split(" is ", 1)[0].removeprefix("this ")
+        then = f" with `{site.keyword}={code}`" if code else ""
+        return f"call a {api} that takes {site.keyword}= (TF 1.2's){then} at line {site.call.line}, or {start} with code of your own"
     if reason.startswith("its role rests on names"):
         return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
     if "also creates" in reason or "for every call" in reason:
