@@ -18,7 +18,7 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
-from .model import CellWeight, FileError, FileResult, Finding, Settings, Span
+from .model import CellWeight, FileError, FileResult, Finding, Initializer, Settings, Span
 
 if TYPE_CHECKING:
     from .analysis.modules import ModuleSource
@@ -169,10 +169,41 @@ def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings)
         superseded = {code for rule, _ in found for code in rule.supersedes}
         for rule, verdict in found:
             if rule.code not in superseded:
-                pairs.append((_finding(path, rule.code, weight, verdict), weight))
+                finding = _finding(path, rule.code, weight, verdict)
+                pairs.append((finding, weight))
+                pairs.extend((call, weight) for call in call_site_findings(finding, weight, settings.reference))
     # One finding per weight: weights created by one statement in a loop
     # (p["w_x" + gate]) share a place and differ by instance.
     return sorted(pairs, key=lambda pair: (pair[0].span.line, pair[0].span.column, pair[0].code, pair[0].instance or ""))
+
+
+def call_site_findings(finding: Finding, weight: CellWeight, reference: str) -> list[Finding]:
+    """A configurable cell whose constructor default deviates is reported
+    where the default is used; each call in the file that passes its own
+    deviating string for that parameter (``ConfigurableGRUCell(5,
+    recurrent_initializer="he_uniform")``) is a finding of its own, at that
+    string: fixing the default alone leaves that call's cell as it was."""
+    from .analysis.initializers import keras_string, to_model
+    from .knowledge.reference import reference_name, same_initializer_name
+
+    site = weight.fix_site
+    wanted = reference_name(finding.expected)
+    if site is None or site.default_form is None or not site.passed_strings or wanted is None:
+        return []
+    label = finding.instance or finding.weight
+    out = []
+    for span, value in site.passed_strings:
+        if same_initializer_name(value, wanted):
+            continue
+        dist = keras_string(value)
+        current = to_model(dist, None, repr(value)) if dist is not None else Initializer("unknown", source=repr(value))
+        owner = "Keras" if reference == "keras" else "the reference"
+        message = (
+            f"{weight.cell.label} {weight.role.label} `{label}` starts as {value!r} in the cell this call makes: it passes "
+            f"{site.parameter}={value!r} (the constructor's default is reported at line {finding.span.line}); {owner} uses {finding.expected.text}"
+        )
+        out.append(replace(finding, span=span, current=current, message=message))
+    return out
 
 
 def _finding(path: str, code: str, weight: CellWeight, verdict) -> Finding:

@@ -358,3 +358,38 @@ def test_a_call_inside_a_helper_is_rewritten_only_when_every_weight_it_makes_cha
     assert "return normal((rows, columns)), " in fixed and "tf.random.normal(shape, stddev=0.01)" in fixed
     left = {f.weight: f.no_fix_reason for f in outcome.remaining}
     assert "W" in left and "also makes W_out" in left["W"]
+
+
+def test_a_call_that_passes_its_own_deviating_initializer_is_a_finding_of_its_own():
+    """The configurable cell is fixed at its constructor's default; the call
+    passing recurrent_initializer='he_uniform' is reported at that string,
+    with its own message and its own fix (the reference's name in the
+    call's quotes), and the default's fix touches the default alone."""
+    path = FIXTURES / "keras_configurable_call_site_values.py"
+    findings = lint_source(path.read_bytes(), str(path), plan_fixes=True).findings
+    source = path.read_text()
+    call_line = next(n for n, line in enumerate(source.splitlines(), 1) if "tuned = ConfigurableGRUCell(5, recurrent_initializer='he_uniform')" in line)
+    (at_call,) = [f for f in findings if f.span.line == call_line]
+    assert at_call.code == "LST001" and at_call.weight == "self.recurrent_kernel"
+    assert "starts as 'he_uniform' in the cell this call makes: it passes recurrent_initializer='he_uniform'" in at_call.message
+    assert at_call.fixable and [e.text for e in at_call.fix.edits] == ["'orthogonal'"]
+    (default,) = [f for f in findings if f.code == "LST001" and f.span.line != call_line]
+    assert len(default.fix.edits) == 1 and default.fix.edits[0].span.line != call_line
+    fixed = fix_source(path.read_bytes(), str(path)).fixed.decode()
+    assert "ConfigurableGRUCell(5, recurrent_initializer='orthogonal')" in fixed
+    assert 'recurrent_initializer="orthogonal", **kwargs' in fixed
+    # Without --fix the call is reported too, and the JSON says where.
+    plain = [f.to_json() for f in lint_source(path.read_bytes(), str(path)).findings]
+    assert any(f["line"] == call_line and f["code"] == "LST001" for f in plain)
+
+
+def test_a_call_that_cannot_take_the_keyword_is_not_told_to_add_it():
+    """TF 1.0/1.1's _linear takes no bias_initializer=: the suggested edit
+    names a _linear that does, or the user's own code, never the keyword
+    added to this call."""
+    path = FIXTURES / "tf1_linear_old_signature.py"
+    (finding,) = lint_source(path.read_bytes(), str(path), plan_fixes=True).findings
+    assert not finding.fixable and "takes no kernel_initializer= or bias_initializer=" in finding.no_fix_reason
+    assert not finding.suggested_edit.startswith("add ")
+    assert finding.suggested_edit.startswith("call a _linear that takes bias_initializer= (TF 1.2's) with `bias_initializer=")
+    assert "with code of your own" in finding.suggested_edit

@@ -113,6 +113,10 @@ NOT_RUN_AS_SCRIPT = {name: "the module only defines its cell and never calls it,
 @pytest.mark.parametrize("path", runs_here(CHANGED, gaps=NOT_RUN_AS_SCRIPT))
 def test_fixed_weights_start_like_the_reference(runs, path):
     original, fixed, findings = runs[path]
+    # A call's own deviating string for a configurable cell is reported at the
+    # call (engine.call_site_findings); the weight it sets is checked where it
+    # is created, by the finding on the constructor's default.
+    findings = [f for f in findings if " in the cell this call makes: " not in f.message]
     fixed_lines = {f.span.line for f in findings if f.fixable}
     checked = 0
     for record in fixed:

@@ -83,3 +83,33 @@ def test_the_first_file_a_fresh_process_reads_may_use_np_unbound(tmp_path):
     run = subprocess.run([sys.executable, "-m", "lstm_init_lint", "--no-cache", str(path)], capture_output=True, text=True)
     assert "internal error" not in run.stdout + run.stderr, run.stdout + run.stderr
     assert "LST004" in run.stdout, run.stdout
+
+
+def test_fix_rewrites_each_call_in_the_files_own_np_and_the_snippet_still_runs():
+    """The helper builds its value over several statements and the shape is
+    its callers': each call that makes a recurrent weight becomes the
+    reference's array at the shape the call passes, written with the same
+    unbound ``np`` the file uses; the helper stays for its other callers."""
+    import numpy
+
+    from lstm_init_lint.engine import fix_source
+
+    outcome = fix_source(SNIPPET.encode(), "snippet.py")
+    assert outcome.error is None
+    fixed = outcome.fixed.decode()
+    assert [f.code for f in outcome.remaining] == []
+    assert "self.w_f = np.random.uniform(-np.sqrt(6.0 / (n_in + n_hidden)), np.sqrt(6.0 / (n_in + n_hidden)), (n_in, n_hidden))" in fixed
+    assert "self.u_f = np.linalg.qr(np.random.standard_normal((n_hidden, n_hidden)))[0]" in fixed
+    assert "self.b_f = np.ones((1, n_hidden))" in fixed
+    assert "import" not in fixed and "def init_weights(shape):" in fixed
+    namespace = {"np": numpy}  # what the notebook that %load-s it has
+    exec(compile(fixed, "snippet.py", "exec"), namespace)
+    cell = namespace["cell"]
+    u = cell.u_f
+    numpy.testing.assert_allclose(u @ u.T, numpy.eye(5), atol=1e-9)
+    assert numpy.all(cell.b_f == 1.0) and numpy.all(cell.b_i == 0.0)
+    limit = numpy.sqrt(6.0 / 12)
+    assert cell.w_i.shape == (7, 5) and numpy.abs(cell.w_i).max() <= limit
+    h, _ = cell(numpy.ones((2, 7)), (numpy.zeros((2, 5)), numpy.zeros((2, 5))))
+    assert h.shape == (2, 5)
+    assert fix_source(outcome.fixed, "snippet.py").fixed == outcome.fixed

@@ -114,6 +114,7 @@ def _numpy_records(path: str) -> list[dict]:
     seen: set[tuple[int, str]] = set()
     holders: list = []  # keeps the objects alive, so their ids stay theirs
     recorded: set[int] = set()  # ids of the arrays recorded (alive: their holders are)
+    recorded_views: list = []  # the recorded arrays that are views of another array
     last_line: dict = {}
 
     def scan(frame, line: int) -> None:
@@ -127,8 +128,12 @@ def _numpy_records(path: str) -> list[dict]:
                 continue
             if value.base is not None and id(value.base) in recorded:
                 continue  # self.kernel_i = self.kernel[:, :u]: a view of a weight already recorded, not a weight
+            if value.base is not None and any(other.base is value.base and np.shares_memory(value, other) for other in recorded_views):
+                continue  # the same, for a weight that is itself a view (self.kernel = q.T): its slices share q with it
             seen.add(key)
             recorded.add(id(value))
+            if value.base is not None:
+                recorded_views.append(value)
             holders.append(holder)
             lines = {line}
             outer = frame.f_back

@@ -20,11 +20,11 @@ from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
-from .interpreter import Interpreter
+from .interpreter import UNBOUND_ALIASES, Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
 from .roles import CellUsage, Usage, analyse_cells
-from .fixsite import Defaults, contains, fix_site, passed_at_call, value_parameter
+from .fixsite import Defaults, call_site_value, contains, fix_site, passed_at_call, value_parameter
 from .modules import LoadedModule, ModuleSource
 from .values import InitVal, ModuleRef, WeightInstance
 
@@ -63,7 +63,7 @@ def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str =
         return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
     describer.expect(_nodes_to_place(cell_usages))
     groups = _per_call_groups(cell_usages, describer)
-    sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults)
+    sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults, interpreter.star_arguments)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as, interpreter.links)
     elsewhere = _modules_fixed(weights, interpreter, loaded)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read, elsewhere)
@@ -87,6 +87,8 @@ def _aliases(interpreter: Interpreter) -> tuple[tuple[str, str], ...]:
     for name, value in interpreter.module_scope.vars.items():
         if isinstance(value, ModuleRef):
             out.append((value.qualname, name))
+    for name in sorted(interpreter.unbound_aliases_read - set(interpreter.module_scope.vars)):
+        out.append((UNBOUND_ALIASES[name], name))
     return tuple(out)
 
 
@@ -95,9 +97,11 @@ class _Sharing:
     rewrites an expression that also creates a weight it should not change."""
 
     def __init__(
-        self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group], parameter_defaults: set[int]
+        self, weights: list[WeightInstance], cell_usages: list[CellUsage], describer: _Describer, groups: list[_Group], parameter_defaults: set[int],
+        star_arguments: dict | None = None,
     ) -> None:
         self.parameter_defaults = parameter_defaults
+        self.star_arguments = star_arguments or {}  # Interpreter.star_arguments
         self.defaults = Defaults(describer.module)
         self._describer = describer
         self._weights = weights
@@ -114,6 +118,9 @@ class _Sharing:
         self.by_node: dict[int, dict[tuple, tuple[str, tuple | None]]] = {}
         # The weights each helper call makes (through every call of the helpers around it).
         self.by_call: dict[int, set[str]] = {}
+        # The same, less the arrays a helper binds to its own local names
+        # (``new_param = np.random.randn(rows, cols)``): what outlives the call.
+        self.kept_by_call: dict[int, set[str]] = {}
         # Every evaluation of each bound weight (``self.W = ...``), used by a
         # cell or not: another one may have the sizes the file states.
         self.evaluations: dict[tuple, list[WeightInstance]] = {}
@@ -127,6 +134,13 @@ class _Sharing:
             self.by_node.setdefault(id(weight.init_node), {})[key] = (label, weight.loop_key)
             if weight.created_path:
                 self.by_call.setdefault(id(weight.created_path[-1]), set()).add(label)
+                if not _helper_local(weight):
+                    self.kept_by_call.setdefault(id(weight.created_path[-1]), set()).add(label)
+
+    def kept_from_call(self, weight: WeightInstance) -> tuple[str, ...]:
+        """The labels of the weights the helper call that made ``weight``
+        makes and that outlive it (bound by a caller, or to an attribute)."""
+        return tuple(sorted(self.kept_by_call.get(id(weight.created_path[-1]), ()))) if weight.created_path else ()
 
     def made_by_call(self, weight: WeightInstance) -> tuple[str, ...]:
         """The labels of the weights the helper call that made ``weight`` makes."""
@@ -359,6 +373,12 @@ def _signature(entries: list[tuple[Usage, CellUsage]]) -> tuple | None:
     return _role(usages), _gates(usages, kinds.pop())[0]
 
 
+def _helper_local(weight: WeightInstance) -> bool:
+    """Whether the helper that creates ``weight`` binds it to a name of its
+    own (the frame that binds it is the one the helper call opened)."""
+    return weight.binding is not None and isinstance(weight.binding[0], cst.Name) and bool(weight.path) and weight.path[-1] is weight.created_path[-1]
+
+
 def _cell_weights(groups: list[_Group], describer: _Describer, dialect: str, sharing: _Sharing, passed_as: dict, links: dict) -> list[CellWeight]:
     described = []
     for group in groups:
@@ -496,9 +516,15 @@ def _describe_weight(
         evidence = [*evidence[:3], link.evidence()]
     offsets = [c.runtime_forget_offset for _, c in entries]
     cells = {id(u.cell) for u in usages}
-    site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code)
+    site_fix = fix_site(representative, init, instances, sharing.others(representative), passed_as, describer.span, describer.code, sharing.star_arguments)
     if site_fix.inline is not None:
         site_fix = replace(site_fix, inline=replace(site_fix.inline, makes=sharing.made_by_call(representative)))
+    if site_fix.kind == "value" and site_fix.shape is None and site_fix.blocker and (at_call := call_site_value(representative, [w.init for w in instances if w.init is not None], passed_as, sharing.star_arguments, describer.code)) is not None:
+        helper_call, written_shape = at_call
+        if describer.is_local(helper_call) and len(sharing.kept_from_call(representative)) <= 1:
+            # The helper's value is built over several statements, the shape is
+            # its caller's: the call that makes this weight is what changes.
+            site_fix = replace(site_fix, replace=describer.span(helper_call), shape=written_shape, blocker=None, sharers=(), inline=None)
     if (
         not site_fix.blocker
         and not init.implicit

@@ -617,7 +617,11 @@ def tensor_init(it: Interpreter, namespace: str, path: str, args: list[Value], k
         shape = (dim, dim) if dim is not None else None
         numbers = {}
     out = InitVal(build_tensor(key, numbers), node, shape)
-    out.shape_value = Seq(shape_value) if isinstance(shape_value, list) else shape_value
+    unpacked = it.unpacked_shape.get(id(node))
+    if isinstance(shape_value, list) and unpacked is not None and len(unpacked.items) == len(shape_value) and all(a is b for a, b in zip(unpacked.items, shape_value)):
+        out.shape_value = unpacked  # randn(*shape): the list the code passes
+    else:
+        out.shape_value = Seq(shape_value) if isinstance(shape_value, list) else shape_value
     out.numpy = namespace in ("np", "rng") and "dtype" not in kwargs
     return out
 

@@ -14,7 +14,7 @@ import libcst as cst
 
 from ..model import FixSite, Inline, Span
 from ..source.walk import children, walk
-from .values import InitVal, Seq, WeightInstance, dotted
+from .values import Component, InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
 
@@ -32,9 +32,10 @@ def contains(root: cst.CSTNode, target: cst.CSTNode, limit: int = 2000) -> bool:
     return False
 
 
-def shape_node_text(inits: list[InitVal], where: cst.CSTNode, code: Callable[[cst.CSTNode], str], passed_as: dict) -> str | None:
+def shape_node_text(inits: list[InitVal], where: cst.CSTNode, code: Callable[[cst.CSTNode], str], passed_as: dict, star_arguments: dict | None = None) -> str | None:
     """The weight's shape as written inside ``where`` (the expression --fix
-    replaces): a list literal or a name passed down to the initializer, or
+    replaces): a list literal or a name passed down to the initializer, the
+    arguments a helper's ``*args`` collected (``rand_arr(-0.1, 0.1, n)``), or
     the shape argument of the call that draws the values."""
     for init in inits:
         value = init.shape_value
@@ -44,6 +45,9 @@ def shape_node_text(inits: list[InitVal], where: cst.CSTNode, code: Callable[[cs
         for node in nodes:
             if contains(where, node):
                 return code(node)
+        collected = (star_arguments or {}).get(id(value), ())
+        if collected and all(contains(where, node) for node in collected):
+            return "(" + ", ".join(code(node) for node in collected) + ("," if len(collected) == 1 else "") + ")"
     for init in inits:
         call = init.node
         if not isinstance(call, cst.Call) or not contains(where, call):
@@ -112,6 +116,7 @@ def fix_site(
     passed_as: dict,
     span: Callable[[cst.CSTNode], Span],
     code: Callable[[cst.CSTNode], str],
+    star_arguments: dict | None = None,
 ) -> FixSite:
     call = weight.creation_node
     func = call.func
@@ -130,7 +135,7 @@ def fix_site(
         elif init.dist.family == "piecewise":
             shape = _pieces_shape(init, code, passed_as)
         else:
-            shape = shape_node_text(inits, replace, code, passed_as)
+            shape = shape_node_text(inits, replace, code, passed_as, star_arguments)
         if replace is not None and shape is None:
             blocker = f"cannot see the weight's shape where it is created (`{_short(code(replace))}`)"
     elif weight.layer is not None:
@@ -160,6 +165,85 @@ def fix_site(
         # Only a shared expression needs another place to write the fix.
         inline=inline_site(weight, shape, span, code) if sharers and blocker is None else None,
     )
+
+
+def call_site_value(weight: WeightInstance, inits: list[InitVal], passed_as: dict, star_arguments: dict, code: Callable[[cst.CSTNode], str]) -> tuple[cst.Call, str] | None:
+    """(helper call, shape as written there) when a helper whose body builds
+    the value in several statements (``w = np.random.randn(*shape)``, ``return
+    stddev * w``) returns it, and the call that binds this weight passes the
+    shape: ``init_weights([n_features, n_hidden])``. The whole call is then the
+    weight's creation expression as written, and --fix replaces it by the
+    reference's value at that shape, leaving the helper to its other callers.
+    A shape the helper collects as ``*args`` (``rand_arr(a, b, *args)``) is
+    the call's arguments in that place: ``(n, m)``.
+    None when the helper returns anything but that value or the call does not
+    spell the shape."""
+    func = weight.creator_func
+    if func is None or func.is_lambda or weight.binding is None:
+        return None
+    created, bound = weight.created_path, weight.path
+    if len(created) != len(bound) + 1 or any(a is not b for a, b in zip(created, bound)):
+        return None
+    call = created[-1]
+    if not isinstance(call, cst.Call) or any(arg.star for arg in call.args):
+        return None
+    body = func.node.body
+    statements = list(body.body) if isinstance(body, cst.IndentedBlock) else []
+    returns = [s.body[0] for s in statements if isinstance(s, cst.SimpleStatementLine) and len(s.body) == 1 and isinstance(s.body[0], cst.Return)]
+    if len(returns) != 1 or returns[0] is not statements[-1].body[0] or _returns_elsewhere(statements[:-1]):
+        return None
+    returned = returns[0].value
+    # A name (``return q``): what the one return gives back is what the caller
+    # binds, which is this weight; a tuple or a subscript would be more or less.
+    if returned is None or not (returned is weight.init_node or returned is weight.creation_node or isinstance(returned, cst.Name)):
+        return None
+    for init in inits:
+        value = init.shape_value
+        if not isinstance(value, Seq):
+            continue
+        source = _shape_of_argument(value)
+        if source is not None and any(arg.value is source.node for arg in call.args):
+            # ``rows, cols = param.shape`` of an argument drawn at the call
+            # (``self._init_orthogonal(np.random.randn(n, 4 * u))``): its dims as written.
+            written = shape_node_text([source], source.node, code, passed_as, star_arguments)
+            if written is not None:
+                return call, written
+        nodes = ([value.node] if value.node is not None else []) + list(passed_as.get(id(value), (None, []))[1])
+        for node in nodes:
+            if any(arg.value is node for arg in call.args):
+                return call, code(node)
+        collected = star_arguments.get(id(value), ())
+        if collected and all(any(arg.value is node for arg in call.args) for node in collected):
+            return call, "(" + ", ".join(code(node) for node in collected) + ("," if len(collected) == 1 else "") + ")"
+    return None
+
+
+def _shape_of_argument(shape: Seq) -> InitVal | None:
+    """The array whose ``.shape`` the items of ``shape`` are, in order
+    (``param.shape[0], param.shape[1]``), or None."""
+    sources = []
+    for index, item in enumerate(shape.items):
+        if not (isinstance(item, Component) and item.key == ("index", index) and isinstance(item.parent, Component) and item.parent.key == ("attr", "shape")):
+            return None
+        sources.append(item.parent.parent)
+    source = sources[0] if sources else None
+    if not isinstance(source, InitVal) or any(other is not source for other in sources) or source.node is None:
+        return None
+    if source.shape is None or len(source.shape) != len(shape.items):
+        return None
+    return source
+
+
+def _returns_elsewhere(statements: list[cst.CSTNode]) -> bool:
+    """Whether a ``return`` (or ``yield``) sits anywhere in ``statements``."""
+    stack = list(statements)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Return, cst.Yield)):
+            return True
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(node.children)
+    return False
 
 
 def _pieces_shape(init: InitVal, code: Callable[[cst.CSTNode], str], passed_as: dict) -> str | None:

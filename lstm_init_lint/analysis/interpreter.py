@@ -206,6 +206,17 @@ class Interpreter:
         # list reaches tf.random.normal through helper parameters; --fix needs
         # the node that holds it at the weight's creation site.
         self.passed_as: dict[int, tuple[Value, list[cst.CSTNode]]] = {}
+        # id(call) -> the Seq a call's one positional argument unpacks
+        # (``np.random.randn(*shape)``): that shape list, not a copy of its
+        # items, is the weight's shape, so --fix finds where it is written.
+        self.unpacked_shape: dict[int, Seq] = {}
+        # The UNBOUND_ALIASES the file reads without binding them: new code
+        # --fix writes uses the same names (``np`` in an exercise run by exec).
+        self.unbound_aliases_read: set[str] = set()
+        # id(Seq) -> the argument nodes of the call a ``*args`` parameter
+        # collected them from (``rand_arr(-0.1, 0.1, n, m)`` for ``def
+        # rand_arr(a, b, *args)``): the shape as the call writes it.
+        self.star_arguments: dict[int, tuple[cst.CSTNode, ...]] = {}
         # Speed: what each loop body assigns, by the body's id (see assigned_names).
         self.assigned_in: dict[int, tuple[cst.CSTNode, _AssignedNames]] = {}
         # Objects the program constructs (``MyCell(num_units=128)``), and the
@@ -860,7 +871,12 @@ class Interpreter:
             if name not in scope.vars:
                 scope.vars[name] = rest_kwargs.pop(name, None) or func.defaults.get(name) or Opaque(name)
         if isinstance(params.star_arg, cst.Param):
-            scope.vars[params.star_arg.name.value] = Seq(list(rest_args))
+            collected = Seq(list(rest_args))
+            scope.vars[params.star_arg.name.value] = collected
+            call = self.call_nodes[-1] if self.call_nodes else None
+            positional = [a for a in call.args if a.keyword is None] if isinstance(call, cst.Call) else []
+            if rest_args and len(positional) >= len(rest_args) and not any(a.star for a in positional):
+                self.star_arguments[id(collected)] = tuple(a.value for a in positional[len(positional) - len(rest_args):])
         if params.star_kwarg is not None:
             scope.vars[params.star_kwarg.name.value] = DictVal(dict(rest_kwargs))
 
@@ -981,6 +997,7 @@ class Interpreter:
             # A snippet run by ``%load`` or ``exec`` in a namespace that
             # imported NumPy: ``np`` is bound nowhere in the file, and means
             # numpy wherever it is written so.
+            self.unbound_aliases_read.add(name)
             return ModuleRef(UNBOUND_ALIASES[name])
         if self.imports is not None and self.foreign == 0 and self.imports_nothing:
             defined = self.imports.defined_beside(name)
@@ -1070,6 +1087,8 @@ class Interpreter:
             if arg.star == "*":
                 items = self.known_items(value)
                 if items is not None:
+                    if isinstance(value, Seq) and len(node.args) == 1:
+                        self.unpacked_shape[id(node)] = value
                     args.extend(items)
                 else:
                     args.append(value)

@@ -15,6 +15,7 @@ import re
 import tokenize
 from dataclasses import replace
 
+from ..knowledge.reference import reference_name
 from ..model import CellWeight, Edit, Finding, Fix, Settings, Span
 from ..analysis.fixsite import PLACEHOLDER, substitute
 from . import spelling
@@ -101,6 +102,11 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
         write = f"add `{site.keyword}={code}` to the call at line {site.call.line}"
     else:
         write = f"{start} where it is created (line {finding.span.line})"
+    if site is not None and "which takes no " in reason and f"{site.keyword}=" in reason.split("which takes no ", 1)[1]:
+        # Adding the keyword is what this call cannot take: say what can.
+        api = reason.split(" is ", 1)[0].removeprefix("this ")
+        then = f" with `{site.keyword}={code}`" if code else ""
+        return f"call a {api} that takes {site.keyword}= (TF 1.2's){then} at line {site.call.line}, or {start} with code of your own"
     if reason.startswith("its role rests on names"):
         return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
     if "also creates" in reason or "for every call" in reason:
@@ -125,8 +131,8 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
 def _code_anyway(finding: Finding, weight: CellWeight, dialect: Dialect, settings: Settings) -> str | None:
     """The reference's spelling for this weight as if nothing blocked the fix."""
     site = weight.fix_site
-    if site is None:
-        return None
+    if site is None or (site.kind == "value" and site.shape is None and site.default_form is None):
+        return None  # a new value needs the shape, which could not be read: no code with a made-up one
     try:
         if site.default_form is not None:
             return spelling.default_code(finding.expected, weight, dialect, settings.match, settings.reference)
@@ -177,6 +183,14 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
         return None, "the analysis does not know where this weight's initialiser is written"
     if not weight.certain:
         return None, "its role rests on names, not only on how it is used; check it and fix it by hand"
+    passed = next((span for span, _ in site.passed_strings if span == finding.span), None) if site.default_form is not None else None
+    if passed is not None:
+        # A call's own deviating choice for a configurable cell (a finding of
+        # its own, engine.call_site_findings): the reference's name in its quotes.
+        wanted = reference_name(finding.expected)
+        quote = text.slice(passed)[-1]
+        description = f"{_label(finding)} at this call: {text.slice(passed)} -> {quote}{wanted}{quote}"
+        return Fix((Edit(passed, f"{quote}{wanted}{quote}"),), f"{quote}{wanted}{quote}", description), None
     if site.value_parameter is not None:
         fix = _value_parameter_fix(finding, site, text)
         if fix is not None:
@@ -207,32 +221,14 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
         if edit is None:
             return None, f"cannot find where to add {site.keyword}= in the call"
     description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text}"
+    # The calls that pass their own deviating choice are findings of their
+    # own (engine.call_site_findings), each fixed at its string.
     edits = (edit,)
-    if site.default_form is not None and site.passed_strings:
-        # The calls that pass their own deviating choice would keep it: they
-        # get the reference's name too, and the description says where.
-        wanted = _reference_string(finding)
-        deviating = [(span, value) for span, value in site.passed_strings if wanted is not None and _plain(value) != _plain(wanted)]
-        edits += tuple(Edit(span, f"{text.slice(span)[-1]}{wanted}{text.slice(span)[-1]}") for span, _ in deviating)  # in the call's own quotes
-        if deviating:
-            description += "; " + ", ".join(f"the call at line {span.line} passed {value!r}" for span, value in deviating) + f", now {wanted!r}"
     imports = ()
     needed = dialect.needed_import()
     if needed and site.module != "tf" and "tf." in code:
         imports = (needed,)
     return Fix(edits, code, description, imports), None
-
-
-def _reference_string(finding: Finding) -> str | None:
-    """The reference as a Keras initializer name a call may pass, or None."""
-    expected = finding.expected
-    if expected.name in ("glorot_uniform", "orthogonal"):
-        return expected.name
-    return {0.0: "zeros", 1.0: "ones"}.get(expected.constant_value())
-
-
-def _plain(name: str) -> str:
-    return name.replace("_", "").lower()
 
 
 def _value_parameter_fix(finding: Finding, site, text: Text) -> Fix | None:

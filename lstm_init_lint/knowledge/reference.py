@@ -158,3 +158,16 @@ REFERENCES = {"keras": KERAS, "tf1": TF1}
 # The order in which gate names are listed (``gates i, f, c, o``) and in
 # which Keras lays out its fused weights' column blocks.
 GATE_ORDER = {"lstm": KERAS.lstm.gate_order, "gru": KERAS.gru.gate_order}
+
+
+def reference_name(expected) -> str | None:
+    """The reference's start as a Keras initializer name a call may pass
+    (``"orthogonal"``, ``"zeros"``), or None when it has none."""
+    if expected.name in ("glorot_uniform", "orthogonal"):
+        return expected.name
+    return {0.0: "zeros", 1.0: "ones"}.get(expected.constant_value())
+
+
+def same_initializer_name(a: str, b: str) -> bool:
+    """``"glorot_uniform"`` and ``"GlorotUniform"`` name one initializer."""
+    return a.replace("_", "").lower() == b.replace("_", "").lower()

@@ -34,7 +34,16 @@ FIX_BY_HAND = """Where `--fix` makes no change, it says why (`[not fixed: ...]`,
 `no_fix_reason` in the JSON) and what to do instead, with the code to
 write when it can be spelled (`by hand: ...`, and `suggested_edit` in the
 JSON): for instance, give a weight that shares a helper's initialiser one
-of its own at its creation, with the reference's spelling."""
+of its own at its creation, with the reference's spelling.
+
+A configurable cell (its constructor takes `kernel_initializer=` and
+passes `self.kernel_initializer` on) is fixed at the constructor's
+default, so the parameter keeps working and `get_config()` tells the
+truth. Each call in the file that passes its own deviating string for
+that parameter (`Cell(8, kernel_initializer="he_normal")`) is reported
+at that string, a finding of its own ("... starts as 'he_normal' in the
+cell this call makes: it passes kernel_initializer='he_normal' ..."),
+and fixed there: the reference's name in the call's own quotes."""
 
 
 @dataclass(frozen=True)
