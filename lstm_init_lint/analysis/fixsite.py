@@ -242,7 +242,7 @@ def _returns_elsewhere(statements: list[cst.CSTNode]) -> bool:
         if isinstance(node, (cst.Return, cst.Yield)):
             return True
         if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
-            stack.extend(node.children)
+            stack.extend(children(node))
     return False
 
 
