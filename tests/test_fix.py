@@ -199,14 +199,16 @@ def lstm(x, h, c, units, w_init=tf.random_normal_initializer(stddev=0.02)):
 def test_a_default_that_also_serves_other_weights_stays_and_the_weight_is_fixed_at_its_call():
     """The output layer shares w_init's default: changing the default would
     change it too, so the default stays and the kernel's own call gets the
-    reference; alone, the default itself changes."""
+    reference; alone, the default itself changes, spelled through
+    ``tf.compat.v1`` (a default runs when the module is imported, and TF 2
+    has no ``tf.glorot_uniform_initializer``; the original spelling imports there)."""
     fixed = fix_source(FUNCTION_DEFAULT_SHARED.encode(), "cell.py", Settings(reference="tf1")).fixed.decode()
     assert "w_init=tf.random_normal_initializer(stddev=0.02)):" in fixed
     assert 'w = tf.get_variable("w", [x.shape[1] + units, 4 * units], initializer=tf.glorot_uniform_initializer())' in fixed
     assert 'out = tf.get_variable("out", [units, 10], initializer=w_init)' in fixed
     alone = FUNCTION_DEFAULT_SHARED.replace("initializer=w_init)\n    return", "initializer=tf.zeros_initializer())\n    return")
     fixed = fix_source(alone.encode(), "cell.py", Settings(reference="tf1")).fixed.decode()
-    assert "w_init=tf.glorot_uniform_initializer()):" in fixed
+    assert "w_init=tf.compat.v1.glorot_uniform_initializer()):" in fixed
     assert "initializer=w_init)" in fixed
 
 

@@ -5,14 +5,17 @@ code (``tf.compat.v1``), ``tf.keras.initializers.GlorotUniform()`` in TF2 code,
 and ``"glorot_uniform"`` in a Keras ``add_weight``. Names that changed meaning
 between versions are avoided (TF1's ``random_normal_initializer()`` draws
 with stddev 1.0, TF2's with 0.05): TF1 code gets the v1 initializer objects,
-which accept ``dtype``; TF2 code gets the Keras classes.
+which accept ``dtype``; TF2 code gets the Keras classes. A parameter's
+default in TF1 code is spelled through ``tf.compat.v1``: it runs when the
+module is imported, and a TF1 module that imports under TensorFlow 2 must
+still do so after the fix.
 Every module prefix used is one the file already imports, or the creating
 call itself uses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import CellKind, CellWeight, FixSite, Initializer, Role
 from ..analysis import sizes as X
@@ -268,6 +271,12 @@ def default_code(expected: Initializer, weight: CellWeight, dialect: Dialect, ma
     ``keras.initializers.Orthogonal()``). A default serves every weight
     created with it, so it cannot hold a per-gate vector."""
     site = weight.fix_site
+    if _tf1_style(site, dialect) and dialect.tf1:
+        # A default is evaluated when its function is defined, that is when
+        # the module is imported: spelled through ``compat.v1``, a TF1 module
+        # that imports under TensorFlow 2 still does (``tf.glorot_uniform_
+        # initializer`` is gone there, ``tf.compat.v1``'s is not).
+        site = replace(site, module=dialect.tf1)
     if expected.name in ("glorot_uniform", "orthogonal"):
         if match == "exact":
             return initializer_code(expected, weight, dialect, match, reference)
