@@ -108,3 +108,37 @@ class Cell(layers.Layer):
 def test_einsum_dense_has_a_bias_only_with_bias_axes():
     assert summary(EINSUM.format(bias="")) == []
     assert summary(EINSUM.format(bias=', bias_axes="j"')) == [("LST004", "bias", "self.x_projection.bias")]
+
+
+# An LSTM step normalised by contrib's layer_norm; {norm} is the call, over
+# the fused projection `zw`.
+LAYER_NORM_STEP = TF1 + """
+def step(x, h, c, units):
+    w = tf.get_variable("w", [2 * units, 4 * units])
+    zw = tf.matmul(tf.concat([x, h], 1), w)
+    gates = {norm}
+    i, j, f, o = tf.split(gates, 4, axis=1)
+    c = tf.sigmoid(f{offset}) * c + tf.sigmoid(i) * tf.tanh(j)
+    h = tf.sigmoid(o) * tf.tanh(c)
+    return h, c
+"""
+
+
+def test_contrib_layer_norm_beta_as_the_only_bias_is_reported_at_its_call_and_not_fixed():
+    source = LAYER_NORM_STEP.format(norm="tf.contrib.layers.layer_norm(zw)", offset="")
+    (finding,) = lint(source)
+    assert (finding.code, finding.weight, finding.span.line, finding.fixable) == ("LST004", "LayerNorm/beta", 7, False)
+    assert "(layer_norm's own beta, its shift: the only bias its gates have)" in finding.message
+    assert "starts as zeros (no initializer: layer_norm's default)" in finding.message
+    outcome = fix_source(source.encode("utf-8"), "snippet.py")
+    assert outcome.fixed == source.encode("utf-8")
+    (left,) = outcome.remaining
+    assert "param_initializers={'beta': ...} would move them all" in left.no_fix_reason
+    assert left.suggested_edit.startswith("add 1.0 to the forget gate's pre-activation after the layer_norm at line 7")
+
+
+def test_contrib_layer_norm_beta_is_no_bias_beside_a_run_time_offset_a_bias_of_its_own_or_without_center():
+    assert summary(LAYER_NORM_STEP.format(norm="tf.contrib.layers.layer_norm(zw, center=True, scale=True)", offset=" + 1.0")) == []
+    assert summary(LAYER_NORM_STEP.format(norm="tf.contrib.layers.layer_norm(zw, center=False)", offset="")) == []
+    own = LAYER_NORM_STEP.format(norm='tf.contrib.layers.layer_norm(zw) + tf.get_variable("b", [4 * units], initializer=tf.zeros_initializer())', offset="")
+    assert summary(own) == [("LST004", "bias", "b")]

@@ -10,7 +10,7 @@ import libcst as cst
 
 from . import branches
 from . import symbolic as S
-from ..knowledge.apis import ACTIVATIONS, CREATOR_METHODS, FRAMEWORK_LAYERS, FrameworkLayer, activation_name, canonical, op_kind, table_key
+from ..knowledge.apis import ACTIVATIONS, CREATOR_METHODS, FRAMEWORK_LAYERS, LAYER_NORM_BETA, FrameworkLayer, activation_name, canonical, op_kind, table_key
 from .initializers import TENSOR_INITS, Dist, bind, build_object, build_tensor, generation, keras_string, object_spec
 from .frames import Frame, Record
 from .numbers import to_expr, to_shape
@@ -815,6 +815,42 @@ def _pass(c: OpCall) -> Value:
     return Op("pass", (value,), c.node, c.path)
 
 
+def _layer_norm(c: OpCall) -> Value:
+    """``tf.contrib.layers.layer_norm(z)``: ``normalised(z) * gamma + beta``
+    with its own gamma (ones) and, unless ``center=False``, beta (zeros),
+    made by contrib's code. The sum's shape is the one a user-written layer
+    norm has, so beta is a gate's bias only when the gate has no other
+    (``roles.drop_shifts``); gamma is a scale and never reported."""
+    inputs = c.arg(0, "inputs")
+    if inputs is None or isinstance(inputs, (InitVal, Const)):
+        return inputs if inputs is not None else Opaque(c.path)
+    normalised = Op("div", (inputs, Opaque("layer_norm std")), c.node)
+    gamma = _new_weight(c.it, c.node, "layer_norm gamma", c.frame)
+    gamma.init = InitVal(Dist("ones"), c.node, None)
+    gamma.init.implicit = "layer_norm default"
+    out = Op("mul", (normalised, WeightVal(gamma)), c.node)
+    center = c.arg(1, "center")
+    if isinstance(center, Const) and not center.value:
+        return out
+    beta = _new_weight(c.it, c.node, LAYER_NORM_BETA, c.frame)
+    beta.namespace = c.namespace
+    scope = c.kwargs.get("scope")
+    prefix = scope.value if isinstance(scope, Const) and isinstance(scope.value, str) else "LayerNorm"
+    beta.name_hint = f"{prefix}/beta"
+    # No automatic fix: param_initializers={"beta": ...} starts every gate's
+    # shift at the same value, not the forget gate's slice alone.
+    beta.layer = LayerPart(
+        "layer_norm",
+        "bias",
+        "param_initializers",
+        "layer_norm's own beta is the shift of every gate at once: its param_initializers={'beta': ...} would move them all",
+        None,
+    )
+    beta.init = InitVal(Dist("zeros"), c.node, None)
+    beta.init.implicit = "layer_norm default"
+    return Op("add", (out, WeightVal(beta)), c.node)
+
+
 def _gather(c: OpCall) -> Value:
     return Op("gather", (c.arg(0, "params") or Opaque("params"), c.arg(1, "ids") or c.arg(1, "indices") or Opaque("ids")), c.node)
 
@@ -1112,6 +1148,7 @@ OP_HANDLERS: dict[str, Callable[[OpCall], Value]] = {
     "unstack": _unstack,
     "split": _split,
     "pass": _pass,
+    "layer_norm": _layer_norm,
     "neg": _neg,
     "gather": _gather,
     "sqrt": _sqrt,

@@ -116,6 +116,11 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
             f"give `{label}` an initializer of its own: create it (line {finding.span.line}) with {own} rather than with {shared}, "
             "which the other weights keep; with a helper, add an initializer parameter and pass this one at this call"
         )
+    if reason.startswith("layer_norm's own beta"):
+        return (
+            f"add {_forget_value(finding, weight)} to the forget gate's pre-activation after the layer_norm at line {finding.span.line} "
+            "(sigmoid(f + forget_bias)), as LayerNormBasicLSTMCell's forget_bias does; its beta stays the other gates' zero shift"
+        )
     if reason.startswith("a NumPy array"):
         return f"{start} with NumPy: {_numpy_words(finding)}"
     if "the default of" in reason:
@@ -141,6 +146,15 @@ def _code_anyway(finding: Finding, weight: CellWeight, dialect: Dialect, setting
         return spelling.initializer_code(finding.expected, weight, dialect, settings.match, settings.reference)
     except CannotSpell:
         return None
+
+
+def _forget_value(finding: Finding, weight: CellWeight) -> str:
+    """The reference's start of the forget gate's block alone (``1.0``): the
+    one piece of a zero bias that is not zero."""
+    expected = finding.expected
+    values = [piece.constant_value() for _, _, _, piece in expected.pieces] if expected.name == "piecewise" else []
+    offsets = [v for v in values if v]
+    return f"{offsets[0]:.1f}" if len(set(offsets)) == 1 else "1.0"
 
 
 def _in_words(finding: Finding, weight: CellWeight) -> str:

@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from ..model import GATE_LABELS, CellWeight, Initializer, Role
 from ..knowledge.reference import Reference
+from ..knowledge.apis import LAYER_NORM_BETA
 
 # The size a message computes its figures at when the file states none;
 # the message then says the size is assumed, never that it is the cell's.
@@ -150,7 +151,9 @@ def weight_label(weight: CellWeight) -> str:
     name = f"`{site.weight}`"
     if site.instance and site.instance != site.weight:
         name += f" ({site.instance})"
-    if weight.layer_norm_shift:
+    if weight.layer_norm_shift and weight.fix_site is not None and weight.fix_site.api == LAYER_NORM_BETA:
+        name += " (layer_norm's own beta, its shift: the only bias its gates have)"
+    elif weight.layer_norm_shift:
         name += " (a layer-norm shift, the only bias its gates have)"
     return name
 

@@ -49,6 +49,16 @@ class ForgetGateBias(Rule):
     the cell adds `forget_bias` at run time, the stored slice is set so that
     the two add up to 1. A bias made for every gate by one statement in a
     loop over gate names becomes `tf.ones(...) if gate == "f" else tf.zeros(...)`.
+
+    A layer norm's shift is a gate's bias only when the gate has no other;
+    the message then says so (`a layer-norm shift, the only bias its gates
+    have`). `tf.contrib.layers.layer_norm(z)` makes that shift itself, its
+    own beta (zeros, unless `center=False`): reported at the layer_norm call
+    (`layer_norm's own beta, its shift: the only bias its gates have`) and
+    not fixed, since its `param_initializers={"beta": ...}` would move every
+    gate's shift; the suggested edit adds 1.0 to the forget gate's
+    pre-activation after the layer_norm, as `LayerNormBasicLSTMCell`'s
+    `forget_bias` does.
     """
 
     code = "LST004"
