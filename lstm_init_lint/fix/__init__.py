@@ -115,7 +115,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
         module = cst.parse_module(source)
         encoding = module.encoding
         original = code = source_text(source, module)
-        python_reads = _python_reads(source)  # else libcst alone read it (syntax newer than this Python)
+        python_reads = parses_as_python(source)  # else libcst alone read it (syntax newer than this Python)
     findings = list(first_findings)
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
@@ -123,7 +123,7 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
         if not fixable:
             break
         new_code = edited(code, [edit for f in fixable for edit in f.fix.edits], fixable, encoding)
-        if new_code is not None and python_reads and not _python_reads(new_code.encode(encoding)):
+        if new_code is not None and python_reads and not parses_as_python(new_code.encode(encoding)):
             new_code = None
         if new_code is None:
             return FixOutcome(path, source, source, (), tuple(findings), FileError(path, "the fixed code would not parse, so the file was left unchanged; please report this"))
@@ -141,7 +141,8 @@ def _fix_rounds(source: bytes, path: str, settings: Settings, first_findings: tu
     return FixOutcome(path, source, fixed, tuple(applied), tuple(findings), None, encoding, modules=modules)
 
 
-def _python_reads(source: bytes) -> bool:
+def parses_as_python(source: bytes) -> bool:
+    """Whether Python's own parser reads ``source`` (a fix is written only then)."""
     from ..source.limits import python_parse
 
     try:

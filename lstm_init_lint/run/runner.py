@@ -248,7 +248,7 @@ def fix_imported_modules(outcomes: list, write: bool) -> list:
 def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) -> tuple[Any, dict[int, str | None]]:
     """(the module's new outcome or None, each wanting finding's verdict:
     None when its edit is in the module's new text, else why not)."""
-    from ..fix import FixOutcome, checked_edit
+    from ..fix import FixOutcome, checked_edit, parses_as_python
 
     named = wants[0][1].fix.elsewhere
 
@@ -292,7 +292,7 @@ def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) 
     findings = [f for _, f in wants]
     all_edits = [edit for f in findings for edit in f.fix.edits]
     new_code = checked_edit(code, list({(e.span, e.text): e for e in all_edits}.values()), findings, module.encoding)
-    if new_code is None or not _python_reads(new_code.encode(module.encoding)):
+    if new_code is None or not parses_as_python(new_code.encode(module.encoding)):
         return every(f"the fixed {named} would not parse, so it was left unchanged; please report this")
     fixed = new_code.encode(module.encoding)
     if write:
@@ -307,16 +307,6 @@ def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) 
 
         return replace(own, fixed=fixed, encoding=module.encoding), {id(f): None for f in findings}
     return FixOutcome(named, source, fixed, (), (), None, module.encoding, imported=True), {id(f): None for f in findings}
-
-
-def _python_reads(source: bytes) -> bool:
-    from ..source.limits import python_parse
-
-    try:
-        python_parse(source, "<fixed>")
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
-    return True
 
 
 def _project_root(path: str) -> str:
