@@ -17,6 +17,7 @@ from typing import Callable, Collection
 
 from ..model import Settings
 from .patterns import check, matches, matches_relative, relative_to
+from .resolve import inside
 
 # The directories a walk skips unless the configuration replaces `exclude`
 # (ruff's defaults, plus our cache).
@@ -135,9 +136,9 @@ class Exclusion:
         key = (directory, root)
         if key not in self._prefixes:
             base = os.path.abspath(root) if root else os.getcwd()
-            if _inside(directory, base):
+            if inside(directory, base):
                 self._prefixes[key] = _prefix_below(directory, base)
-            elif _inside(base, directory):
+            elif inside(base, directory):
                 self._prefixes[key] = None
             else:
                 # Beside the root: relative to the deepest directory holding both.
@@ -174,13 +175,13 @@ class GitIgnores:
         git_root = self._git_root(directory)
         top = git_root or os.path.abspath(walk_root)
         patterns = self._read(os.path.join(directory, ".gitignore"))
-        if patterns and _inside(walk_root, directory):
+        if patterns and inside(walk_root, directory):
             patterns = _not_matching(patterns, walk_root, directory)
         levels = [(patterns, "")] if patterns else []
         parent = os.path.dirname(directory)
         if directory == top or parent == directory or not directory.startswith(top):
             if git_root:
-                exclude = _not_matching(self._read(os.path.join(git_root, ".git", "info", "exclude")), walk_root, git_root) if _inside(walk_root, git_root) else ()
+                exclude = _not_matching(self._read(os.path.join(git_root, ".git", "info", "exclude")), walk_root, git_root) if inside(walk_root, git_root) else ()
                 if exclude:
                     levels.append((exclude, _prefix_below(directory, git_root)))
         else:
@@ -224,12 +225,6 @@ def _without_matching(patterns: tuple[str, ...], walk_root: str, base: str) -> t
     if relative_to(walk_root, base) == "." or not matches(patterns, walk_root, base, is_dir=True):
         return patterns
     return tuple(p for p in patterns if p.lstrip().startswith("!") or not matches((p,), walk_root, base, is_dir=True))
-
-
-def _inside(path: str, directory: str) -> bool:
-    """Whether ``path`` is ``directory`` or below it."""
-    path, directory = os.path.abspath(path), os.path.abspath(directory)
-    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _prefix_below(directory: str, ancestor: str) -> str:

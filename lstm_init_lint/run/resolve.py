@@ -102,10 +102,7 @@ class DiskModules:
         directory and each directory above it up to the project root (or, in
         a tree without a root marker, up to the current directory, where a
         run starts: ``from src.common_ops import lstm`` in ``src/ptb/x.py``)."""
-        top = self._root(here)
-        if top is None:
-            cwd = os.getcwd()
-            top = cwd if here == cwd or here.startswith(cwd.rstrip(os.sep) + os.sep) else here
+        top = self.project_root(here)
         places = [here]
         current = here
         while current != top:
@@ -115,6 +112,16 @@ class DiskModules:
             places.append(parent)
             current = parent
         return places
+
+    def project_root(self, directory: str) -> str:
+        """The top of the project ``directory`` is in: the nearest directory
+        at or above it with a root marker; without one, the current directory
+        when ``directory`` is under it, else ``directory`` itself."""
+        top = self._root(directory)
+        if top is None:
+            cwd = os.getcwd()
+            top = cwd if inside(directory, cwd) else directory
+        return top
 
     def _root(self, directory: str) -> str | None:
         if directory not in self._roots:
@@ -242,6 +249,12 @@ _MAX_SIBLINGS = 32
 _MAX_SIBLING_BYTES = 200_000
 
 _DISK: DiskModules | None = None
+
+
+def inside(path: str, directory: str) -> bool:
+    """Whether ``path`` is ``directory`` or below it."""
+    path, directory = os.path.abspath(path), os.path.abspath(directory)
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def disk_modules() -> DiskModules:

@@ -27,7 +27,7 @@ from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
 from .read import read_source
-from .resolve import disk_modules, imported_sources, modules_unchanged
+from .resolve import disk_modules, imported_sources, inside, modules_unchanged
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers
@@ -257,7 +257,7 @@ def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) 
 
     for index, _ in wants:
         importer = outcomes[index]
-        if not _inside(target, _project_root(importer.path)):
+        if not inside(target, disk_modules().project_root(os.path.dirname(os.path.abspath(importer.path)))):
             return every(f"its initialiser is written in {named}, outside this file's project; fix it there")
         if importer.error is not None and not importer.path.endswith(".ipynb"):
             return every(f"its initialiser is written in {named}, and this file could not be fixed; fix it there")
@@ -307,27 +307,6 @@ def _fix_one_module(target: str, wants: list, outcomes: list, own, write: bool) 
 
         return replace(own, fixed=fixed, encoding=module.encoding), {id(f): None for f in findings}
     return FixOutcome(named, source, fixed, (), (), None, module.encoding, imported=True), {id(f): None for f in findings}
-
-
-def _project_root(path: str) -> str:
-    """The project a file belongs to, as ``resolve`` looks for its imports:
-    the nearest directory above it with a root marker, else the current
-    directory when the file is under it, else the file's own directory."""
-    here = os.path.dirname(os.path.abspath(path))
-    current = here
-    while True:
-        if any(os.path.exists(os.path.join(current, marker)) for marker in (".git", "pyproject.toml", "setup.py", "setup.cfg")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    cwd = os.getcwd()
-    return cwd if _inside(here, cwd) else here
-
-
-def _inside(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def fix_file(task: Task):
