@@ -47,7 +47,7 @@ def shape_node_text(inits: list[InitVal], where: cst.CSTNode, code: Callable[[cs
                 return code(node)
         collected = (star_arguments or {}).get(id(value), ())
         if collected and all(contains(where, node) for node in collected):
-            return "(" + ", ".join(code(node) for node in collected) + ("," if len(collected) == 1 else "") + ")"
+            return _tuple_text(collected, code)
     for init in inits:
         call = init.node
         if not isinstance(call, cst.Call) or not contains(where, call):
@@ -214,8 +214,13 @@ def call_site_value(weight: WeightInstance, inits: list[InitVal], passed_as: dic
                 return call, code(node)
         collected = star_arguments.get(id(value), ())
         if collected and all(any(arg.value is node for arg in call.args) for node in collected):
-            return call, "(" + ", ".join(code(node) for node in collected) + ("," if len(collected) == 1 else "") + ")"
+            return call, _tuple_text(collected, code)
     return None
+
+
+def _tuple_text(nodes: tuple[cst.CSTNode, ...], code: Callable[[cst.CSTNode], str]) -> str:
+    """The nodes as a tuple written out: ``(n, m)``, ``(n,)``."""
+    return "(" + ", ".join(code(node) for node in nodes) + ("," if len(nodes) == 1 else "") + ")"
 
 
 def _shape_of_argument(shape: Seq) -> InitVal | None:

@@ -33,7 +33,7 @@ from ..source.walk import children, walk
 from .frames import Frame, Record, Scope
 from .caller_scopes import apply_caller_scopes
 from .initializers import Dist
-from .modules import ImportFollower, ModuleSource, ProjectModule, catches_import_error, keep_project_imports
+from .modules import ImportFollower, ModuleSource, ProjectModule, alias_name, catches_import_error, keep_project_imports
 from .numbers import to_expr
 from .values import (
     NONE,
@@ -446,7 +446,7 @@ class Interpreter:
             full = dotted(alias.name)
             if full is None:
                 continue
-            asname = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else None
+            asname = alias_name(alias, None)
             if self.imports is not None and self.imports.bind_import(full, asname, frame.scope):
                 continue
             if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
@@ -469,7 +469,7 @@ class Interpreter:
             name = dotted(alias.name)
             if name is None:
                 continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            local = alias_name(alias, name)
             frame.scope.vars[local] = ModuleRef(f"{base}.{name}")
 
     def _exec_if(self, stmt: cst.If, frame: Frame) -> None:

@@ -34,7 +34,7 @@ MAX_MODULES = 24
 # How deep imports are followed: 1 is the analysed file's own imports, 2 also
 # theirs. A cell's helpers sit in a module the cell's file imports, or one
 # that module imports; deeper, a package's ``__init__`` pulls in a framework
-# (``from keras.src import ops`` from a Keras layer read 24 modules, 4.8 s).
+# (Keras' own ``layers/rnn/lstm.py`` read 68 of Keras' modules; now 31).
 MAX_IMPORT_DEPTH = 2
 
 
@@ -69,6 +69,13 @@ class ProjectModule(Value):
 
     def __repr__(self) -> str:
         return f"ProjectModule({self.name})"
+
+
+def alias_name(alias: cst.ImportAlias, name: str | None) -> str | None:
+    """The name an import alias binds: its ``as`` name, else ``name``."""
+    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+        return alias.asname.name.value
+    return name
 
 
 def top_level_names(module: ProjectModule) -> dict[str, Value]:
@@ -216,7 +223,7 @@ class ImportFollower:
             name = dotted(alias.name)
             if name is None:
                 continue
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            local = alias_name(alias, name)
             value = project.scope.vars.get(name)
             if value is None:
                 value = self.module(f"{base}.{name}" if base else name, level)
@@ -237,7 +244,7 @@ class ImportFollower:
             name = dotted(alias.name)
             if name is None or find(self.importers[-1], f"{base}.{name}", level) is None:
                 return None
-            local = alias.asname.name.value if alias.asname is not None and isinstance(alias.asname.name, cst.Name) else name
+            local = alias_name(alias, name)
             found.append((local, name))
         out = []
         for local, name in found:
