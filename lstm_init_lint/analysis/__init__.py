@@ -15,7 +15,7 @@ import libcst as cst
 
 from ..knowledge.reference import GATE_ORDER
 from ..model import CellKind, CellWeight, Initializer, Role, Span, WeightSite
-from ..source.walk import children
+from ..source.walk import descendants
 from . import sizes
 from . import symbolic as S
 from .cells import find_cells
@@ -249,13 +249,7 @@ class _Describer:
 
 
 def _node_ids(module: cst.Module) -> set[int]:
-    ids = set()
-    stack: list[cst.CSTNode] = [module]
-    while stack:
-        node = stack.pop()
-        ids.add(id(node))
-        stack.extend(children(node))
-    return ids
+    return {id(node) for node in descendants(module)}
 
 
 def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:
