@@ -245,6 +245,12 @@ class FixSite:
     # are written in a module the analysed file imports (``lstm.lstm_cell``
     # called from a training script): the fix edits that module (None: this file).
     path: str | None = None
+    # A helper's get_variable without an initializer of its own, reached by
+    # one call of many (``linear([h], ...)``): the statement holding that call
+    # (in this file), which the fix wraps in ``with variable_scope(
+    # get_variable_scope(), initializer=...)``, giving this call's weight the
+    # reference's initializer and leaving the helper's other calls alone.
+    wrap: Span | None = None
 
 
 @dataclass(frozen=True)

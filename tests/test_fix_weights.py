@@ -11,6 +11,7 @@ call stack at that moment.
 
 from __future__ import annotations
 
+import difflib
 import json
 import math
 import os
@@ -56,8 +57,40 @@ def runs(tmp_path_factory):
     out = {}
     for path in RUNNABLE:
         findings = lint_source(path.read_bytes(), str(path), Settings(), plan_fixes=True).findings
-        out[path] = (records[path], records[directory / path.name], findings)
+        # The fixed module's lines, numbered as the original's (the findings'):
+        # a fix that wraps a call in a with-statement moves the lines below it.
+        back = original_lines(path.read_text(encoding="utf-8"), (directory / path.name).read_text(encoding="utf-8"))
+        fixed = [dict(r, lines=sorted({back.get(line, line) for line in r["lines"]})) for r in records[directory / path.name]]
+        out[path] = (records[path], fixed, findings)
     return out
+
+
+def original_lines(original: str, fixed: str) -> dict[int, int]:
+    """Each 1-based line of ``fixed`` -> the line of ``original`` it comes
+    from: unchanged lines one to one; in a changed run, a line that is an
+    original line re-indented maps to it, and a new line (``with ...:``
+    written around a call) to the line after it."""
+    old_lines, new_lines = original.splitlines(), fixed.splitlines()
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    back: dict[int, int] = {}
+    for tag, start, end, new_start, new_end in matcher.get_opcodes():
+        if tag == "equal":
+            back.update((new_start + k + 1, start + k + 1) for k in range(end - start))
+            continue
+        if end == start:
+            continue
+        pending = []
+        for index in range(new_start, new_end):
+            same = next((i for i in range(start, end) if old_lines[i].strip() == new_lines[index].strip()), None)
+            if same is None:
+                pending.append(index)
+                continue
+            for new in pending + [index]:
+                back[new + 1] = same + 1
+            pending = []
+        for index in pending:
+            back[index + 1] = start + min(index - new_start, end - start - 1) + 1
+    return back
 
 
 def _floats(records: list[dict]) -> list[dict]:

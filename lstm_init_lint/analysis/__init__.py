@@ -105,6 +105,7 @@ class _Sharing:
         self.defaults = Defaults(describer.module)
         self._describer = describer
         self._weights = weights
+        self.weights = weights  # every weight the run made (a wrap must not reach another)
         self._default_users: dict[int, list[tuple[tuple, tuple[str, tuple | None]]]] | None = None
         used = {id(u.weight) for cu in cell_usages for u in cu.usages}
         self._used = used
@@ -559,19 +560,25 @@ def _describe_weight(
         # passed at this call (its argument replaced, or the keyword added).
         site_fix = replace(site_fix, replace=passed[0], call=passed[1], keyword=passed[2], sharers=())
     elif call is not None and not site_fix.blocker:
-        # The helper's one initialiser serves calls that need different ones.
-        site_fix = replace(
-            site_fix,
-            blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
-            f"of different roles; give {site.helper}() an initializer parameter and pass the right one at each call",
-        )
+        # The helper's one initialiser serves calls that need different ones:
+        # a variable_scope around this call gives this call's weight its own,
+        # where the helper's get_variable takes none itself.
+        wrapped, why_not = _scope_wrap(representative, init, call, describer, sharing)
+        if wrapped is not None:
+            site_fix = replace(site_fix, wrap=wrapped, replace=None, sharers=(), inline=None, value_parameter=None)
+        else:
+            site_fix = replace(
+                site_fix,
+                blocker=f"`{site.weight}` is created inside {site.helper}() (line {site.helper_line}) for every call, and its calls make weights "
+                f"of different roles; {why_not}; give {site.helper}() an initializer parameter and pass the right one at each call",
+            )
     # The expression --fix rewrites (``init_node``: ``init_matrix([n, u])`` in
     # ``tf.Variable(init_matrix([n, u]))``) may be here even when the helper
     # that draws the values is in another module; then it is fixed here.
     replaced = representative.init_node
     written_elsewhere = not describer.is_local(representative.creation_node) or (replaced is not None and not describer.is_local(replaced))
     if local_call is not None or written_elsewhere:
-        site_fix = _elsewhere(site_fix, representative, init, describer, call or local_call, per_call=call is not None)
+        site_fix = _elsewhere(site_fix, representative, init, describer, call or local_call, per_call=call is not None, sharing=sharing)
     # Sizes in the terms of the call the weight is reported at, when a helper made it.
     written = site_fix.inline.shape if site_fix.inline is not None and site_fix.inline.shape else site_fix.shape
     gate_width = _gate_width(written, shape, role, len(gates))
@@ -611,12 +618,15 @@ def _sized_shape(representative: WeightInstance, shape, sharing: _Sharing, call:
     return max(numbered, key=lambda w: w.depth).shape
 
 
-def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Describer, call: cst.CSTNode | None, per_call: bool):
+def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Describer, call: cst.CSTNode | None, per_call: bool, sharing: _Sharing | None = None):
     """The fix of a weight whose initialiser is written in an imported
     module: this file's run does not rewrite another file (unless the call
     here passes the initialiser in, which the caller handled)."""
     if call is not None and init.node is not None and describer.is_local(init.node) and contains(call, init.node) and not site_fix.blocker:
         return replace(site_fix, replace=describer.span(init.node), sharers=())
+    if site_fix.wrap is not None and not site_fix.blocker:
+        # The scope is written around the call, here: the helper's module is not edited.
+        return site_fix
     node = init.node if init.node is not None and not init.implicit else weight.creation_node
     where, span = describer.where(node)
     if where is not None and not per_call and _fixable_there(site_fix, weight, describer, where):
@@ -627,14 +637,50 @@ def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Desc
     if where is None:
         reason = site_fix.blocker
     elif per_call:
+        _, why_not = _scope_wrap(weight, init, call, describer, sharing) if call is not None and sharing is not None else (None, None)
         reason = (
             f"it is created in {where} (line {span.line}), a module this file imports, by a helper whose one initialiser serves calls "
-            "that make weights of different roles; give the helper an initializer parameter and pass the right one at each call"
+            f"that make weights of different roles; {why_not + '; ' if why_not else ''}give the helper an initializer parameter and pass the right one at each call"
         )
     else:
         reason = f"its initialiser is written in {where} (line {span.line}), a module this file imports; fix it there"
     local = call if call is not None else None
     return replace(site_fix, replace=None, call=describer.span(local) if local is not None else site_fix.call, sharers=(), blocker=reason or site_fix.blocker)
+
+
+# get_variable's fallbacks, which an enclosing variable_scope's initializer replaces.
+_SCOPE_REPLACES = ("get_variable default", "get_variable TF 0.x default")
+
+
+def _scope_wrap(weight: WeightInstance, init: InitVal, call: cst.CSTNode, describer: _Describer, sharing: _Sharing) -> tuple[Span | None, str | None]:
+    """The statement to wrap in ``with variable_scope(get_variable_scope(),
+    initializer=...)`` so that the weight this helper call makes starts as the
+    reference's (TF1: a scope's initializer is the default of every
+    get_variable under it that passes none, and an inner scope's wins), or
+    why no such scope can do it."""
+    line = describer.span(weight.creation_node).line if describer.is_local(weight.creation_node) else describer.where(weight.creation_node)[1].line
+    if weight.api != "get_variable":
+        return None, f"it is not made by get_variable (line {line}), which alone takes its initializer from an enclosing variable_scope"
+    if init.implicit == "variable_scope":
+        return None, "its get_variable takes the initializer of a variable_scope nearer to it than one around the call would be"
+    if init.implicit not in _SCOPE_REPLACES:
+        return None, f"its get_variable (line {line}) passes an initializer of its own, which no variable_scope around the call overrides"
+    if not describer.is_local(call):
+        return None, "the call is not in this file"
+    statement, why_not = sharing.defaults.statement_to_wrap(call)
+    if statement is None:
+        return None, why_not
+    # Every other weight the statement makes with get_variable's fallback
+    # would take the scope's initializer too (this weight, reached through
+    # this call on a longer path, is the same one).
+    for other in sharing.weights:
+        if other.api != "get_variable" or other.init is None or other.init.implicit not in _SCOPE_REPLACES:
+            continue
+        if _identity(other) == _identity(weight) and any(node is call for node in other.path):
+            continue
+        if any(describer.is_local(node) and contains(statement, node) for node in other.path):
+            return None, f"the statement also makes `{_label(other, describer)}` with get_variable's default, which a scope's initializer would change too"
+    return describer.span(statement), None
 
 
 def _fixable_there(site_fix, weight: WeightInstance, describer: _Describer, where: str) -> bool:

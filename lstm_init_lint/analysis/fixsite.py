@@ -13,7 +13,7 @@ from typing import Callable
 import libcst as cst
 
 from ..model import FixSite, Inline, Span
-from ..source.walk import children, walk
+from ..source.walk import children, descendants, walk
 from .values import Component, InitVal, Seq, WeightInstance, dotted
 
 _DIMS_CALLS = ("randn", "rand")
@@ -318,6 +318,31 @@ class Defaults:
         while current is not None and not isinstance(current, kind):
             current = self._parent(current)
         return current
+
+    def statement_to_wrap(self, call: cst.CSTNode) -> tuple[cst.BaseSmallStatement | None, str | None]:
+        """The statement ``--fix`` may wrap in ``with variable_scope(...)`` to
+        give the weights ``call`` makes an initializer, or why there is none.
+        Only a line of its own in a block (an assignment or an expression
+        statement): the with-statement must hold that one statement, run it
+        at once (not a lambda's body, run later, outside the scope) and keep
+        every other line where it is."""
+        line = self._enclosing(call, cst.SimpleStatementLine)
+        if line is None:
+            return None, "the call is not in a simple statement (an assignment or an expression statement) that a with-statement could hold"
+        statement = next((s for s in line.body if contains(s, call)), None)
+        if len(line.body) != 1 or not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr)):
+            return None, "the call is not an assignment or an expression statement on a line of its own, which a with-statement could hold"
+        if not isinstance(self._parent(line), (cst.IndentedBlock, cst.Module)):
+            return None, "the call's statement shares its line with the statement that holds it (`if ...: x = f()`)"
+        current = self._parent(call)
+        while current is not None and current is not statement:
+            if isinstance(current, cst.Lambda):
+                return None, "the call is in a lambda, which runs later, outside any scope written around this statement"
+            current = self._parent(current)
+        for node in descendants(statement):
+            if isinstance(node, (cst.SimpleString, cst.FormattedString)) and "\n" in self.module.code_for_node(node):
+                return None, "the call's statement holds a multi-line string, which indenting the statement would change"
+        return statement, None
 
     def of(self, argument: cst.CSTNode | None, creation: cst.CSTNode, init: InitVal) -> cst.Param | None:
         """The parameter whose default the weight's initialiser is, or None."""

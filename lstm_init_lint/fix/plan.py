@@ -211,6 +211,8 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
             return fix, None
     if site.blocker:
         return None, site.blocker
+    if site.wrap is not None:
+        return _scope_wrap_fix(finding, weight, text, dialect, settings)
     try:
         if site.default_form is not None:
             try:
@@ -243,6 +245,43 @@ def _plan_one(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect
     if needed and site.module != "tf" and "tf." in code:
         imports = (needed,)
     return Fix(edits, code, description, imports), None
+
+
+def _scope_wrap_fix(finding: Finding, weight: CellWeight, text: Text, dialect: Dialect, settings: Settings) -> tuple[Fix | None, str | None]:
+    """The helper call's statement inside ``with variable_scope(
+    get_variable_scope(), initializer=...)``: re-entering the scope the
+    statement already runs in keeps every variable's name (the scope object's
+    name is reused, not a new level added), and its initializer is the
+    default of each get_variable under it that passes none (the helper's own
+    ``variable_scope(scope)`` inherits it)."""
+    site = weight.fix_site
+    # The scope is written in this file, in its dialect: compat.v1 where the
+    # file uses it (or is TF 2 code), plain tf where the file is TF1 code.
+    module = dialect.tf if dialect.tf1_code and dialect.tf else dialect.tf1
+    imports: tuple[str, ...] = ()
+    if module is None:
+        module, imports = "tf.compat.v1", ("import tensorflow as tf",)
+    local = replace(weight, fix_site=replace(site, namespace="tf1", module=module, path=None))
+    try:
+        code = spelling.initializer_code(finding.expected, local, dialect, settings.match, settings.reference)
+    except CannotSpell as reason:
+        return None, str(reason)
+    first = text.starts[site.wrap.line - 1]
+    indent = text.code[first : text.offset(site.wrap.line, site.wrap.column)]
+    if indent.strip():
+        return None, "the call's statement does not start its line"
+    step = "\t" if indent.startswith("\t") else "    "
+    start, end = first, text.offset(site.wrap.end_line, site.wrap.end_column)
+    lines = _NEWLINE.split(text.code[start:end])
+    newlines = _NEWLINE.findall(text.code[start:end])
+    newline = _NEWLINE.search(text.code)
+    body = lines[0]
+    for separator, line in zip(newlines, lines[1:]):
+        body += separator + (step + line if line.strip() else line)
+    header = f"{indent}with {module}.variable_scope({module}.get_variable_scope(), initializer={code}):"
+    edit = Edit(Span(site.wrap.line, 1, site.wrap.end_line, site.wrap.end_column), f"{header}{newline.group() if newline else chr(10)}{step}{body}")
+    description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text} (a variable_scope around this call)"
+    return Fix((edit,), code, description, imports), None
 
 
 def _value_parameter_fix(finding: Finding, site, text: Text) -> Fix | None:

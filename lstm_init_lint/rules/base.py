@@ -37,6 +37,17 @@ write when it can be spelled (`by hand: ...`, and `suggested_edit` in the
 JSON): for instance, give a weight that shares a helper's initialiser one
 of its own at its creation, with the reference's spelling.
 
+A helper that creates a weight at every call (`linear([h], n, scope=...)`
+with `get_variable` inside) is fixed at the call that makes this weight.
+When its `get_variable` passes no initializer, `--fix` wraps that call's
+statement in `with tf.variable_scope(tf.get_variable_scope(),
+initializer=...):`: the scope's initializer is the default of each
+`get_variable` under it that passes none, and re-entering the current
+scope keeps every variable's name, so checkpoints still load. Nothing is
+wrapped where the statement is not an assignment or expression statement
+on a line of its own, or makes another weight at `get_variable`'s default;
+`--fix` says why.
+
 A configurable cell (its constructor takes `kernel_initializer=` and
 passes `self.kernel_initializer` on) is fixed at the constructor's
 default, so the parameter keeps working and `get_config()` tells the

@@ -69,6 +69,10 @@ def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases:
     site = weight.fix_site
     expected = expected_initializer(weight, settings)
     expression = text.slice(site.replace) if site is not None and site.replace is not None else None
+    if expression is None and weight.site.implicit == "variable_scope" and weight.site.init_span is not None and weight.site.helper_path is None:
+        # Inherited from a scope written in this file (``--fix`` wraps a
+        # helper's call in one): its initializer is evaluated at the weight's shape.
+        expression = text.slice(weight.site.init_span)
     implicit = None
     if expression is None and site is not None:
         implicit = _DEFAULT_FOR_API.get(site.api)
