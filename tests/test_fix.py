@@ -395,3 +395,68 @@ def test_a_call_that_cannot_take_the_keyword_is_not_told_to_add_it():
     assert not finding.suggested_edit.startswith("add ")
     assert finding.suggested_edit.startswith("call a _linear that takes bias_initializer= (TF 1.2's) with `bias_initializer=")
     assert "with code of your own" in finding.suggested_edit
+
+
+# A linear() whose get_variable passes no initializer, as in
+# fixtures/helper_per_call_scope_wrap_linear.py; each case below calls its
+# recurrent [h] kernel in a way a with-statement cannot hold alone.
+_WRAP_HELPER = '''import tensorflow.compat.v1 as tf
+
+
+def linear(args, output_size, scope):
+    total = sum(int(a.get_shape()[1]) for a in args)
+    with tf.variable_scope(scope):
+        matrix = tf.get_variable("Matrix", [total, output_size]{initializer})
+    return tf.matmul(tf.concat(args, 1), matrix)
+
+
+def lstm_step(x, h, c, units):
+{body}
+    i, j, f, o = tf.split(z, 4, axis=1)
+    c = tf.sigmoid(f + 1.0) * c + tf.sigmoid(i) * tf.tanh(j)
+    return tf.sigmoid(o) * tf.tanh(c), c
+'''
+
+
+@pytest.mark.parametrize(
+    "body, initializer, reason",
+    [
+        (
+            "    z = linear([x], 4 * units, 'x') + linear([h], 4 * units, 'h')",
+            "",
+            "the statement also makes `matrix` with get_variable's default, which a scope's initializer would change too",
+        ),
+        (
+            "    if units: hidden = linear([h], 4 * units, 'h')\n    z = linear([x], 4 * units, 'x') + hidden",
+            "",
+            "the call's statement shares its line with the statement that holds it",
+        ),
+        (
+            "    make = lambda: linear([h], 4 * units, 'h')\n    z = linear([x], 4 * units, 'x') + make()",
+            "",
+            "the call is in a lambda, which runs later, outside any scope written around this statement",
+        ),
+        (
+            "    hidden = linear([h], 4 * units, 'h')\n    z = linear([x], 4 * units, 'x') + hidden",
+            ", initializer=tf.random_normal_initializer(stddev=0.1)",
+            "its get_variable (line 7) passes an initializer of its own, which no variable_scope around the call overrides",
+        ),
+    ],
+    ids=["two-calls-in-one-statement", "shared-line", "lambda", "own-initializer"],
+)
+def test_a_call_no_scope_can_wrap_alone_is_left_with_the_reason(body, initializer, reason):
+    source = _WRAP_HELPER.format(body=body, initializer=initializer).encode()
+    outcome = fix_source(source, "cell.py")
+    recurrent = [f for f in outcome.remaining if f.role.value == "recurrent_kernel"]
+    assert outcome.fixed == source and len(recurrent) == 1
+    assert reason in recurrent[0].no_fix_reason
+
+
+def test_each_wrap_is_spelled_in_the_files_dialect():
+    """A TF1 file importing plain tensorflow writes tf.variable_scope; a TF 2
+    file calling a TF1 helper writes tf.compat.v1.variable_scope."""
+    body = "    hidden = linear([h], 4 * units, 'h')\n    z = linear([x], 4 * units, 'x') + hidden"
+    tf1 = _WRAP_HELPER.format(body=body, initializer="").replace("import tensorflow.compat.v1 as tf", "import tensorflow as tf")
+    fixed = fix_source(tf1.encode(), "cell.py").fixed.decode()
+    assert "    with tf.variable_scope(tf.get_variable_scope(), initializer=tf.orthogonal_initializer()):\n        hidden = linear([h], 4 * units, 'h')\n" in fixed
+    assert fix_source(fixed.encode(), "cell.py").fixed.decode() == fixed

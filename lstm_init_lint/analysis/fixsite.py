@@ -326,14 +326,16 @@ class Defaults:
         statement): the with-statement must hold that one statement, run it
         at once (not a lambda's body, run later, outside the scope) and keep
         every other line where it is."""
-        line = self._enclosing(call, cst.SimpleStatementLine)
+        line = self._enclosing(call, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
+        if isinstance(line, cst.SimpleStatementSuite):
+            return None, "the call's statement shares its line with the statement that holds it (`if ...: x = f()`)"
         if line is None:
             return None, "the call is not in a simple statement (an assignment or an expression statement) that a with-statement could hold"
         statement = next((s for s in line.body if contains(s, call)), None)
         if len(line.body) != 1 or not isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign, cst.Expr)):
             return None, "the call is not an assignment or an expression statement on a line of its own, which a with-statement could hold"
         if not isinstance(self._parent(line), (cst.IndentedBlock, cst.Module)):
-            return None, "the call's statement shares its line with the statement that holds it (`if ...: x = f()`)"
+            return None, "the call's statement is not in a block a with-statement could stand in"
         current = self._parent(call)
         while current is not None and current is not statement:
             if isinstance(current, cst.Lambda):
