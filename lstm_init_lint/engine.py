@@ -136,10 +136,11 @@ def detect(
     return FileResult(path, tuple(findings), python=3 if reading is None else 2, modules=analysis.modules_read)
 
 
-def analyse_source(source: bytes, path: str):
+def analyse_source(source: bytes, path: str, modules: ModuleSource | None = None):
     """The module's text and its ``analysis.Analysis`` (a notebook's code
     cells as one module), or a ``FileError``: the parse behind the same
-    guards as ``detect``. For ``verify``, which needs the weights themselves."""
+    guards as ``detect``. For ``verify``, which needs the weights themselves;
+    ``modules``: where the project modules it imports are read (None: not)."""
     from .analysis import analyse
     from .source.parse import parse, source_text
 
@@ -153,7 +154,7 @@ def analyse_source(source: bytes, path: str):
     module = parse(source, path)
     if isinstance(module, FileError):
         return module
-    return source_text(source, module), analyse(module)
+    return source_text(source, module), analyse(module, modules, path)
 
 
 def findings_for(weights: tuple[CellWeight, ...], path: str, settings: Settings) -> list[tuple[Finding, CellWeight]]:

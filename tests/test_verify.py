@@ -4,6 +4,8 @@ whose fix breaks the user's own smoke test."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from fixture_format import FIXTURES, is_python2, runnable
 
@@ -130,3 +132,69 @@ def test_verify_evaluates_at_the_sizes_the_messages_use(capsys):
     # --dims, the user's explicit choice, still wins.
     (chosen,) = verify_sources([(str(path), path.read_bytes(), {}, [])], Settings(), {"units": 8})
     assert {w.label: w.shape for w in chosen.weights}["self.U"] == (8, 32)
+
+
+# Each package fixture with a fix: the file --verify checks with the modules
+# it imports beside it (as fixed), the modules named in its block, the
+# module its initialisers were read in, and how many weights start right.
+PACKAGES = {
+    "project_weights_module": ("cell.py", ["weights.py"], "initialisers read in weights.py: kernel, recurrent, bias", 3),
+    "project_ops": ("gru_imported_init.py", ["ops.py"], None, 4),
+    "project_controller": ("sampler.py", ["stack_ops.py"], None, 1),
+    "project_caller_scope": ("train.py", ["cells.py"], None, 3),
+}
+
+
+def _package_copy(tmp_path, name):
+    package = tmp_path / name
+    shutil.copytree(FIXTURES / "packages" / name, package, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    return package
+
+
+def _block(out: str, path) -> str:
+    """The verify report's block for one file."""
+    return next(block for block in out.split("\n\n") if block.splitlines()[0].split("  (")[0].strip().endswith(str(path)))
+
+
+@pytest.mark.parametrize("name", sorted(PACKAGES))
+def test_a_package_fixture_verifies_as_a_whole(tmp_path, monkeypatch, capsys, name):
+    """--fix --verify on a package fixture: the file whose cell spans modules
+    is checked with the fixed modules it imports beside it, the report says
+    which, and every weight the fixes wrote starts like the reference."""
+    importer, beside, read_in, ok = PACKAGES[name]
+    package = _package_copy(tmp_path, name)
+    monkeypatch.chdir(package)
+    # (project_ops' lstm_from_ops.py keeps findings --fix leaves: reported at the calls of ops.linear)
+    assert main(["--fix", "--verify", "--no-cache", "."]) == (1 if name == "project_ops" else 0)
+    out = capsys.readouterr().out
+    block = _block(out, importer)
+    assert f"checked with the modules it imports beside it, as fixed: {', '.join(beside)}" in block
+    if read_in:
+        assert read_in in block
+    assert f"{ok} weights start like the reference, 0 do not, 0 not evaluated" in out
+    for fixed in (FIXTURES / "packages" / name).glob("*.py.fixed"):
+        assert (package / fixed.name.removesuffix(".fixed")).read_bytes() == fixed.read_bytes()
+
+
+def test_a_weight_fixed_in_another_module_that_verifies_wrong_restores_it(tmp_path, monkeypatch, capsys):
+    """verify reads the fixed initialiser in weights.py, where cell.py's fix
+    wrote it; a wrong one there (the bias's forget slice at 2.0) fails
+    cell.py's check, and weights.py goes back to its original bytes."""
+    package = _package_copy(tmp_path, "project_weights_module")
+    monkeypatch.chdir(package)
+    original = (package / "weights.py").read_bytes()
+    from lstm_init_lint.fix import plan
+
+    real = plan.spelling.initializer_code
+
+    def forget_at_two(expected, weight, *args):
+        return real(expected, weight, *args).replace("tf.ones(", "2.0 * tf.ones(")
+
+    monkeypatch.setattr(plan.spelling, "initializer_code", forget_at_two)
+    assert main(["--fix", "--verify", "--no-cache", "."]) == 1
+    out = capsys.readouterr().out
+    block = _block(out, "cell.py")
+    assert "initialisers read in weights.py: kernel, recurrent, bias" in block
+    assert "FAIL" in next(line for line in block.splitlines() if line.strip().startswith("bias "))
+    assert "weights.py: restored to its original bytes (verification failed)" in out
+    assert (package / "weights.py").read_bytes() == original

@@ -409,6 +409,7 @@ def _verify_fixes(outcomes: list, settings_for, verification: Verification, writ
         from ..verify.table import render, summary
 
         items = [(o.path, o.fixed, {f.instance or f.weight: f.current.text for f in o.applied}, [f.fix.replacement for f in o.applied]) for o in changed]
+        items = _with_packages(items, outcomes)
         checks = verify_sources(items, settings_for, verification.dims, verification.timeout)
         echo("")
         echo(render(checks, fixing=True))
@@ -417,14 +418,62 @@ def _verify_fixes(outcomes: list, settings_for, verification: Verification, writ
             if not check.ok:
                 problems = True
                 if written:
-                    write_atomically(check.path, kept.pop(check.path)[0])
-                    echo(f"{check.path}: restored to its original bytes (verification failed)")
+                    # A file checked with the modules fixed for it: each of them goes back too.
+                    importer = next((o for o in outcomes if o.path == check.path), None)
+                    for path in (check.path, *(_fixed_there(importer) if importer is not None else ())):
+                        original = _pop_by_path(kept, path)
+                        if original is not None:
+                            write_atomically(path, original[0])
+                            echo(f"{path}: restored to its original bytes (verification failed)")
     if verification.command and written:
         messages, restored = guard(verification.command, kept, bool(passed_before), verification.timeout)
         for message in messages:
             echo(message)
         problems = problems or bool(restored)
     return problems
+
+
+def _pop_by_path(kept: dict, path: str):
+    import os
+
+    key = next((k for k in kept if os.path.abspath(k) == os.path.abspath(path)), None)
+    return kept.pop(key) if key is not None else None
+
+
+def _with_packages(items: list[tuple], outcomes: list) -> list[tuple]:
+    """Each fixed file whose analysis read project modules it imports, and
+    each file whose fixes were written in such a module (``Fix.elsewhere``),
+    is verified with them: its item gets the package (every module its
+    analysis read, the fixed bytes of those rewritten), and is added when
+    the file itself did not change."""
+    import os
+
+    fixed = {os.path.abspath(o.path): o.fixed for o in outcomes if o.changed and o.error is None}
+    out = {item[0]: item for item in items}
+    for o in outcomes:
+        targets = _fixed_there(o)
+        if o.error is not None or not (targets or (o.changed and o.modules)):
+            continue
+        package = {}
+        for where in [os.path.abspath(path) for path, _ in o.modules] + targets:
+            if where in fixed:
+                package[where] = fixed[where]
+            elif where not in package:
+                try:
+                    with open(where, "rb") as handle:
+                        package[where] = handle.read()
+                except OSError:
+                    continue
+        before = {f.instance or f.weight: f.current.text for f in o.applied}
+        out[o.path] = (o.path, o.fixed, before, [f.fix.replacement for f in o.applied], package)
+    return list(out.values())
+
+
+def _fixed_there(outcome) -> list[str]:
+    """The imported modules (absolute paths) this file's applied fixes were written in."""
+    import os
+
+    return sorted({os.path.abspath(f.fix.elsewhere) for f in outcome.applied if f.fix is not None and f.fix.elsewhere})
 
 
 def rules_command() -> int:

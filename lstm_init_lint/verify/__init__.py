@@ -49,6 +49,10 @@ class FileCheck:
     weights: tuple[WeightCheck, ...] = ()
     dims: dict = field(default_factory=dict)
     error: str | None = None
+    # The imported modules checked with this file (their fixed text beside
+    # it): the weights its analysis found written there were evaluated too.
+    modules: tuple[str, ...] = ()
+    written_there: tuple[tuple[str, str], ...] = ()  # (weight, module) of each weight whose initialiser one of them holds
 
     @property
     def ok(self) -> bool:
@@ -75,12 +79,24 @@ def parse_dims(text: str | None) -> dict[str, int]:
     return dims
 
 
-def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None) -> dict | str:
-    """The worker's job for one file, or a reason it cannot be checked."""
+def build_job(
+    path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None,
+    package: dict[str, bytes] | None = None,
+) -> dict | str:
+    """The worker's job for one file, or a reason it cannot be checked.
+
+    ``package``: the project modules the file imports (absolute path ->
+    bytes, the fixed text of those ``--fix`` rewrote for it). The file is
+    then analysed in a temporary copy of its project holding it and them,
+    following its imports there, so the weights fixed in those modules are
+    evaluated as this file's analysis finds them; ``job["modules"]`` names
+    the modules whose weights were."""
     from ..engine import analyse_source
     from ..model import FileError
     from .jobs import file_job
 
+    if package:
+        return _package_job(path, source, settings, dims, before or {}, replacements or [], package)
     analysed = analyse_source(source, path)
     if isinstance(analysed, FileError):
         return analysed.message
@@ -88,6 +104,53 @@ def build_job(path: str, source: bytes, settings: Settings, dims: dict[str, int]
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
     job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
     job["axis_first"] = analysis.axis_first
+    return job
+
+
+# A project's root markers (run.resolve): the copy keeps the root where it was.
+_ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _package_job(path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict, replacements: list, package: dict[str, bytes]) -> dict | str:
+    import os
+    import tempfile
+
+    from ..engine import analyse_source
+    from ..model import FileError
+    from ..run.resolve import DiskModules, disk_modules, inside
+    from .jobs import file_job
+
+    here = os.path.abspath(path)
+    files = {here: source, **{os.path.abspath(p): data for p, data in package.items() if os.path.abspath(p) != here}}
+    root = disk_modules().project_root(os.path.dirname(here))
+    if not all(inside(f, root) for f in files):
+        root = os.path.commonpath([os.path.dirname(f) for f in files])
+    with tempfile.TemporaryDirectory(prefix="lstm-init-lint-verify-") as temp:
+        for real, data in files.items():
+            copy = os.path.join(temp, os.path.relpath(real, root))
+            os.makedirs(os.path.dirname(copy), exist_ok=True)
+            with open(copy, "wb") as handle:
+                handle.write(data)
+        markers = [m for m in _ROOT_MARKERS if os.path.isfile(os.path.join(root, m))]
+        for marker in markers or ["setup.cfg"]:  # (an empty one: the copy's root is the project's)
+            with open(os.path.join(temp, marker), "wb") as handle:
+                handle.write(b"")
+        copied = os.path.join(temp, os.path.relpath(here, root))
+        # A reader of its own: the process's one may hold these paths' old bytes.
+        analysed = analyse_source(source, copied, DiskModules())
+        if isinstance(analysed, FileError):
+            return analysed.message.replace(copied, path)
+        text, analysis = analysed
+        elsewhere = {where: code for where, code, _ in analysis.fixed_elsewhere}
+    introduced = introduced_names(replacements, {local for _, local in analysis.aliases})
+    job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before, introduced, elsewhere)
+    job["axis_first"] = analysis.axis_first
+
+    def real(where: str) -> str:
+        return os.path.relpath(os.path.join(root, os.path.relpath(os.path.abspath(where), temp)))
+
+    job["modules"] = sorted(real(os.path.join(temp, os.path.relpath(f, root))) for f in files if f != here)
+    job["written_there"] = [(w["label"], real(w["written_in"])) for w in job["weights"] if w.get("written_in")]
     return job
 
 
@@ -108,18 +171,23 @@ def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:
     return json.loads(result.stdout)
 
 
-def verify_sources(items: list[tuple[str, bytes, dict, list]], settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
+def verify_sources(items: list[tuple], settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
     """Check each (path, source, initialiser before the fix by weight, the
-    code the fix wrote). ``settings``: one ``Settings``, or a function of the
-    path giving each file its own."""
+    code the fix wrote[, package]): with ``package`` (``build_job``), the file
+    with the project modules it imports. ``settings``: one ``Settings``, or a
+    function of the path giving each file its own."""
+    from dataclasses import replace
+
     settings_for = settings if callable(settings) else (lambda _path: settings)
     checks: dict[str, FileCheck] = {}
     jobs = []
-    for path, source, before, introduced in items:
-        job = build_job(path, source, settings_for(path), dims, before, introduced)
+    modules: dict[str, tuple[str, ...]] = {}
+    for path, source, before, introduced, *package in items:
+        job = build_job(path, source, settings_for(path), dims, before, introduced, package[0] if package else None)
         if isinstance(job, str):
             checks[path] = FileCheck(path, error=job)
         else:
+            modules[path] = (tuple(job.pop("modules", ())), tuple(tuple(pair) for pair in job.pop("written_there", ())))
             jobs.append(job)
     if jobs:
         results = run_worker(jobs, timeout)
@@ -128,7 +196,8 @@ def verify_sources(items: list[tuple[str, bytes, dict, list]], settings, dims: d
                 checks[job["path"]] = FileCheck(job["path"], error=results)
         else:
             for result in results:
-                checks[result["path"]] = _file_check(result)
+                beside, written = modules.get(result["path"], ((), ()))
+                checks[result["path"]] = replace(_file_check(result), modules=beside, written_there=written)
     return [checks[path] for path, *_ in items if path in checks]
 
 

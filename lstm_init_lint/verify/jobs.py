@@ -65,9 +65,14 @@ def free_names(expression: str) -> set[str] | None:
     return names
 
 
-def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases: tuple[tuple[str, str], ...], before: str | None) -> dict[str, Any]:
+def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases: tuple[tuple[str, str], ...], before: str | None, elsewhere: dict | None = None) -> dict[str, Any]:
+    """``elsewhere``: the text of each imported module a weight's initialiser
+    is written in (``FixSite.path``), by path: the expression is read there."""
     site = weight.fix_site
     expected = expected_initializer(weight, settings)
+    written_in = site.path if site is not None and site.path is not None and site.path in (elsewhere or {}) else None
+    if written_in is not None:
+        text = elsewhere[written_in]
     expression = text.slice(site.replace) if site is not None and site.replace is not None else None
     if expression is None and weight.site.implicit == "variable_scope" and weight.site.init_span is not None and weight.site.helper_path is None:
         # Inherited from a scope written in this file (``--fix`` wraps a
@@ -102,6 +107,7 @@ def weight_job(weight: CellWeight, settings: Settings, code: str, text, aliases:
     return {
         "label": weight.site.instance or weight.site.weight,
         "line": weight.site.span.line,
+        "written_in": written_in,  # the imported module the expression was read from (None: this file)
         "role": weight.role.value,
         "cell": weight.cell.value,
         "gates": list(weight.gates),
@@ -136,10 +142,16 @@ def _prefix_of(name: str, shape_names: set[str]) -> bool:
     return any(s.startswith(name + ".") for s in shape_names)
 
 
-def file_job(path: str, code: str, weights: tuple[CellWeight, ...], aliases, settings: Settings, dims: dict[str, int], before: dict[str, str], introduced: list[str]) -> dict[str, Any]:
+def file_job(
+    path: str, code: str, weights: tuple[CellWeight, ...], aliases, settings: Settings, dims: dict[str, int], before: dict[str, str], introduced: list[str],
+    elsewhere: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """``elsewhere``: the source of each imported module a weight's
+    initialiser is written in, by the path the analysis gave it."""
     from ..fix.plan import Text
 
     text = Text(code)
+    others = {where: Text(other) for where, other in (elsewhere or {}).items()}
     return {
         "path": path,
         "code": code,
@@ -149,7 +161,7 @@ def file_job(path: str, code: str, weights: tuple[CellWeight, ...], aliases, set
         "match": settings.match,
         "introduced": introduced,
         "weights": [
-            weight_job(w, settings, code, text, aliases, before.get(w.site.instance or w.site.weight))
+            weight_job(w, settings, code, text, aliases, before.get(w.site.instance or w.site.weight), others)
             for w in sorted(weights, key=lambda w: (w.site.span.line, w.site.span.column, w.site.instance or ""))
         ],
     }

@@ -25,6 +25,14 @@ def _file(check: FileCheck, fixing: bool) -> str:
     if check.resolved_names:
         runs += "; resolves " + ", ".join(check.resolved_names)
     lines.append(f"  {runs}")
+    if check.modules:
+        # Checked as a package: the modules it imports, fixed, in a temporary copy with it.
+        lines.append(f"  checked with the modules it imports beside it, as fixed: {', '.join(check.modules)}")
+    by_module: dict[str, list[str]] = {}
+    for label, module in check.written_there:
+        by_module.setdefault(module, []).append(label)
+    for module, labels in sorted(by_module.items()):
+        lines.append(f"  initialisers read in {module}: {', '.join(labels)}")
     for missing in check.missing_names:
         lines.append(f"  missing: {missing}")
     columns = FIX_COLUMNS if fixing else CHECK_COLUMNS
