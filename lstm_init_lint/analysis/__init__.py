@@ -658,13 +658,14 @@ def _scope_wrap(weight: WeightInstance, init: InitVal, call: cst.CSTNode, descri
     reference's (TF1: a scope's initializer is the default of every
     get_variable under it that passes none, and an inner scope's wins), or
     why no such scope can do it."""
-    line = describer.span(weight.creation_node).line if describer.is_local(weight.creation_node) else describer.where(weight.creation_node)[1].line
+    where, span = describer.where(weight.creation_node)
+    line = f"line {span.line}" if where is None else f"{where}, line {span.line}"
     if weight.api != "get_variable":
-        return None, f"it is not made by get_variable (line {line}), which alone takes its initializer from an enclosing variable_scope"
+        return None, f"it is not made by get_variable ({line}), which alone takes its initializer from an enclosing variable_scope"
     if init.implicit == "variable_scope":
         return None, "its get_variable takes the initializer of a variable_scope nearer to it than one around the call would be"
     if init.implicit not in _SCOPE_REPLACES:
-        return None, f"its get_variable (line {line}) passes an initializer of its own, which no variable_scope around the call overrides"
+        return None, f"its get_variable ({line}) passes an initializer of its own, which no variable_scope around the call overrides"
     if not describer.is_local(call):
         return None, "the call is not in this file"
     statement, why_not = sharing.defaults.statement_to_wrap(call)
