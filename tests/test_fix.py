@@ -460,3 +460,11 @@ def test_each_wrap_is_spelled_in_the_files_dialect():
     fixed = fix_source(tf1.encode(), "cell.py").fixed.decode()
     assert "    with tf.variable_scope(tf.get_variable_scope(), initializer=tf.orthogonal_initializer()):\n        hidden = linear([h], 4 * units, 'h')\n" in fixed
     assert fix_source(fixed.encode(), "cell.py").fixed.decode() == fixed
+
+
+def test_a_wrap_indents_by_the_files_own_unit():
+    """A file indented by two spaces gets its wrapped statement two spaces deeper."""
+    source = (FIXTURES / "helper_per_call_scope_wrap_linear.py").read_text(encoding="utf-8")
+    two = "\n".join(line[: (len(line) - len(line.lstrip(" "))) // 2] + line.lstrip(" ") if line.startswith("    ") else line for line in source.split("\n"))
+    fixed = fix_source(two.encode(), "cell.py").fixed.decode()
+    assert '  with tf.variable_scope(tf.get_variable_scope(), initializer=tf.orthogonal_initializer()):\n    from_hidden = linear([h], 4 * units, bias=False, scope="hidden")\n' in fixed

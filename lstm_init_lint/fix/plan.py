@@ -270,7 +270,7 @@ def _scope_wrap_fix(finding: Finding, weight: CellWeight, text: Text, dialect: D
     indent = text.code[first : text.offset(site.wrap.line, site.wrap.column)]
     if indent.strip():
         return None, "the call's statement does not start its line"
-    step = "\t" if indent.startswith("\t") else "    "
+    step = "\t" if indent.startswith("\t") else " " * _indent_unit(text.code)
     start, end = first, text.offset(site.wrap.end_line, site.wrap.end_column)
     lines = _NEWLINE.split(text.code[start:end])
     newlines = _NEWLINE.findall(text.code[start:end])
@@ -282,6 +282,12 @@ def _scope_wrap_fix(finding: Finding, weight: CellWeight, text: Text, dialect: D
     edit = Edit(Span(site.wrap.line, 1, site.wrap.end_line, site.wrap.end_column), f"{header}{newline.group() if newline else chr(10)}{step}{body}")
     description = f"{finding.instance or finding.weight}: {finding.current.text} -> {finding.expected.text} (a variable_scope around this call)"
     return Fix((edit,), code, description, imports), None
+
+
+def _indent_unit(code: str) -> int:
+    """How many spaces the file indents a block by (its smallest indent; 4 when none)."""
+    widths = [len(line) - len(line.lstrip(" ")) for line in _NEWLINE.split(code) if line.startswith(" ") and line.strip()]
+    return min(min(widths), 8) if widths else 4
 
 
 def _value_parameter_fix(finding: Finding, site, text: Text) -> Fix | None:
