@@ -198,3 +198,12 @@ def test_a_weight_fixed_in_another_module_that_verifies_wrong_restores_it(tmp_pa
     assert "FAIL" in next(line for line in block.splitlines() if line.strip().startswith("bias "))
     assert "weights.py: restored to its original bytes (verification failed)" in out
     assert (package / "weights.py").read_bytes() == original
+
+
+def test_verify_follows_a_files_imports_as_they_are(capsys):
+    """``verify`` on cell.py as it is: its weights are written in weights.py,
+    read there, and each fails as cell.py's findings say."""
+    assert main(["verify", str(FIXTURES / "packages" / "project_weights_module" / "cell.py")]) == 1
+    out = capsys.readouterr().out
+    assert "initialisers read in " in out and "weights.py: kernel, recurrent, bias" in out
+    assert "Verified 1 file: 0 weights start like the reference, 3 do not, 0 not evaluated." in out

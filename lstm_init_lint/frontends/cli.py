@@ -516,7 +516,8 @@ def verify_command(parsed: Parsed) -> int:
             errors.append(source)
         else:
             items.append((path, source, {}, []))
-    checks = verify_sources(items, settings, _dims(values["dims"]), values["timeout"])
+    # Files as they are: each one's imports are followed where they are on disk.
+    checks = verify_sources(items, settings, _dims(values["dims"]), values["timeout"], read_imports=True)
     checks = [c for c in checks if c.weights or c.error]
     if checks:
         echo(render(checks, fixing=False))

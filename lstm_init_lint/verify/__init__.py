@@ -81,7 +81,7 @@ def parse_dims(text: str | None) -> dict[str, int]:
 
 def build_job(
     path: str, source: bytes, settings: Settings, dims: dict[str, int], before: dict[str, str] | None = None, replacements: list[str] | None = None,
-    package: dict[str, bytes] | None = None,
+    package: dict[str, bytes] | None = None, read_imports: bool = False,
 ) -> dict | str:
     """The worker's job for one file, or a reason it cannot be checked.
 
@@ -90,19 +90,30 @@ def build_job(
     then analysed in a temporary copy of its project holding it and them,
     following its imports there, so the weights fixed in those modules are
     evaluated as this file's analysis finds them; ``job["modules"]`` names
-    the modules whose weights were."""
+    the modules whose weights were. ``read_imports`` (files as they are):
+    the file's imports are followed on disk where they are."""
+    import os
+
     from ..engine import analyse_source
     from ..model import FileError
     from .jobs import file_job
 
     if package:
         return _package_job(path, source, settings, dims, before or {}, replacements or [], package)
-    analysed = analyse_source(source, path)
+    reader = None
+    if read_imports:
+        from ..run.resolve import DiskModules
+
+        reader = DiskModules()
+    analysed = analyse_source(source, path, reader)
     if isinstance(analysed, FileError):
         return analysed.message
     text, analysis = analysed
     introduced = introduced_names(replacements or [], {local for _, local in analysis.aliases})
-    job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced)
+    elsewhere = {where: code for where, code, _ in analysis.fixed_elsewhere}
+    job = file_job(path, text, analysis.weights, analysis.aliases, settings, dims, before or {}, introduced, elsewhere)
+    if read_imports:
+        job["written_there"] = [(w["label"], os.path.relpath(w["written_in"])) for w in job["weights"] if w.get("written_in")]
     job["axis_first"] = analysis.axis_first
     return job
 
@@ -171,7 +182,7 @@ def run_worker(jobs: list[dict], timeout: float) -> list[dict] | str:
     return json.loads(result.stdout)
 
 
-def verify_sources(items: list[tuple], settings, dims: dict[str, int], timeout: float = 600) -> list[FileCheck]:
+def verify_sources(items: list[tuple], settings, dims: dict[str, int], timeout: float = 600, read_imports: bool = False) -> list[FileCheck]:
     """Check each (path, source, initialiser before the fix by weight, the
     code the fix wrote[, package]): with ``package`` (``build_job``), the file
     with the project modules it imports. ``settings``: one ``Settings``, or a
@@ -183,7 +194,7 @@ def verify_sources(items: list[tuple], settings, dims: dict[str, int], timeout: 
     jobs = []
     modules: dict[str, tuple[str, ...]] = {}
     for path, source, before, introduced, *package in items:
-        job = build_job(path, source, settings_for(path), dims, before, introduced, package[0] if package else None)
+        job = build_job(path, source, settings_for(path), dims, before, introduced, package[0] if package else None, read_imports)
         if isinstance(job, str):
             checks[path] = FileCheck(path, error=job)
         else:
