@@ -306,6 +306,29 @@ def test_a_weight_fixed_in_the_module_it_is_written_in_starts_like_the_reference
     assert np.std(pooled["after"]) == pytest.approx(0.1, rel=0.3) and np.std(pooled["before"]) == pytest.approx(0.1, rel=0.3)  # still normal(0.1)
 
 
+def test_a_call_wrapped_in_a_scope_makes_its_weight_like_the_reference(tmp_path):
+    """project_scope_wrap: ops.linear (another module, no initializer) makes
+    lstm_cell.py's input and recurrent kernels; --fix wraps the [h] call in
+    a variable_scope, and lstm_cell.py, run with ops.py, then creates the
+    same variables (names, shapes) with an orthogonal recurrent kernel, the
+    input kernel still glorot_uniform."""
+    import shutil
+
+    from lstm_init_lint.run.runner import fix_paths
+
+    package = tmp_path / "project_scope_wrap"
+    shutil.copytree(FIXTURES / "packages" / "project_scope_wrap", package, ignore=shutil.ignore_patterns("*.expected", "*.fixed"))
+    (tmp_path / "pyproject.toml").write_text("")
+    before = _floats(_probe_in(package / "lstm_cell.py"))
+    outcomes = fix_paths([str(package)], Settings())
+    assert [Path(o.path).name for o in outcomes if o.changed] == ["lstm_cell.py"]
+    after = _floats(_probe_in(package / "lstm_cell.py"))
+    assert [(r["name"], r["shape"]) for r in after] == [(r["name"], r["shape"]) for r in before]
+    kernels = {tuple(r["shape"]): np.asarray(r["values"]) for r in after if len(r["shape"]) == 2}
+    assert_glorot_uniform(kernels[(6, 32)], [6, 32], "lstm_cell.py input kernel")
+    assert_orthogonal(kernels[(8, 32)], [8, 32], "lstm_cell.py recurrent kernel")
+
+
 def _probe_in(path: Path, extra: dict | None = None) -> list[dict]:
     """``_probe`` with the module's own directory importable (its sibling modules)."""
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", PYTHONPATH=os.pathsep.join([str(path.parent), os.environ.get("PYTHONPATH", "")]), **(extra or {}))

@@ -142,6 +142,7 @@ PACKAGES = {
     "project_ops": ("gru_imported_init.py", ["ops.py"], None, 4),
     "project_controller": ("sampler.py", ["stack_ops.py"], None, 1),
     "project_caller_scope": ("train.py", ["cells.py"], None, 3),
+    "project_scope_wrap": ("lstm_cell.py", ["ops.py"], None, 3),
 }
 
 
