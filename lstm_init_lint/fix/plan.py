@@ -109,7 +109,7 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
         return f"call a {api} that takes {site.keyword}= (TF 1.2's){then} at line {site.call.line}, or {start} with code of your own"
     if reason.startswith("its role rests on names"):
         return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
-    if "also creates" in reason or "for every call" in reason:
+    if "also creates" in reason or "for every call" in reason or "serves calls that make weights of different roles" in reason:
         own = f"`{code}`" if code else _in_words(finding, weight)
         shared = f"`{old}` (line {site.replace.line})" if old else "the shared expression"
         return (
