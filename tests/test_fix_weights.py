@@ -68,8 +68,9 @@ def runs(tmp_path_factory):
 def original_lines(original: str, fixed: str) -> dict[int, int]:
     """Each 1-based line of ``fixed`` -> the line of ``original`` it comes
     from: unchanged lines one to one; in a changed run, a line that is an
-    original line re-indented maps to it, and a new line (``with ...:``
-    written around a call) to the line after it."""
+    original line re-indented maps to it, a ``with ...:`` written around a
+    call to the line after it, any other line to the original line at its
+    place in the run."""
     old_lines, new_lines = original.splitlines(), fixed.splitlines()
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
     back: dict[int, int] = {}
@@ -79,12 +80,15 @@ def original_lines(original: str, fixed: str) -> dict[int, int]:
             continue
         if end == start:
             continue
-        pending = []
+        pending = []  # with-statements written above a line, mapped to it
         for index in range(new_start, new_end):
-            same = next((i for i in range(start, end) if old_lines[i].strip() == new_lines[index].strip()), None)
-            if same is None:
+            text = new_lines[index].strip()
+            same = next((i for i in range(start, end) if old_lines[i].strip() == text), None)
+            if same is None and text.startswith("with ") and text.endswith(":"):
                 pending.append(index)
                 continue
+            if same is None:
+                same = start + min(index - new_start, end - start - 1)
             for new in pending + [index]:
                 back[new + 1] = same + 1
             pending = []
