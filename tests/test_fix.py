@@ -468,3 +468,16 @@ def test_a_wrap_indents_by_the_files_own_unit():
     two = "\n".join(line[: (len(line) - len(line.lstrip(" "))) // 2] + line.lstrip(" ") if line.startswith("    ") else line for line in source.split("\n"))
     fixed = fix_source(two.encode(), "cell.py").fixed.decode()
     assert '  with tf.variable_scope(tf.get_variable_scope(), initializer=tf.orthogonal_initializer()):\n    from_hidden = linear([h], 4 * units, bias=False, scope="hidden")\n' in fixed
+
+
+def test_a_helper_whose_own_scope_sets_the_initializer_is_not_wrapped():
+    """The helper's variable_scope(scope, initializer=...) is nearer its
+    get_variable than any scope written around the call: no wrap, and the
+    reason names that scope."""
+    source = _WRAP_HELPER.format(
+        body="    hidden = linear([h], 4 * units, 'h')\n    z = linear([x], 4 * units, 'x') + hidden", initializer=""
+    ).replace("tf.variable_scope(scope)", "tf.variable_scope(scope, initializer=tf.random_uniform_initializer(-0.1, 0.1))")
+    outcome = fix_source(source.encode(), "cell.py")
+    recurrent = [f for f in outcome.remaining if f.role.value == "recurrent_kernel"]
+    assert outcome.fixed == source.encode() and len(recurrent) == 1
+    assert "its get_variable takes the initializer of an enclosing variable_scope (line 6); change that scope's initializer" in recurrent[0].no_fix_reason

@@ -663,7 +663,10 @@ def _scope_wrap(weight: WeightInstance, init: InitVal, call: cst.CSTNode, descri
     if weight.api != "get_variable":
         return None, f"it is not made by get_variable ({line}), which alone takes its initializer from an enclosing variable_scope"
     if init.implicit == "variable_scope":
-        return None, "its get_variable takes the initializer of a variable_scope nearer to it than one around the call would be"
+        # (the scope may be the helper's own, which would override one written around the call)
+        scope_where, scope_span = describer.where(init.node)
+        scope_line = f"line {scope_span.line}" if scope_where is None else f"{scope_where}, line {scope_span.line}"
+        return None, f"its get_variable takes the initializer of an enclosing variable_scope ({scope_line}); change that scope's initializer"
     if init.implicit not in _SCOPE_REPLACES:
         return None, f"its get_variable ({line}) passes an initializer of its own, which no variable_scope around the call overrides"
     if not describer.is_local(call):
