@@ -267,6 +267,7 @@ def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:
             if weight.init_node is not None:
                 nodes.append(weight.init_node)
             nodes.extend(weight.path)
+            nodes.extend(n.func.attr for n in weight.path[-1:] if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute))
     return nodes
 
 
@@ -629,6 +630,15 @@ def _elsewhere(site_fix, weight: WeightInstance, init: InitVal, describer: _Desc
         return site_fix
     node = init.node if init.node is not None and not init.implicit else weight.creation_node
     where, span = describer.where(node)
+    if weight.recorded_by is not None and not describer.is_local(weight.creation_node):
+        # Neither here (the recording call takes no initialiser) nor there
+        # (the one initialiser serves the weights of every recording call).
+        made_in, made = describer.where(weight.creation_node)
+        reason = (
+            f"it is created in {made_in} (line {made.line}) by {weight.creator or 'a builder'}(), in a loop over what calls such as this one "
+            f"recorded, with one initialiser ({where}, line {span.line}) for the weights of every call, of different roles"
+        )
+        return replace(site_fix, replace=None, sharers=(), blocker=reason)
     if where is not None and not per_call and _fixable_there(site_fix, weight, describer, where):
         # Created and initialised in one imported module, one weight for
         # every call of this file: the fix edits that module (the runner
@@ -741,8 +751,8 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
         # call that makes it, naming the helper and where it creates it.
         target = weight.binding[0] if weight.binding is not None else weight.creation_node
         name = describer.text(target, 50)
-        instance, depth = describer.text(call, 80), 0
-        span = describer.span(call)
+        instance, depth = _call_text(call, describer), 0
+        span = describer.span(_chain_link(call, describer))
     elif weight.binding is not None:
         target, instance, depth = weight.binding
         name = describer.text(target, 80)
@@ -781,6 +791,27 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
         implicit=init.implicit,
         helper_path=helper_path,
     )
+
+
+def _chain_link(call: cst.CSTNode, describer: _Describer) -> cst.CSTNode:
+    """Where a call is reported: a method call written on a line of its own
+    (``cell \\`` then ``.add_recurrent("input", ...) \\`` then
+    ``.add_recurrent("forget", ...)``, one per line) at its method's name,
+    not at the start of the chain it continues."""
+    if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+        if describer.span(call.func.attr).line != describer.span(call).line:
+            return call.func.attr
+    return call
+
+
+def _call_text(call: cst.CSTNode, describer: _Describer) -> str:
+    """The call as the message quotes it: a chained call from its own ``.name(...)`` on."""
+    text = describer.text(call, 10_000)
+    if _chain_link(call, describer) is not call:
+        before = describer.text(call.func.value, 10_000)
+        if text.startswith(before):
+            text = text[len(before) :].lstrip(" \\")
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _implicit_source(init: InitVal, describer: _Describer) -> str | None:

@@ -35,6 +35,7 @@ from .values import (
     Op,
     Opaque,
     Origin,
+    Partial,
     Parts,
     RngVal,
     ScopeCtx,
@@ -104,6 +105,10 @@ def call_value(it: Interpreter, callee: Value, args: list[Value], kwargs: dict[s
             [callee, *args, *kwargs.values()],
             lambda v: call_value(it, v[0], list(v[1 : 1 + len(args)]), dict(zip(names, v[1 + len(args) :])), node, frame),
         )
+    if isinstance(callee, ModuleRef) and callee.qualname == "functools.partial" and args:
+        return Partial(args[0], args[1:], kwargs)
+    if isinstance(callee, Partial):
+        return call_value(it, callee.func, [*callee.args, *args], {**callee.kwargs, **kwargs}, node, frame)
     if isinstance(callee, ModuleRef):
         note_runner(it, callee.qualname, args, kwargs, frame.path + (node,))
         return api_call(it, callee.qualname, args, kwargs, node, frame)
@@ -159,6 +164,11 @@ def call_method(it: Interpreter, base: Value, name: str, args: list[Value], kwar
     if isinstance(base, Seq) and base.kind == "list":
         if name == "append" and args:
             base.items.append(args[0])
+            if isinstance(args[0], Seq) and frame.path and id(args[0]) not in it.registered_at:
+                # self._recurrent_list.append([name, inputs]) in a builder's
+                # add_recurrent(...): the weights its build() makes in a loop
+                # over that list are made for this call (``_new_weight``).
+                it.registered_at[id(args[0])] = (args[0], frame.path)
             # self.kernels.append(variable(...)): created here, as self.kernels[k]
             it.note_binding(args[0], node.func.value, f"{_dotted(node.func.value)}[{len(base.items) - 1}]", frame, it.call_mark)
             return NONE
@@ -1321,7 +1331,8 @@ def _new_weight(it: Interpreter, node: cst.Call, api: str, frame: Frame) -> Weig
     weight.index = len(it.weights)
     keys = [(name, value) for owner, name, value in it.loop_keys if owner is frame]
     weight.loop_key = keys[-1] if keys else None
-    weight.path = weight.created_path = frame.path
+    weight.path = weight.created_path = it.weight_path(frame)
+    weight.recorded_by = it.recording_call(frame)
     weight.creator_func = frame.func
     weight.call_scope = frame.caller_scope
     it.weights.append(weight)

@@ -237,6 +237,8 @@ def _classify(op: Op, keep_gate: Gate, prev: Value, gates: tuple[Gate, Gate], mu
 def _output_of(c_new: Op, muls: list[Op], c_prev: Value) -> tuple[Op | None, Gate | None]:
     """``h = o * tanh(c_new)``; else the variant without the squashing,
     ``h = o * c_new`` (a from-scratch LSTM that leaves the tanh out); else
+    ``h = o * tanh(hard_sigmoid(c_new))`` (aniltrue's builder LSTM keeps the
+    squashed sum as its cell state); else
     ``m = o * tanh(m)`` over the hidden state unpacked beside ``c_prev``
     (KristianHolsheimer's workshop cell squashes the previous hidden state,
     not the new cell state: its output gate is still the cell's)."""
@@ -256,7 +258,10 @@ def _output_of(c_new: Op, muls: list[Op], c_prev: Value) -> tuple[Op | None, Gat
             squashed = gate_of(b)
             if squashed is not None and of_prev_hidden[0] is None and _beside(strip(squashed.pre), c_prev):
                 of_prev_hidden = (m, gate)
-            if squashed is None or strip(squashed.pre) is not c_new:
+            if squashed is None:
+                continue
+            inner = gate_of(squashed.pre) if strip(squashed.pre) is not c_new else None
+            if strip(squashed.pre) is not c_new and (inner is None or strip(inner.pre) is not c_new):
                 continue
             return m, gate
     return unsquashed if unsquashed[0] is not None else of_prev_hidden

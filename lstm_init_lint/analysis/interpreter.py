@@ -146,6 +146,24 @@ def foldable(kind: str, a: Any, b: Any) -> bool:
     return True
 
 
+def _membership_operand(left: Const, right: Seq) -> Value:
+    """A list whose items are constants or lists, for ``left in right``,
+    as a constant tuple of what can equal ``left``; otherwise ``right``.
+
+    ``name in self._recurrent_list`` with [name, inputs] pairs in the list
+    (aniltrue's RNNCellBuilder) is False in Python: no pair equals a name.
+    Read as unknown, the ``if`` would take the other initializer."""
+    if isinstance(left.value, (list, tuple)):
+        return right
+    items = []
+    for item in right.items:
+        if isinstance(item, Const):
+            items.append(item.value)
+        elif not isinstance(item, Seq):
+            return right  # an item of unknown value may equal ``left``
+    return Const(tuple(items))
+
+
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -202,6 +220,11 @@ class Interpreter:
         # (frame, loop variable, constant value) of the unrolled loops running
         # now: a weight created in one knows which iteration made it.
         self.loop_keys: list[tuple[Frame, str, Any]] = []
+        # A list a builder method appended to an attribute's list, with the
+        # call path it was appended on (id -> (the list, the path)); and, while a
+        # loop runs over such lists, (its frame, the path) of each item (``calls._new_weight``).
+        self.registered_at: dict[int, tuple[Seq, tuple]] = {}
+        self.registered_items: list[tuple[Frame, tuple]] = []
         # id(Seq) -> (the Seq, the argument nodes it was passed as). A shape
         # list reaches tf.random.normal through helper parameters; --fix needs
         # the node that holds it at the weight's creation site.
@@ -556,7 +579,12 @@ class Interpreter:
                 keyed = key_name is not None and isinstance(item, Const)
                 if keyed:
                     self.loop_keys.append((frame, key_name, item.value))
+                registered = self.registered_at.get(id(item)) if isinstance(item, Seq) else None
+                if registered is not None:
+                    self.registered_items.append((frame, registered[1]))
                 self._exec_suite(stmt.body, frame)
+                if registered is not None:
+                    self.registered_items.pop()
                 if keyed:
                     self.loop_keys.pop()
         else:
@@ -799,6 +827,24 @@ class Interpreter:
         elif isinstance(target, cst.StarredElement):
             self.assign(target.value, Opaque("*"), frame)
 
+    def weight_path(self, frame: Frame) -> tuple[cst.CSTNode, ...]:
+        """The call path a weight made or bound in ``frame`` is known by:
+        the frame's, or the builder call that recorded it (``recording_call``):
+        one weight per such call, however the evaluation reached it (a
+        layer's constructor, the cell's factory on its own)."""
+        recording = self.recording_call(frame)
+        return (recording,) if recording is not None else frame.path
+
+    def recording_call(self, frame: Frame) -> cst.CSTNode | None:
+        """In a loop over what a builder method recorded (``registered_at``),
+        in a build() evaluated on its own: the call that recorded the item
+        (``cell.add_recurrent("forget", ...)``)."""
+        if not frame.path:
+            for owner, path in reversed(self.registered_items):
+                if owner is frame:
+                    return path[-1]
+        return None
+
     def note_binding(self, value: Value, target: cst.CSTNode, instance: str | None, frame: Frame, fresh: int | None) -> None:
         if fresh is None:
             return
@@ -809,7 +855,8 @@ class Interpreter:
             weight = value.weight
             if weight.index >= fresh and (weight.binding is None or frame.depth < weight.binding[2]):
                 weight.binding = (target, instance, frame.depth)
-                weight.path = frame.path
+                weight.path = self.weight_path(frame)
+                weight.recorded_by = self.recording_call(frame)
                 weight.bound_scope = frame.scope
         elif isinstance(value, DenseLayer):
             # self.W_i = Dense(units): its weights, reported at the construction
@@ -1154,6 +1201,11 @@ class Interpreter:
                 return Const(_PY[kind](left.value, right.value))
             except Exception:  # noqa: BLE001 - folding user constants may fail in any way
                 return Opaque("const")
+        if kind == "mod" and isinstance(left, Const) and isinstance(left.value, str) and isinstance(right, Seq) and right.kind == "tuple":
+            # ``"%s_%s" % (name, input)``: a builder's weight-dictionary key
+            # (aniltrue's RNNCellBuilder), read back the same way in its step.
+            if all(isinstance(item, Const) for item in right.items):
+                return self.binop(kind, left, Const(tuple(item.value for item in right.items)), node)
         if kind == "add" and isinstance(left, Seq) and isinstance(right, Seq):
             return Seq(left.items + right.items, left.kind)
         if kind == "add" and isinstance(left, Seq) and left.kind == "list" and left.items and isinstance(right, (Opaque, Component)):
@@ -1228,6 +1280,8 @@ class Interpreter:
         result = True
         for target in node.comparisons:
             right = self.ev(target.comparator, frame)
+            if known and isinstance(right, Seq) and isinstance(target.operator, (cst.In, cst.NotIn)):
+                right = _membership_operand(left, right)
             if known and isinstance(right, Const):
                 compare = _COMPARE.get(type(target.operator))
                 try:

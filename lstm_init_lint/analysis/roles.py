@@ -111,6 +111,10 @@ class CellAnalysis:
             for gate, _, _, operand, _, _ in list(self.kernel_terms):
                 if gate == "h":
                     found = _gate_factor(operand)
+                    if found is None and "z" in self.cell.gates and not _same_gate_value(operand, self.cell.gates["z"]):
+                        # tanh(x @ W + r @ U): the reset gate's value itself is
+                        # the candidate's second operand (aniltrue's builder GRU)
+                        found = gate_of(operand)
                     if found is not None:
                         self.cell.gates["r"] = found
                         break
@@ -796,6 +800,10 @@ def _raw_parts(operand: Value, depth: int = 0) -> list[Value]:
     if isinstance(operand, Op) and operand.kind in ("concat", "mul"):
         return [part for arg in operand.args for part in _raw_parts(arg, depth + 1)]
     return []
+
+
+def _same_gate_value(operand: Value, gate: Gate) -> bool:
+    return strip(operand) is strip(gate.value)
 
 
 def _gate_factor(operand: Value) -> Gate | None:

@@ -283,6 +283,7 @@ class WeightInstance:
         "creator_func",
         "bound_scope",
         "call_scope",
+        "recorded_by",
     )
 
     def __init__(self, creation_node: cst.Call, api: str, depth: int, standalone: bool) -> None:
@@ -321,6 +322,10 @@ class WeightInstance:
         # A framework layer's weight (knowledge.apis.FrameworkLayer): the
         # argument --fix passes its initialiser through, or why there is none.
         self.layer: LayerPart | None = None
+        # The builder call whose record a build() loop made it from
+        # (``Interpreter.recording_call``): the builder's one initialiser
+        # serves every such call's weights, of whatever role.
+        self.recorded_by: cst.CSTNode | None = None
 
 
 @dataclass(frozen=True)
@@ -404,6 +409,19 @@ class Builtin(Value):
 
     def __init__(self, name: str) -> None:
         self.name = name
+
+
+class Partial(Value):
+    """``functools.partial(func, *args, **kwargs)``: calling it calls ``func``
+    with these arguments first (sonnet hands ``partial(_lstm_fn, w_i=...)`` to
+    its unroll loop as the step)."""
+
+    __slots__ = ("func", "args", "kwargs")
+
+    def __init__(self, func: Value, args: list[Value], kwargs: dict[str, Value]) -> None:
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
 
 
 def dotted(node: cst.CSTNode) -> str | None:

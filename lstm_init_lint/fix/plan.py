@@ -109,6 +109,12 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
         return f"call a {api} that takes {site.keyword}= (TF 1.2's){then} at line {site.call.line}, or {start} with code of your own"
     if reason.startswith("its role rests on names"):
         return f"check that `{label}` is the {finding.role.label} its name suggests (it is multiplied by {_operand(finding)}); if so, {write}"
+    if "in a loop over what calls such as this one recorded" in reason:
+        made = reason.split("it is created in ", 1)[1].split(" by ", 1)[0]
+        return (
+            f"{start}: the builder's loop in {made} gives the weights of every recording call one initialiser; "
+            "choose each weight's by its role there, or build this cell's weights yourself"
+        )
     if "also creates" in reason or "for every call" in reason or "serves calls that make weights of different roles" in reason:
         own = f"`{code}`" if code else _in_words(finding, weight)
         shared = f"`{old}` (line {site.replace.line})" if old else "the shared expression"
