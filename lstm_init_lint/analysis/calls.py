@@ -1459,9 +1459,25 @@ def holds_numpy_weight(value: Value, target: cst.CSTNode) -> bool:
         return False
     if value.shape is not None and not 1 <= len(value.shape) <= 2:
         return False
-    if isinstance(target, cst.Attribute):
+    if isinstance(target, cst.Attribute) or _named_entry(target):
         return True
     return isinstance(target, cst.Name) and value.dist.family not in ("zeros", "ones", "constant", "piecewise")
+
+
+def _named_entry(target: cst.CSTNode) -> bool:
+    """``layer.p['Uf'] = ...``: an entry of a parameter dictionary under a
+    string key (written, or built from a string) is kept like an attribute
+    (EpyNN keeps every weight so); an integer or sliced index is more often
+    a buffer's step."""
+    if not (isinstance(target, cst.Subscript) and len(target.slice) == 1):
+        return False
+    index = target.slice[0].slice
+    if not isinstance(index, cst.Index):
+        return False
+    key = index.value
+    if isinstance(key, cst.BinaryOperation) and isinstance(key.operator, cst.Add):  # layer.p["U" + gate]
+        return isinstance(key.left, cst.SimpleString) or isinstance(key.right, cst.SimpleString)
+    return isinstance(key, (cst.SimpleString, cst.FormattedString))
 
 
 def create_numpy_weight(it: Interpreter, init: InitVal, expression: cst.CSTNode, frame: Frame) -> Value:

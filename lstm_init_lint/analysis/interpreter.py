@@ -54,6 +54,7 @@ from .values import (
     Opaque,
     Origin,
     Parts,
+    RngVal,
     ScopeCtx,
     Seq,
     SuperVal,
@@ -148,6 +149,16 @@ def foldable(kind: str, a: Any, b: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _random_source(passed: Value, default: Value | None) -> Value:
+    """``def orthogonal(shape, rng=np.random)`` called with ``rng=layer.np_rng``
+    (EpyNN): an unknown object passed for a parameter that defaults to NumPy's
+    random module or a generator is used as one (its ``standard_normal`` draws
+    the same way), so the helper's array is still a known draw."""
+    if isinstance(passed, (Opaque, Component)) and (isinstance(default, RngVal) or (isinstance(default, ModuleRef) and default.qualname == "numpy.random")):
+        return default
+    return passed
 
 
 class Interpreter:
@@ -333,7 +344,8 @@ class Interpreter:
                 continue
             # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
             # is what the function uses when no caller says otherwise.
-            if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
+            # So is a function of the project's own (``initialization=orthogonal``).
+            if (isinstance(default, Const) and default.value is not None) or isinstance(default, (InitializerObj, FuncVal)):
                 value: Value = default
                 if isinstance(default, InitializerObj):
                     self.parameter_defaults.add(id(default.node))
@@ -780,7 +792,9 @@ class Interpreter:
             instance = None
             if isinstance(base, DictVal) and key is not None:
                 base.entries[key] = value
-                instance = f"{dotted(target.value) or '…'}[{key!r}]"
+                written = target.slice[0].slice
+                if not (isinstance(written, cst.Index) and isinstance(written.value, cst.SimpleString)):
+                    instance = f"{dotted(target.value) or '…'}[{key!r}]"  # (a written key names it as written)
             elif isinstance(base, Seq) and isinstance(key, int):
                 try:
                     base.items[key] = value
@@ -896,9 +910,9 @@ class Interpreter:
             params = params[1:]
         for index, (name, _param) in enumerate(params):
             if args:
-                value = args.pop(0)
+                value = _random_source(args.pop(0), func.defaults.get(name))
             elif name in kwargs:
-                value = kwargs.pop(name)
+                value = _random_source(kwargs.pop(name), func.defaults.get(name))
             elif name in func.defaults:
                 value = func.defaults[name]
             else:

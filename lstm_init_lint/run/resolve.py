@@ -34,6 +34,8 @@ class DiskModules:
         self._roots: dict[str, str | None] = {}
         self._found: dict[tuple[str, str, int], str | None] = {}
         self._raw: dict[str, bytes | None] = {}
+        # project root -> (absolute path -> the project files that import it and may run a step)
+        self._importers: dict[str, dict[str, list[str]]] = {}
 
     def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
         found = self.find(importer, name, level)
@@ -86,6 +88,56 @@ class DiskModules:
             if data is not None and len(data) <= _MAX_SIBLING_BYTES and definition.search(data):
                 found.append(entry[:-3])
         return found[0] if len(found) == 1 else None
+
+    def same_file(self, one: str, other: str) -> bool:
+        return os.path.abspath(one) == os.path.abspath(other)
+
+    def importers(self, path: str) -> list[LoadedModule]:
+        """The modules of ``path``'s project that import it and apply a gate
+        activation or import a module that does (a layer class importing
+        its parameters and its step), read and parsed, in path order: where
+        the analysis looks for the step of weights that reach no cell in
+        their own file."""
+        found = (self._loaded(importer, path) for importer in self.importer_paths(path))
+        return [module for module in found if module is not None]
+
+    def importer_paths(self, path: str) -> list[str]:
+        """``importers``' files, without reading them as modules: from one
+        scan of the project's ``.py`` files per process (each import
+        resolved as ``find`` resolves it), none in a project past
+        ``_MAX_PROJECT_FILES`` files."""
+        target = os.path.abspath(path)
+        root = self.project_root(os.path.dirname(target))
+        if root not in self._importers:
+            self._importers[root] = self._scan_importers(root)
+        return self._importers[root].get(target, [])
+
+    def _scan_importers(self, root: str) -> dict[str, list[str]]:
+        files = self._files_of(root)
+        gated: dict[str, bool] = {}
+        imports: dict[str, list[str]] = {}
+        for candidate in files:
+            data = _read_head(candidate)
+            if data is None:
+                continue
+            gated[candidate] = any(gate in data for gate in _GATE_WORDS)
+            imports[candidate] = sorted({found for found in (self.find(candidate, name, level) for name, level in import_names(data)) if found is not None})
+        out: dict[str, list[str]] = {}
+        for candidate, imported in imports.items():
+            if not (gated[candidate] or any(gated.get(other, False) for other in imported)):
+                continue
+            for target in imported:
+                out.setdefault(target, []).append(candidate)
+        return out
+
+    def _files_of(self, root: str) -> list[str]:
+        files: list[str] = []
+        for directory, subdirectories, names in os.walk(root):
+            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_PROJECT_DIRECTORIES)
+            files.extend(os.path.abspath(os.path.join(directory, n)) for n in sorted(names) if n.endswith(".py"))
+            if len(files) > _MAX_PROJECT_FILES:
+                return []  # too large a tree to scan: no importers
+        return files
 
     def raw(self, path: str) -> bytes | None:
         """A module's bytes for the pre-filter (read once per process)."""
@@ -212,35 +264,49 @@ def imported_sources(source: bytes, path: str, limit: int = 8, budget: int = 1_0
     queue = [(source, path)]
     while queue and len(found) < limit and budget > 0:
         text, importer = queue.pop()
-        for match in _IMPORT.finditer(text):
-            dots, base, names, plain = match.groups()
-            candidates: list[tuple[str, int]] = []
-            if plain is not None:
-                for item in plain.split(b","):
-                    name = item.strip().split()[0] if item.strip() else b""
-                    candidates.append((name.decode("ascii", "replace"), 0))
-            else:
-                level = len(dots)
-                base_name = base.decode("ascii", "replace")
-                candidates.append((base_name, level))
-                for item in names.strip(b" \t()\\").split(b","):  # ``from . import ops``: ops may be a module
-                    word = item.strip().split()[0] if item.strip() else b""
-                    if word and word != b"*":
-                        joined = f"{base_name}.{word.decode('ascii', 'replace')}" if base_name else word.decode("ascii", "replace")
-                        candidates.append((joined, level))
-            for name, level in candidates:
-                if not name and not level:
-                    continue
-                file = modules.find(importer, name, level)
-                if file is None or os.path.abspath(file) in seen:
-                    continue
-                seen.add(os.path.abspath(file))
-                data = modules.raw(file)
-                if data is None:
-                    continue
-                budget -= len(data)
-                found.append(data)  # the file's own imports only: a helper module's imports are not read
+        for name, level in import_names(text):
+            file = modules.find(importer, name, level)
+            if file is None or os.path.abspath(file) in seen:
+                continue
+            seen.add(os.path.abspath(file))
+            data = modules.raw(file)
+            if data is None:
+                continue
+            budget -= len(data)
+            found.append(data)  # the file's own imports only: a helper module's imports are not read
     return found
+
+
+def _read_head(path: str) -> bytes | None:
+    """A file's bytes for the importer scan (None: unreadable or too large)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_IMPORTER_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= _MAX_IMPORTER_BYTES else None
+
+
+def import_names(text: bytes) -> list[tuple[str, int]]:
+    """(dotted name, level) of each module ``text`` may import, as spelled:
+    ``from . import ops`` may import ``.ops`` as well as the package."""
+    candidates: list[tuple[str, int]] = []
+    for match in _IMPORT.finditer(text):
+        dots, base, names, plain = match.groups()
+        if plain is not None:
+            for item in plain.split(b","):
+                name = item.strip().split()[0] if item.strip() else b""
+                candidates.append((name.decode("ascii", "replace"), 0))
+        else:
+            level = len(dots)
+            base_name = base.decode("ascii", "replace")
+            candidates.append((base_name, level))
+            for item in names.strip(b" \t()\\").split(b","):  # ``from . import ops``: ops may be a module
+                word = item.strip().split()[0] if item.strip() else b""
+                if word and word != b"*":
+                    joined = f"{base_name}.{word.decode('ascii', 'replace')}" if base_name else word.decode("ascii", "replace")
+                    candidates.append((joined, level))
+    return [(name, level) for name, level in candidates if name or level]
 
 
 _MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
@@ -248,7 +314,37 @@ _MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
 _MAX_SIBLINGS = 32
 _MAX_SIBLING_BYTES = 200_000
 
+# The importer scan (``DiskModules.importers``): a project's tree is listed
+# once per process, and not scanned at all past this many files; an importer
+# past this size is not read for it.
+_MAX_PROJECT_FILES = 2000
+_MAX_IMPORTER_BYTES = 200_000
+_NOT_PROJECT_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages"})
+# What a module that runs a cell's step spells (its gate activations).
+_GATE_WORDS = (b"sigmoid", b"tanh")
+
 _DISK: DiskModules | None = None
+
+
+class ImportersOnly:
+    """The module source of a file whose own imports are not followed
+    (``runner.modules_for``: speed): its imports stay opaque, but the
+    modules that import it are still found (``DiskModules.importers``) and
+    analysed with every import followed, should its weights reach no cell."""
+
+    follows_imports = False
+
+    def __init__(self, following: DiskModules) -> None:
+        self.following = following
+        self.importers = following.importers
+        self.same_file = following.same_file
+
+    def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
+        return None
+
+
+def importers_only() -> ImportersOnly:
+    return ImportersOnly(disk_modules())
 
 
 def inside(path: str, directory: str) -> bool:
