@@ -20,6 +20,7 @@ from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
+from . import calls
 from .interpreter import UNBOUND_ALIASES, Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
@@ -50,11 +51,31 @@ def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str =
     file for it (its directory, its project)."""
     interpreter = Interpreter(module, modules=modules if getattr(modules, "follows_imports", True) else None, path=path)
     interpreter.run()
+    _tf0_class_defaults(interpreter, modules, path)
     analysis = _described(interpreter, module, interpreter.imports.loaded if interpreter.imports is not None else ())
     if analysis.weights or not interpreter.weights or modules is None:
         return analysis
     through = _through_importers(module, modules, path)
     return through if through is not None else analysis
+
+
+def _tf0_class_defaults(interpreter: Interpreter, modules: ModuleSource | None, path: str) -> None:
+    """In TensorFlow 0.x code, an RNNCell's get_variable without an
+    initializer takes 0.x's default too once no other module of the project
+    opens a ``variable_scope(initializer=...)`` that could reach it (the
+    source's ``scope_initializer_elsewhere``: a scan of the project's files;
+    None, unknown, keeps TF1's reading as before)."""
+    if not (interpreter.axis_first or interpreter.tf0_evidence) or not interpreter.class_weights:
+        return
+    elsewhere = getattr(modules, "scope_initializer_elsewhere", None)
+    if elsewhere is None:
+        return
+    try:
+        opened = elsewhere(path)
+    except (OSError, ValueError):
+        return
+    if opened is False:
+        calls.apply_tf0_defaults(interpreter, class_weights=True)
 
 
 # How many of the project's modules that import a file are analysed with its
@@ -124,6 +145,7 @@ def _described(interpreter: Interpreter, module: cst.Module, loaded, via: str | 
     if not cells:
         return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
     describer = _Describer(module, loaded)
+    describer.tf0_spelling = interpreter.tf0_spelling
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
         return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
@@ -146,12 +168,15 @@ def _reported_here(group: _Group, describer: _Describer, via: str | None) -> boo
     that could: a weight created in an imported module whose cell's step
     lies in a third module is that module's finding (``_through_importers``
     finds it there, at its creation line), and one whose step lies in the
-    importer is the importer's (reported at its call, as before)."""
+    importer is the importer's (reported at its call, as before); so is
+    one the module creates with its own TensorFlow 0.x default."""
     weight = group.entries[0][0].weight
     created = _module_of(weight.binding[0] if weight.binding is not None else weight.creation_node, describer)
     steps = {_module_of(cell_usage.cell.update.node, describer) for _, cell_usage in group.entries}
     if via is not None:
         return via not in steps
+    if created is not None and isinstance(weight.init, InitVal) and (weight.init.implicit or "").endswith(" TF 0.x default"):
+        return False  # a default of the module's own TensorFlow version: reported there (_tf0_class_defaults)
     return created is None or any(step is None or step == created for step in steps)
 
 
@@ -296,6 +321,7 @@ class _Describer:
         self._code: dict[int, tuple[object, str]] = {}  # speed: a node is described several times
         self._local: set[int] | None = None  # ids of this module's nodes, once an import was followed
         self._foreign: dict[str, object] = {}  # an imported module's path -> its positions
+        self.tf0_spelling: cst.CSTNode | None = None  # Interpreter.tf0_spelling
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -840,4 +866,11 @@ def _site(weight: WeightInstance, init: InitVal, shape, describer: _Describer, d
 def _implicit_source(init: InitVal, describer: _Describer) -> str | None:
     if init.implicit == "variable_scope" and describer.is_local(init.node):
         return describer.text(init.node, 80)
+    if init.implicit and init.implicit.endswith(" TF 0.x default") and describer.tf0_spelling is not None:
+        # what showed the file is TensorFlow 0.x code, named in the message
+        try:
+            where, span = describer.where(describer.tf0_spelling)
+        except LookupError:
+            return None
+        return f"`{describer.text(describer.tf0_spelling, 50)}` at {where + ', ' if where else ''}line {span.line}"
     return None

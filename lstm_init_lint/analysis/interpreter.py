@@ -207,6 +207,9 @@ class Interpreter:
         self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
         # a name only TensorFlow 0.x has (tf.mul, tf.pack...; knowledge.apis.TF0_ONLY)
         self.tf0_evidence = False
+        # The first call that showed TensorFlow 0.x (an axis-first concat /
+        # split, a 0.x-only name): the messages name it.
+        self.tf0_spelling: cst.CSTNode | None = None
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
@@ -1054,6 +1057,7 @@ class Interpreter:
                 self.tf1_evidence = True
             if (base.qualname, attr) in TF0_ONLY:
                 self.tf0_evidence = self.tf1_evidence = True
+                self.tf0_spelling = self.tf0_spelling or node
             return ModuleRef(f"{base.qualname}.{attr}")
         if isinstance(base, ProjectModule):  # ``ops.linear`` after ``import ops``
             found = base.scope.vars.get(attr)

@@ -36,6 +36,10 @@ class DiskModules:
         self._raw: dict[str, bytes | None] = {}
         # project root -> (absolute path -> the project files that import it and may run a step)
         self._importers: dict[str, dict[str, list[str]]] = {}
+        self._listed: dict[str, list[str] | None] = {}  # project root -> its .py files (None: too many)
+        self._graphs: dict[str, dict[str, list[str]]] = {}  # project root -> each file's project imports
+        self._gated: dict[str, dict[str, bool]] = {}  # project root -> whether each file spells a gate word
+        self._scoping: dict[str, set[str]] = {}  # project root -> its files opening a scope initializer
 
     def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
         found = self.find(importer, name, level)
@@ -113,31 +117,65 @@ class DiskModules:
         return self._importers[root].get(target, [])
 
     def _scan_importers(self, root: str) -> dict[str, list[str]]:
-        files = self._files_of(root)
-        gated: dict[str, bool] = {}
-        imports: dict[str, list[str]] = {}
-        for candidate in files:
-            data = _read_head(candidate)
-            if data is None:
-                continue
-            gated[candidate] = any(gate in data for gate in _GATE_WORDS)
-            imports[candidate] = sorted({found for found in (self.find(candidate, name, level) for name, level in import_names(data)) if found is not None})
+        graph = self._graph_of(root)
+        gated = self._gated[root]
         out: dict[str, list[str]] = {}
-        for candidate, imported in imports.items():
+        for candidate, imported in graph.items():
             if not (gated[candidate] or any(gated.get(other, False) for other in imported)):
                 continue
             for target in imported:
                 out.setdefault(target, []).append(candidate)
         return out
 
-    def _files_of(self, root: str) -> list[str]:
-        files: list[str] = []
-        for directory, subdirectories, names in os.walk(root):
-            subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_PROJECT_DIRECTORIES)
-            files.extend(os.path.abspath(os.path.join(directory, n)) for n in sorted(names) if n.endswith(".py"))
-            if len(files) > _MAX_PROJECT_FILES:
-                return []  # too large a tree to scan: no importers
-        return files
+    def _graph_of(self, root: str) -> dict[str, list[str]]:
+        """Each project file's imports of other project files (once per
+        process; none in too large a tree), and which spell a gate word."""
+        if root not in self._graphs:
+            gated: dict[str, bool] = {}
+            graph: dict[str, list[str]] = {}
+            scoping: set[str] = set()
+            for candidate in self._files_of(root) or []:
+                data = _read_head(candidate)
+                if data is None:
+                    continue
+                gated[candidate] = any(gate in data for gate in _GATE_WORDS)
+                if _opens_scope_initializer(data):
+                    scoping.add(candidate)
+                graph[candidate] = sorted({found for found in (self.find(candidate, name, level) for name, level in import_names(data)) if found is not None})
+            self._graphs[root], self._gated[root], self._scoping[root] = graph, gated, scoping
+        return self._graphs[root]
+
+    def scope_initializer_elsewhere(self, path: str) -> bool | None:
+        """Whether a ``.py`` file of ``path``'s project that imports it, or
+        imports a module that does (up to ``_SCOPE_IMPORT_DEPTH`` imports
+        away), spells a ``variable_scope(..., initializer=...)`` or
+        ``set_initializer`` (a caller's scope that may reach an RNNCell's
+        variables); None when the project is too large to tell or a file
+        could not be read."""
+        target = os.path.abspath(path)
+        root = self.project_root(os.path.dirname(target))
+        if self._files_of(root) is None:
+            return None
+        graph = self._graph_of(root)
+        reaching, frontier = set(), {target}
+        for _ in range(_SCOPE_IMPORT_DEPTH):
+            frontier = {f for f, imported in graph.items() if frontier.intersection(imported)} - reaching - {target}
+            reaching |= frontier
+        return bool(reaching & self._scoping[root])
+
+    def _files_of(self, root: str) -> list[str] | None:
+        """The project's ``.py`` files, listed once per process (None: past
+        ``_MAX_PROJECT_FILES``, too large a tree to scan)."""
+        if root not in self._listed:
+            files: list[str] | None = []
+            for directory, subdirectories, names in os.walk(root):
+                subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_PROJECT_DIRECTORIES)
+                files.extend(os.path.abspath(os.path.join(directory, n)) for n in sorted(names) if n.endswith(".py"))
+                if len(files) > _MAX_PROJECT_FILES:
+                    files = None
+                    break
+            self._listed[root] = files
+        return self._listed[root]
 
     def raw(self, path: str) -> bytes | None:
         """A module's bytes for the pre-filter (read once per process)."""
@@ -287,6 +325,15 @@ def _read_head(path: str) -> bytes | None:
     return data if len(data) <= _MAX_IMPORTER_BYTES else None
 
 
+# ``variable_scope("rnn", initializer=...)`` (arguments over a few lines,
+# one level of parentheses inside) or ``scope.set_initializer(...)``.
+_SCOPE_INITIALIZER = re.compile(rb"variable_scope\((?:[^()]|\([^()]*\))*?\binitializer\s*=|\bset_initializer\s*\(")
+
+
+def _opens_scope_initializer(data: bytes) -> bool:
+    return _SCOPE_INITIALIZER.search(data) is not None
+
+
 def import_names(text: bytes) -> list[tuple[str, int]]:
     """(dotted name, level) of each module ``text`` may import, as spelled:
     ``from . import ops`` may import ``.ops`` as well as the package."""
@@ -319,6 +366,7 @@ _MAX_SIBLING_BYTES = 200_000
 # past this size is not read for it.
 _MAX_PROJECT_FILES = 2000
 _MAX_IMPORTER_BYTES = 200_000
+_SCOPE_IMPORT_DEPTH = 3  # a training script -> its model -> the cell's module
 _NOT_PROJECT_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages"})
 # What a module that runs a cell's step spells (its gate activations).
 _GATE_WORDS = (b"sigmoid", b"tanh")
@@ -338,6 +386,7 @@ class ImportersOnly:
         self.following = following
         self.importers = following.importers
         self.same_file = following.same_file
+        self.scope_initializer_elsewhere = following.scope_initializer_elsewhere
 
     def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
         return None
