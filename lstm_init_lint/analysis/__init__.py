@@ -158,7 +158,7 @@ def _described(interpreter: Interpreter, module: cst.Module, loaded, via: str | 
     if via is not None:
         steps = sorted({_module_of(cu.cell.update.node, describer) or "this file" for cu in cell_usages})
         link = f"the step in {', '.join(steps)} runs on it in {via}, a module of the project that imports this file"
-        weights = [replace(w, evidence=(*w.evidence[:3], link)) for w in weights]
+        weights = [_fixed_here_only(replace(w, evidence=(*w.evidence[:3], link))) for w in weights]
     elsewhere = _modules_fixed(weights, interpreter, loaded)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read, elsewhere)
 
@@ -178,6 +178,19 @@ def _reported_here(group: _Group, describer: _Describer, via: str | None) -> boo
     if created is not None and isinstance(weight.init, InitVal) and (weight.init.implicit or "").endswith(" TF 0.x default"):
         return False  # a default of the module's own TensorFlow version: reported there (_tf0_class_defaults)
     return created is None or any(step is None or step == created for step in steps)
+
+
+def _fixed_here_only(weight: CellWeight) -> CellWeight:
+    """A weight found through an importer is fixed in its own file or not at
+    all: a fix planned in a third module (EpyNN's ``maths.orthogonal``, the
+    recurrent kernels' initialiser too) is refused, with why."""
+    site = weight.fix_site
+    if site is None or site.path is None or site.blocker is not None:
+        return weight
+    helper = weight.site.helper or "its initialiser"
+    line = f", line {weight.site.helper_line}" if weight.site.helper_line else ""
+    blocker = f"its initialiser, {helper} ({site.path}{line}), is written in another module of the project; give this weight an initialiser of its own here"
+    return replace(weight, fix_site=replace(site, blocker=blocker, replace=None))
 
 
 def _module_of(node: cst.CSTNode, describer: _Describer) -> str | None:
