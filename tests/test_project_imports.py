@@ -434,3 +434,71 @@ def test_fixing_a_package_gives_each_file_its_fixed_text_and_a_second_fix_change
         fixed = path.with_name(path.name + ".fixed")
         assert (copy / path.name).read_bytes() == (fixed if fixed.exists() else path).read_bytes(), path.name  # the quiet ones untouched
     assert not any(o.changed for o in fix_paths([str(copy)], Settings()))
+
+
+PARAMS_PACKAGE = PACKAGES / "project_params_by_importer"
+
+
+def test_weights_whose_step_only_an_importer_runs_are_found_through_it_and_reported_where_they_are_made():
+    # EpyNN's layout: lstm_parameters.py fills layer.p, lstm_step.py runs the
+    # step, and only lstm_layer.py imports both.
+    path = PARAMS_PACKAGE / "lstm_parameters.py"
+    source = path.read_bytes()
+    assert lint_source(source, str(path), Settings()).findings == ()  # no module source: no importer either
+    found = lint_source(source, str(path), Settings(), DiskModules()).findings
+    assert [(f.span.line, f.code, f.weight) for f in found] == [
+        (14, "LST002", 'layer.p["Uf"]'),
+        (16, "LST004", 'layer.p["bf"]'),
+        (17, "LST002", 'layer.p["Ui"]'),
+        (20, "LST002", 'layer.p["Ug"]'),
+        (23, "LST002", 'layer.p["Uo"]'),
+    ]
+    assert all(f.path == str(path) for f in found)
+    link = found[0].evidence[-1]
+    assert "lstm_step.py" in link and "lstm_layer.py" in link and "imports this file" in link
+
+
+def test_the_importer_does_not_report_again_what_the_parameters_module_reports():
+    layer = PARAMS_PACKAGE / "lstm_layer.py"
+    assert lint_source(layer.read_bytes(), str(layer), Settings(), DiskModules()).findings == ()
+
+
+def test_an_mlp_whose_parameters_an_importer_runs_stays_quiet():
+    path = PARAMS_PACKAGE / "mlp_parameters.py"
+    assert lint_source(path.read_bytes(), str(path), Settings(), DiskModules()).findings == ()
+
+
+def test_importers_are_the_project_modules_that_import_the_file_and_spell_or_import_a_gate(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "params.py").write_text("import numpy as np\n\ndef init(p):\n    p['W'] = np.zeros((2, 2))\n")
+    (tmp_path / "step.py").write_text("import numpy as np\n\ndef run(p, x):\n    return np.tanh(np.dot(x, p['W']))\n")
+    (tmp_path / "layer.py").write_text("from params import init\nfrom step import run\n")
+    (tmp_path / "report.py").write_text("from params import init\n")  # imports it, runs no step
+    (tmp_path / "other.py").write_text("import numpy as np\nx = np.tanh(1.0)  # params\n")  # names it, imports nothing
+    modules = DiskModules()
+    assert [Path(m.path).name for m in modules.importers(str(tmp_path / "params.py"))] == ["layer.py"]
+    assert modules.importers(str(tmp_path / "step.py"))[0].path.endswith("layer.py")
+    assert modules.importers(str(tmp_path / "layer.py")) == []
+
+
+def test_a_tf0_cells_default_is_reported_in_its_file_unless_an_importer_opens_an_initializer_scope():
+    plain = PACKAGES / "project_tf0_cell" / "tf0_cell.py"
+    found = lint_source(plain.read_bytes(), str(plain), Settings(), DiskModules()).findings
+    assert [(f.span.line, f.code, f.role.value) for f in found] == [(30, "LST003", "fused_kernel")]
+    assert "TensorFlow 0.x, as `tf.split(1, 2, state)` at line 28 shows" in found[0].message
+    # Without the project in view the file's own run cannot rule a caller's scope out: TF1's reading stands.
+    assert lint_source(plain.read_bytes(), str(plain), Settings()).findings == ()
+    scoped = PACKAGES / "project_tf0_cell_scoped" / "tf0_cell.py"
+    assert lint_source(scoped.read_bytes(), str(scoped), Settings(), DiskModules()).findings == ()
+
+
+def test_a_scope_in_a_file_that_does_not_import_the_cell_does_not_count(tmp_path):
+    (tmp_path / "setup.py").write_text("")
+    (tmp_path / "cell.py").write_text("import tensorflow as tf\n")
+    (tmp_path / "copy_of_cell.py").write_text('with tf.variable_scope("s", initializer=init):\n    pass\n')
+    (tmp_path / "model.py").write_text("from cell import Cell\n")
+    (tmp_path / "train.py").write_text('import model\nwith tf.variable_scope(\n    "rnn",\n    initializer=tf.random_uniform_initializer(-0.1, 0.1)):\n    pass\n')
+    modules = DiskModules()
+    assert modules.scope_initializer_elsewhere(str(tmp_path / "cell.py")) is True  # train.py -> model.py -> cell.py
+    (tmp_path / "train.py").write_text("import model\n")
+    assert DiskModules().scope_initializer_elsewhere(str(tmp_path / "cell.py")) is False

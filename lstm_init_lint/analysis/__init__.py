@@ -20,6 +20,7 @@ from . import sizes
 from . import symbolic as S
 from .cells import find_cells
 from .initializers import to_model
+from . import calls
 from .interpreter import UNBOUND_ALIASES, Interpreter
 from .numbers import render_shape
 from .positions import all_positions, positions_of
@@ -48,25 +49,166 @@ def analyse(module: cst.Module, modules: ModuleSource | None = None, path: str =
     """``modules``: where the project's own modules are read from when the
     file imports them (None: imports stay opaque names); ``path`` names the
     file for it (its directory, its project)."""
-    interpreter = Interpreter(module, modules=modules, path=path)
+    interpreter = Interpreter(module, modules=modules if getattr(modules, "follows_imports", True) else None, path=path)
     interpreter.run()
+    _tf0_class_defaults(interpreter, modules, path)
+    analysis = _described(interpreter, module, interpreter.imports.loaded if interpreter.imports is not None else ())
+    if analysis.weights or not interpreter.weights or modules is None:
+        return analysis
+    through = _through_importers(module, modules, path)
+    return through if through is not None else analysis
+
+
+def _tf0_class_defaults(interpreter: Interpreter, modules: ModuleSource | None, path: str) -> None:
+    """In TensorFlow 0.x code, an RNNCell's get_variable without an
+    initializer takes 0.x's default too once no other module of the project
+    opens a ``variable_scope(initializer=...)`` that could reach it (the
+    source's ``scope_initializer_elsewhere``: a scan of the project's files;
+    None, unknown, keeps TF1's reading as before)."""
+    if not (interpreter.axis_first or interpreter.tf0_evidence) or not interpreter.class_weights:
+        return
+    elsewhere = getattr(modules, "scope_initializer_elsewhere", None)
+    if elsewhere is None:
+        return
+    try:
+        opened = elsewhere(path)
+    except (OSError, ValueError):
+        return
+    if opened is False:
+        calls.apply_tf0_defaults(interpreter, class_weights=True)
+
+
+# How many of the project's modules that import a file are analysed with its
+# weights in view (``_through_importers``).
+MAX_IMPORTERS = 4
+
+
+def _through_importers(module: cst.Module, modules: ModuleSource, path: str) -> Analysis | None:
+    """A file that creates weights which reach no cell on their own may hold
+    the parameters of a cell whose step lives in another module that this
+    file does not import: EpyNN's ``lstm/parameters.py`` fills ``layer.p``,
+    ``lstm/forward.py`` runs the step on it, and only ``lstm/models.py``
+    imports both. Each module of the project that imports this file (the
+    source's ``importers``: a cheap scan, bounded there) is analysed as it
+    runs, with this file's tree in place of its own reading of it, and the
+    weights created in this file are reported here, at their creation lines;
+    what the importer's other modules create is theirs."""
+    find_importers = getattr(modules, "importers", None)
+    if find_importers is None:
+        return None
+    try:
+        importers = find_importers(path)[:MAX_IMPORTERS]
+    except (OSError, ValueError):
+        return None
+    for importer in importers:
+        follower = getattr(modules, "following", modules)
+        focused = _Focused(follower, LoadedModule(path, module, "", package=path.endswith("__init__.py")), getattr(modules, "same_file", None))
+        interpreter = Interpreter(importer.module, modules=focused, path=importer.path)
+        interpreter.run()
+        loaded = interpreter.imports.loaded if interpreter.imports is not None else []
+        if not any(m.module is module for m in loaded):
+            continue
+        others = tuple(m for m in loaded if m.module is not module) + (importer,)
+        analysis = _described(interpreter, module, others, via=importer.path)
+        if analysis.weights:
+            return analysis
+    return None
+
+
+class _Focused:
+    """A module source that hands out the analysed file's own tree when an
+    importer imports it (so its nodes are the ones findings are placed on)."""
+
+    def __init__(self, source: ModuleSource, focus: LoadedModule, same_file) -> None:
+        self._source = source
+        self._focus = focus
+        self._same_file = same_file or (lambda a, b: a == b)
+        self.find = getattr(source, "find", None)
+        self.defining_sibling = getattr(source, "defining_sibling", None)
+
+    def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
+        loaded = self._source.load(importer, name, level)
+        if loaded is not None and self._same_file(loaded.path, self._focus.path):
+            return self._focus
+        return loaded
+
+
+def _described(interpreter: Interpreter, module: cst.Module, loaded, via: str | None = None) -> Analysis:
+    """The analysis of what ``interpreter`` evaluated, placed in ``module``
+    (``loaded``: the other modules the evaluation read). ``via``: the
+    importer that evaluated ``module``'s weights, named in their evidence."""
     dialect = "tf1" if interpreter.tf1_evidence else "tf2"
-    aliases = _aliases(interpreter)
-    loaded = tuple(interpreter.imports.loaded) if interpreter.imports is not None else ()
+    aliases = _aliases(interpreter) if via is None else _module_aliases(interpreter, module)
+    loaded = tuple(loaded)
     read = tuple((m.path, m.digest) for m in loaded)
     cells = find_cells(interpreter.adds, interpreter.muls)
     if not cells:
         return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
     describer = _Describer(module, loaded)
+    describer.tf0_spelling = interpreter.tf0_spelling
     cell_usages = analyse_cells(cells, describer.text)
     if not cell_usages:
         return Analysis((), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read)
     describer.expect(_nodes_to_place(cell_usages))
     groups = _per_call_groups(cell_usages, describer)
+    if describer.others:
+        groups = [group for group in groups if _reported_here(group, describer, via)]
     sharing = _Sharing(interpreter.weights, cell_usages, describer, groups, interpreter.parameter_defaults, interpreter.star_arguments)
     weights = _cell_weights(groups, describer, dialect, sharing, interpreter.passed_as, interpreter.links)
+    if via is not None:
+        steps = sorted({_module_of(cu.cell.update.node, describer) or "this file" for cu in cell_usages})
+        link = f"the step in {', '.join(steps)} runs on it in {via}, a module of the project that imports this file"
+        weights = [_fixed_here_only(replace(w, evidence=(*w.evidence[:3], link))) for w in weights]
     elsewhere = _modules_fixed(weights, interpreter, loaded)
     return Analysis(tuple(weights), interpreter.incomplete, dialect, aliases, interpreter.axis_first, read, elsewhere)
+
+
+def _reported_here(group: _Group, describer: _Describer, via: str | None) -> bool:
+    """Whether this file reports the weight of ``group``, of the two files
+    that could: a weight created in an imported module whose cell's step
+    lies in a third module is that module's finding (``_through_importers``
+    finds it there, at its creation line), and one whose step lies in the
+    importer is the importer's (reported at its call, as before); so is
+    one the module creates with its own TensorFlow 0.x default."""
+    weight = group.entries[0][0].weight
+    created = _module_of(weight.binding[0] if weight.binding is not None else weight.creation_node, describer)
+    steps = {_module_of(cell_usage.cell.update.node, describer) for _, cell_usage in group.entries}
+    if via is not None:
+        return via not in steps
+    if created is not None and isinstance(weight.init, InitVal) and (weight.init.implicit or "").endswith(" TF 0.x default"):
+        return False  # a default of the module's own TensorFlow version: reported there (_tf0_class_defaults)
+    return created is None or any(step is None or step == created for step in steps)
+
+
+def _fixed_here_only(weight: CellWeight) -> CellWeight:
+    """A weight found through an importer is fixed in its own file or not at
+    all: a fix planned in a third module (EpyNN's ``maths.orthogonal``, the
+    recurrent kernels' initialiser too) is refused, with why."""
+    site = weight.fix_site
+    if site is None or site.path is None or site.blocker is not None:
+        return weight
+    helper = weight.site.helper or "its initialiser"
+    line = f", line {weight.site.helper_line}" if weight.site.helper_line else ""
+    blocker = f"its initialiser, {helper} ({site.path}{line}), is written in another module of the project; give this weight an initialiser of its own here"
+    return replace(weight, fix_site=replace(site, blocker=blocker, replace=None))
+
+
+def _module_of(node: cst.CSTNode, describer: _Describer) -> str | None:
+    try:
+        return describer.where(node)[0]
+    except LookupError:
+        return None
+
+
+def _module_aliases(interpreter: Interpreter, module: cst.Module) -> tuple[tuple[str, str], ...]:
+    """The (module, local name) pairs ``module``'s own imports bind, as the
+    interpreter of an importer read it (its fixes are spelled in them)."""
+    if interpreter.imports is None:
+        return ()
+    for project in interpreter.imports.modules.values():
+        if project.loaded is not None and project.loaded.module is module:
+            return tuple((v.qualname, name) for name, v in project.scope.vars.items() if isinstance(v, ModuleRef))
+    return ()
 
 
 def _modules_fixed(weights: list[CellWeight], interpreter: Interpreter, loaded: tuple[LoadedModule, ...]) -> tuple:
@@ -193,6 +335,7 @@ class _Describer:
         self._code: dict[int, tuple[object, str]] = {}  # speed: a node is described several times
         self._local: set[int] | None = None  # ids of this module's nodes, once an import was followed
         self._foreign: dict[str, object] = {}  # an imported module's path -> its positions
+        self.tf0_spelling: cst.CSTNode | None = None  # Interpreter.tf0_spelling
 
     def code(self, node: cst.CSTNode) -> str:
         return self.module.code_for_node(node)
@@ -817,4 +960,11 @@ def _call_text(call: cst.CSTNode, describer: _Describer) -> str:
 def _implicit_source(init: InitVal, describer: _Describer) -> str | None:
     if init.implicit == "variable_scope" and describer.is_local(init.node):
         return describer.text(init.node, 80)
+    if init.implicit and init.implicit.endswith(" TF 0.x default") and describer.tf0_spelling is not None:
+        # what showed the file is TensorFlow 0.x code, named in the message
+        try:
+            where, span = describer.where(describer.tf0_spelling)
+        except LookupError:
+            return None
+        return f"`{describer.text(describer.tf0_spelling, 50)}` at {where + ', ' if where else ''}line {span.line}"
     return None

@@ -735,6 +735,7 @@ def _concat(c: OpCall) -> Value:
         # int first, a list second), whatever version the file targets.
         values, axis = c.arg(1, "values"), c.arg(0, "concat_dim")
         c.it.axis_first = c.it.tf1_evidence = True
+        c.it.tf0_spelling = c.it.tf0_spelling or c.node
     if isinstance(values, Parts):
         return _whole(values, c.node)
     items = c.it.known_items(values) if values is not None else None
@@ -788,6 +789,7 @@ def _split(c: OpCall) -> Value:
         # goes and a tensor where the axis goes.
         axis_value, parts, value = c.arg(0, "split_dim"), c.arg(1, "num_split"), c.arg(2, "value")
         c.it.axis_first = c.it.tf1_evidence = True
+        c.it.tf0_spelling = c.it.tf0_spelling or c.node
     axis = axis_value.value if isinstance(axis_value, Const) else (0 if axis_value is None else None)
     if isinstance(parts, Const) and not (isinstance(parts.value, int) and 0 < parts.value <= MAX_PARTS):
         return Parts(value, "split", axis, c.node)  # no count to unroll (or one too large to)
@@ -1470,9 +1472,25 @@ def holds_numpy_weight(value: Value, target: cst.CSTNode) -> bool:
         return False
     if value.shape is not None and not 1 <= len(value.shape) <= 2:
         return False
-    if isinstance(target, cst.Attribute):
+    if isinstance(target, cst.Attribute) or _named_entry(target):
         return True
     return isinstance(target, cst.Name) and value.dist.family not in ("zeros", "ones", "constant", "piecewise")
+
+
+def _named_entry(target: cst.CSTNode) -> bool:
+    """``layer.p['Uf'] = ...``: an entry of a parameter dictionary under a
+    string key (written, or built from a string) is kept like an attribute
+    (EpyNN keeps every weight so); an integer or sliced index is more often
+    a buffer's step."""
+    if not (isinstance(target, cst.Subscript) and len(target.slice) == 1):
+        return False
+    index = target.slice[0].slice
+    if not isinstance(index, cst.Index):
+        return False
+    key = index.value
+    if isinstance(key, cst.BinaryOperation) and isinstance(key.operator, cst.Add):  # layer.p["U" + gate]
+        return isinstance(key.left, cst.SimpleString) or isinstance(key.right, cst.SimpleString)
+    return isinstance(key, (cst.SimpleString, cst.FormattedString))
 
 
 def create_numpy_weight(it: Interpreter, init: InitVal, expression: cst.CSTNode, frame: Frame) -> Value:
@@ -1523,7 +1541,7 @@ def create_get_variable(it: Interpreter, namespace: str, args: list[Value], kwar
 _TF0_FALLBACKS = {"get_variable default": "get_variable TF 0.x default", "_linear default": "_linear TF 0.x default"}
 
 
-def apply_tf0_defaults(it: Interpreter) -> None:
+def apply_tf0_defaults(it: Interpreter, class_weights: bool = False) -> None:
     """Once the file has run and shown it is TensorFlow 0.x code (an
     axis-first concat / split, a 0.x-only name): each variable that took
     get_variable's fallback took 0.x's, ``uniform_unit_scaling_initializer()``
@@ -1531,10 +1549,12 @@ def apply_tf0_defaults(it: Interpreter) -> None:
     Decided at the end, as the evidence may come after the variable. A
     variable of a class evaluated on its own (an RNNCell) is left at TF1's
     reading: a caller in another file may open the scope that gives it its
-    initializer (taggerflow's train.py), which a file's own run cannot see."""
+    initializer (taggerflow's train.py), which a file's own run cannot see;
+    ``class_weights``: they too, once no other module of the project opens
+    such a scope (``analysis._tf0_class_defaults``)."""
     for weight in it.weights:
         init = weight.init
-        if id(weight) in it.class_weights:
+        if id(weight) in it.class_weights and not class_weights:
             continue
         if isinstance(init, InitVal) and init.implicit in _TF0_FALLBACKS and weight.api in ("get_variable", "_linear"):  # (not _linear's bias)
             dist = Dist("variance_scaling", {"scale": S.const(1.0), "mode": "fan_in", "distribution": "uniform"})

@@ -76,14 +76,62 @@ def _logistic(value: Op) -> Value | None:
     return None
 
 
+def _exp_of(value: Value) -> Value | None:
+    """The ``x`` of ``exp(x)``."""
+    value = strip(value)
+    if isinstance(value, Op) and value.kind == "call" and str(value.meta).rsplit(".", 1)[-1] == "exp" and len(value.args) == 1:
+        return strip(value.args[0])
+    return None
+
+
+def _negated(value: Value | None) -> Value | None:
+    if isinstance(value, Op) and value.kind == "neg" and value.args:
+        return strip(value.args[0])
+    return None
+
+
+def _stable_logistic(value: Op) -> Value | None:
+    """The ``x`` of a numerically stable sigmoid: ``where(x >= 0, 1 / (1 +
+    exp(-x)), exp(x) / (1 + exp(x)))`` (EpyNN's maths.sigmoid): the arm
+    written as the plain logistic says what it is."""
+    if value.kind != "call" or str(value.meta).rsplit(".", 1)[-1] != "where" or len(value.args) != 3:
+        return None
+    for arm in value.args[1:]:
+        arm = strip(arm)
+        if isinstance(arm, Op):
+            pre = _logistic(arm)
+            if pre is not None:
+                return pre
+    return None
+
+
+def _tanh_written_out(value: Op) -> Value | None:
+    """The ``x`` of ``(exp(x) - exp(-x)) / (exp(x) + exp(-x))``."""
+    if value.kind != "div" or len(value.args) != 2:
+        return None
+    top, bottom = strip(value.args[0]), strip(value.args[1])
+    if not (isinstance(top, Op) and top.kind == "sub" and len(top.args) == 2 and isinstance(bottom, Op) and bottom.kind == "add" and len(bottom.args) == 2):
+        return None
+    plus, minus = _exp_of(top.args[0]), _negated(_exp_of(top.args[1]))
+    if plus is None or plus is not minus:
+        return None
+    terms = {id(_exp_of(term)) for term in bottom.args} | {id(_negated(_exp_of(term))) for term in bottom.args}
+    return plus if id(plus) in terms and len([t for t in bottom.args if _exp_of(t) is not None]) == 2 else None
+
+
 def gate_of(value: Value) -> Gate | None:
     value = strip(value)
     if isinstance(value, Op):
         if value.kind == "act" and value.args:
             return Gate(value, value.args[0], str(value.meta))
         pre = _logistic(value)
+        if pre is None:
+            pre = _stable_logistic(value)
         if pre is not None:
             return Gate(value, pre, "sigmoid")
+        pre = _tanh_written_out(value)
+        if pre is not None:
+            return Gate(value, pre, "tanh")
         if value.kind == "sub" and len(value.args) == 2:
             if _is_one(value.args[0], value.args[1]):
                 inner = gate_of(value.args[1])

@@ -54,6 +54,7 @@ from .values import (
     Opaque,
     Origin,
     Parts,
+    RngVal,
     ScopeCtx,
     Seq,
     SuperVal,
@@ -168,6 +169,16 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _random_source(passed: Value, default: Value | None) -> Value:
+    """``def orthogonal(shape, rng=np.random)`` called with ``rng=layer.np_rng``
+    (EpyNN): an unknown object passed for a parameter that defaults to NumPy's
+    random module or a generator is used as one (its ``standard_normal`` draws
+    the same way), so the helper's array is still a known draw."""
+    if isinstance(passed, (Opaque, Component)) and (isinstance(default, RngVal) or (isinstance(default, ModuleRef) and default.qualname == "numpy.random")):
+        return default
+    return passed
+
+
 class Interpreter:
     def __init__(self, module: cst.Module, budget: int = DEFAULT_BUDGET, modules: ModuleSource | None = None, path: str = "") -> None:
         self.module = module
@@ -214,6 +225,9 @@ class Interpreter:
         self.axis_first = False  # concat / split called in TF 0.x's order: the fixer writes it so
         # a name only TensorFlow 0.x has (tf.mul, tf.pack...; knowledge.apis.TF0_ONLY)
         self.tf0_evidence = False
+        # The first call that showed TensorFlow 0.x (an axis-first concat /
+        # split, a 0.x-only name): the messages name it.
+        self.tf0_spelling: cst.CSTNode | None = None
         self.incomplete = False
         self.module_scope = Scope()
         self.call_mark = 0  # len(self.weights) before the current call's arguments ran
@@ -356,7 +370,8 @@ class Interpreter:
                 continue
             # An initialiser default (``w_init=tf.random_normal_initializer(...)``)
             # is what the function uses when no caller says otherwise.
-            if (isinstance(default, Const) and default.value is not None) or isinstance(default, InitializerObj):
+            # So is a function of the project's own (``initialization=orthogonal``).
+            if (isinstance(default, Const) and default.value is not None) or isinstance(default, (InitializerObj, FuncVal)):
                 value: Value = default
                 if isinstance(default, InitializerObj):
                     self.parameter_defaults.add(id(default.node))
@@ -808,7 +823,9 @@ class Interpreter:
             instance = None
             if isinstance(base, DictVal) and key is not None:
                 base.entries[key] = value
-                instance = f"{dotted(target.value) or '…'}[{key!r}]"
+                written = target.slice[0].slice
+                if not (isinstance(written, cst.Index) and isinstance(written.value, cst.SimpleString)):
+                    instance = f"{dotted(target.value) or '…'}[{key!r}]"  # (a written key names it as written)
             elif isinstance(base, Seq) and isinstance(key, int):
                 try:
                     base.items[key] = value
@@ -943,9 +960,9 @@ class Interpreter:
             params = params[1:]
         for index, (name, _param) in enumerate(params):
             if args:
-                value = args.pop(0)
+                value = _random_source(args.pop(0), func.defaults.get(name))
             elif name in kwargs:
-                value = kwargs.pop(name)
+                value = _random_source(kwargs.pop(name), func.defaults.get(name))
             elif name in func.defaults:
                 value = func.defaults[name]
             else:
@@ -1087,6 +1104,7 @@ class Interpreter:
                 self.tf1_evidence = True
             if (base.qualname, attr) in TF0_ONLY:
                 self.tf0_evidence = self.tf1_evidence = True
+                self.tf0_spelling = self.tf0_spelling or node
             return ModuleRef(f"{base.qualname}.{attr}")
         if isinstance(base, ProjectModule):  # ``ops.linear`` after ``import ops``
             found = base.scope.vars.get(attr)

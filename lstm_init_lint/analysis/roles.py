@@ -838,7 +838,8 @@ def component_of(value: Value, key: tuple) -> Value | None:
             return value.items[index]
         return None
     if isinstance(value, Op) and value.kind == "concat" and key[0] == "split" and isinstance(key[2], int) and key[2] == len(value.args):
-        return value.args[key[1]]
+        if isinstance(key[1], int) and -len(value.args) <= key[1] < len(value.args):
+            return value.args[key[1]]
     return None
 
 

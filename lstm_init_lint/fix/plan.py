@@ -96,6 +96,10 @@ def suggested_edit(finding: Finding, weight: CellWeight, text: Text, dialect: Di
     code = _code_anyway(finding, weight, dialect, settings)
     old = _short(text.slice(site.replace)) if site is not None and site.replace is not None else None
     start = f"make `{label}` start as {_in_words(finding, weight)}"
+    if site is not None and site.path is not None and site.blocker is not None and site.blocker.endswith("of its own here"):
+        # (analysis._fixed_here_only: the initialiser is another module's,
+        # shared; its shape is spelled there, so no code is offered)
+        return f"{start} where it is created (line {finding.span.line}), with an initialiser of its own instead of the shared one"
     if code and old:
         write = f"write `{code}` in place of `{old}` (line {site.replace.line})"
     elif code and site is not None:

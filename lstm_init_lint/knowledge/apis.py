@@ -185,7 +185,7 @@ def _add(kind: str, *keys: str) -> None:
         OPS[key] = kind
 
 
-_add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul", "tf:batch_matmul")
+_add("matmul", "tf:matmul", "tf:linalg.matmul", "tf:nn.conv2d", "tf:tensordot", "tf:linalg.tensordot", "keras:ops.matmul", "keras:ops.dot", "keras:backend.dot", "keras:ops.tensordot", "np:dot", "np:matmul", "np:tensordot", "tf:sparse.sparse_dense_matmul", "tf:batch_matmul")
 _add("einsum", "tf:einsum", "tf:linalg.einsum", "keras:ops.einsum", "np:einsum")
 _add("add", "tf:add", "tf:math.add", "tf:nn.bias_add", "tf:bias_add", "keras:ops.add", "keras:backend.bias_add", "np:add")
 _add("add_n", "tf:add_n", "tf:math.add_n", "keras:ops.add_n")

@@ -137,7 +137,8 @@ def describe_current(weight: CellWeight) -> str:
         # analysis.calls.apply_tf0_defaults: the file is TensorFlow 0.x code
         api = site.implicit[: -len(" TF 0.x default")]
         api = "tf.get_variable" if api == "get_variable" else api
-        return f"{text} (no initializer: {api}'s default in TensorFlow 0.x, which this file's spellings are; 1.0 on, glorot_uniform)"
+        shown_by = f"as {init.source} shows" if init.source else "which this file's spellings are"
+        return f"{text} (no initializer: {api}'s default in TensorFlow 0.x, {shown_by}; 1.0 on, glorot_uniform)"
     if site.implicit == "get_variable default":
         return f"{text} (no initializer: tf.get_variable's default)"
     if site.implicit == "add_weight default":

@@ -147,7 +147,7 @@ def _load_words() -> None:
     # A first look at memory speed: most files lack one of each anywhere
     # (the layers' names too: ``Dense`` spells neither).
     _WEIGHT_SUBSTRINGS = (b"ariable", b"add_weight", b"numpy", b"np.", *layers)
-    _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", *layers)
+    _PRODUCT_SUBSTRINGS = (b"@", b"matmul", b"dot", b"einsum", b"xw_plus_b", b"conv2d", *layers)
     _WEIGHT_CREATORS = frozenset(name.encode() for name in words["weight_creators"])
     _IMPORTED_WEIGHT_CREATORS = frozenset(name.encode() for name in words["imported_weight_creators"])
     _FRAMEWORKS = frozenset({b"tensorflow", b"keras", b"tf_keras"})

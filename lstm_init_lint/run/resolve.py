@@ -34,6 +34,12 @@ class DiskModules:
         self._roots: dict[str, str | None] = {}
         self._found: dict[tuple[str, str, int], str | None] = {}
         self._raw: dict[str, bytes | None] = {}
+        # project root -> (absolute path -> the project files that import it and may run a step)
+        self._importers: dict[str, dict[str, list[str]]] = {}
+        self._listed: dict[str, list[str] | None] = {}  # project root -> its .py files (None: too many)
+        self._graphs: dict[str, dict[str, list[str]]] = {}  # project root -> each file's project imports
+        self._gated: dict[str, dict[str, bool]] = {}  # project root -> whether each file spells a gate word
+        self._scoping: dict[str, set[str]] = {}  # project root -> its files opening a scope initializer
 
     def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
         found = self.find(importer, name, level)
@@ -86,6 +92,90 @@ class DiskModules:
             if data is not None and len(data) <= _MAX_SIBLING_BYTES and definition.search(data):
                 found.append(entry[:-3])
         return found[0] if len(found) == 1 else None
+
+    def same_file(self, one: str, other: str) -> bool:
+        return os.path.abspath(one) == os.path.abspath(other)
+
+    def importers(self, path: str) -> list[LoadedModule]:
+        """The modules of ``path``'s project that import it and apply a gate
+        activation or import a module that does (a layer class importing
+        its parameters and its step), read and parsed, in path order: where
+        the analysis looks for the step of weights that reach no cell in
+        their own file."""
+        found = (self._loaded(importer, path) for importer in self.importer_paths(path))
+        return [module for module in found if module is not None]
+
+    def importer_paths(self, path: str) -> list[str]:
+        """``importers``' files, without reading them as modules: from one
+        scan of the project's ``.py`` files per process (each import
+        resolved as ``find`` resolves it), none in a project past
+        ``_MAX_PROJECT_FILES`` files."""
+        target = os.path.abspath(path)
+        root = self.project_root(os.path.dirname(target))
+        if root not in self._importers:
+            self._importers[root] = self._scan_importers(root)
+        return self._importers[root].get(target, [])
+
+    def _scan_importers(self, root: str) -> dict[str, list[str]]:
+        graph = self._graph_of(root)
+        gated = self._gated[root]
+        out: dict[str, list[str]] = {}
+        for candidate, imported in graph.items():
+            if not (gated[candidate] or any(gated.get(other, False) for other in imported)):
+                continue
+            for target in imported:
+                out.setdefault(target, []).append(candidate)
+        return out
+
+    def _graph_of(self, root: str) -> dict[str, list[str]]:
+        """Each project file's imports of other project files (once per
+        process; none in too large a tree), and which spell a gate word."""
+        if root not in self._graphs:
+            gated: dict[str, bool] = {}
+            graph: dict[str, list[str]] = {}
+            scoping: set[str] = set()
+            for candidate in self._files_of(root) or []:
+                data = _read_head(candidate)
+                if data is None:
+                    continue
+                gated[candidate] = any(gate in data for gate in _GATE_WORDS)
+                if _opens_scope_initializer(data):
+                    scoping.add(candidate)
+                graph[candidate] = sorted({found for found in (self.find(candidate, name, level) for name, level in import_names(data)) if found is not None})
+            self._graphs[root], self._gated[root], self._scoping[root] = graph, gated, scoping
+        return self._graphs[root]
+
+    def scope_initializer_elsewhere(self, path: str) -> bool | None:
+        """Whether a ``.py`` file of ``path``'s project that imports it, or
+        imports a module that does (up to ``_SCOPE_IMPORT_DEPTH`` imports
+        away), spells a ``variable_scope(..., initializer=...)`` or
+        ``set_initializer`` (a caller's scope that may reach an RNNCell's
+        variables); None when the project is too large to tell or a file
+        could not be read."""
+        target = os.path.abspath(path)
+        root = self.project_root(os.path.dirname(target))
+        if self._files_of(root) is None:
+            return None
+        graph = self._graph_of(root)
+        reaching, frontier = set(), {target}
+        for _ in range(_SCOPE_IMPORT_DEPTH):
+            frontier = {f for f, imported in graph.items() if frontier.intersection(imported)} - reaching - {target}
+            reaching |= frontier
+        return bool(reaching & self._scoping[root])
+
+    def _files_of(self, root: str) -> list[str] | None:
+        """The project's ``.py`` files, listed once per process (None: past
+        ``_MAX_PROJECT_FILES``, too large a tree to scan)."""
+        if root not in self._listed:
+            files: list[str] | None = []
+            for directory, subdirectories, names in os.walk(root):
+                subdirectories[:] = sorted(d for d in subdirectories if not d.startswith(".") and d not in _NOT_PROJECT_DIRECTORIES)
+                files.extend(os.path.abspath(os.path.join(directory, n)) for n in sorted(names) if n.endswith(".py"))
+                if len(files) > _MAX_PROJECT_FILES:
+                    files = None
+                    break
+            self._listed[root] = files
+        return self._listed[root]
 
     def raw(self, path: str) -> bytes | None:
         """A module's bytes for the pre-filter (read once per process)."""
@@ -212,35 +302,58 @@ def imported_sources(source: bytes, path: str, limit: int = 8, budget: int = 1_0
     queue = [(source, path)]
     while queue and len(found) < limit and budget > 0:
         text, importer = queue.pop()
-        for match in _IMPORT.finditer(text):
-            dots, base, names, plain = match.groups()
-            candidates: list[tuple[str, int]] = []
-            if plain is not None:
-                for item in plain.split(b","):
-                    name = item.strip().split()[0] if item.strip() else b""
-                    candidates.append((name.decode("ascii", "replace"), 0))
-            else:
-                level = len(dots)
-                base_name = base.decode("ascii", "replace")
-                candidates.append((base_name, level))
-                for item in names.strip(b" \t()\\").split(b","):  # ``from . import ops``: ops may be a module
-                    word = item.strip().split()[0] if item.strip() else b""
-                    if word and word != b"*":
-                        joined = f"{base_name}.{word.decode('ascii', 'replace')}" if base_name else word.decode("ascii", "replace")
-                        candidates.append((joined, level))
-            for name, level in candidates:
-                if not name and not level:
-                    continue
-                file = modules.find(importer, name, level)
-                if file is None or os.path.abspath(file) in seen:
-                    continue
-                seen.add(os.path.abspath(file))
-                data = modules.raw(file)
-                if data is None:
-                    continue
-                budget -= len(data)
-                found.append(data)  # the file's own imports only: a helper module's imports are not read
+        for name, level in import_names(text):
+            file = modules.find(importer, name, level)
+            if file is None or os.path.abspath(file) in seen:
+                continue
+            seen.add(os.path.abspath(file))
+            data = modules.raw(file)
+            if data is None:
+                continue
+            budget -= len(data)
+            found.append(data)  # the file's own imports only: a helper module's imports are not read
     return found
+
+
+def _read_head(path: str) -> bytes | None:
+    """A file's bytes for the importer scan (None: unreadable or too large)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(_MAX_IMPORTER_BYTES + 1)
+    except OSError:
+        return None
+    return data if len(data) <= _MAX_IMPORTER_BYTES else None
+
+
+# ``variable_scope("rnn", initializer=...)`` (arguments over a few lines,
+# one level of parentheses inside) or ``scope.set_initializer(...)``.
+_SCOPE_INITIALIZER = re.compile(rb"variable_scope\((?:[^()]|\([^()]*\))*?\binitializer\s*=|\bset_initializer\s*\(")
+
+
+def _opens_scope_initializer(data: bytes) -> bool:
+    return _SCOPE_INITIALIZER.search(data) is not None
+
+
+def import_names(text: bytes) -> list[tuple[str, int]]:
+    """(dotted name, level) of each module ``text`` may import, as spelled:
+    ``from . import ops`` may import ``.ops`` as well as the package."""
+    candidates: list[tuple[str, int]] = []
+    for match in _IMPORT.finditer(text):
+        dots, base, names, plain = match.groups()
+        if plain is not None:
+            for item in plain.split(b","):
+                name = item.strip().split()[0] if item.strip() else b""
+                candidates.append((name.decode("ascii", "replace"), 0))
+        else:
+            level = len(dots)
+            base_name = base.decode("ascii", "replace")
+            candidates.append((base_name, level))
+            for item in names.strip(b" \t()\\").split(b","):  # ``from . import ops``: ops may be a module
+                word = item.strip().split()[0] if item.strip() else b""
+                if word and word != b"*":
+                    joined = f"{base_name}.{word.decode('ascii', 'replace')}" if base_name else word.decode("ascii", "replace")
+                    candidates.append((joined, level))
+    return [(name, level) for name, level in candidates if name or level]
 
 
 _MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
@@ -248,7 +361,39 @@ _MAX_READ = 4_000_000  # bytes of one imported module the pre-filter reads
 _MAX_SIBLINGS = 32
 _MAX_SIBLING_BYTES = 200_000
 
+# The importer scan (``DiskModules.importers``): a project's tree is listed
+# once per process, and not scanned at all past this many files; an importer
+# past this size is not read for it.
+_MAX_PROJECT_FILES = 2000
+_MAX_IMPORTER_BYTES = 200_000
+_SCOPE_IMPORT_DEPTH = 3  # a training script -> its model -> the cell's module
+_NOT_PROJECT_DIRECTORIES = frozenset({"__pycache__", "node_modules", "site-packages"})
+# What a module that runs a cell's step spells (its gate activations).
+_GATE_WORDS = (b"sigmoid", b"tanh")
+
 _DISK: DiskModules | None = None
+
+
+class ImportersOnly:
+    """The module source of a file whose own imports are not followed
+    (``runner.modules_for``: speed): its imports stay opaque, but the
+    modules that import it are still found (``DiskModules.importers``) and
+    analysed with every import followed, should its weights reach no cell."""
+
+    follows_imports = False
+
+    def __init__(self, following: DiskModules) -> None:
+        self.following = following
+        self.importers = following.importers
+        self.same_file = following.same_file
+        self.scope_initializer_elsewhere = following.scope_initializer_elsewhere
+
+    def load(self, importer: str, name: str, level: int) -> LoadedModule | None:
+        return None
+
+
+def importers_only() -> ImportersOnly:
+    return ImportersOnly(disk_modules())
 
 
 def inside(path: str, directory: str) -> bool:

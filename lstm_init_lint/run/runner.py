@@ -27,7 +27,7 @@ from ..model import FileError, FileResult, HowChecked, RunResult, Settings
 from .cache import Cache, Entry, Stamp, digest, served
 from .discover import discover
 from .read import read_source
-from .resolve import disk_modules, imported_sources, inside, modules_unchanged
+from .resolve import disk_modules, imported_sources, importers_only, inside, modules_unchanged
 from .prefilter import may_hold_cell
 
 # Up to this many files to check, one process does it: starting workers
@@ -344,7 +344,9 @@ def passed_over_as(source: bytes, path: str) -> HowChecked | None:
         tree = limits.python_parse(source, path)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return None
-    if not may_recur(tree):
+    if not may_recur(tree) and not disk_modules().importer_paths(path):
+        # (a file with no cell of its own may hold the weights of a step that a
+        # module importing it runs: analysis._through_importers)
         return HowChecked.PASSED_OVER_BY_GATE
     limits.remember(source, tree)
     return None
@@ -394,7 +396,7 @@ def modules_for(source: bytes, path: str):
             return disk_modules()
         if creates_weights and any(word in module for word in _STEP_PRODUCTS):
             return disk_modules()
-    return None
+    return importers_only()  # its own imports stay opaque; its importers may run its weights' step
 
 
 def _size(path: str) -> int:
