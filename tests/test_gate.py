@@ -185,5 +185,9 @@ def test_files_the_gate_passes_over_are_counted_and_not_parsed(tmp_path):
 def test_products_bound_through_setattr_and_globals_pass_the_gate():
     through_setattr = _STEP.format(helpers="", update='        setattr(self, "kept", f * c)\n        c = self.kept + i * g')
     assert gate(through_setattr)
-    through_global = "import tensorflow as tf\n\n\ndef gates(f, c):\n    global kept\n    kept = tf.sigmoid(f) * c\n\n\ndef update(i, g):\n    return kept + tf.sigmoid(i) * g\n"
+    through_global = (
+        "import tensorflow as tf\n\nW = tf.Variable(tf.random.normal([8, 32], stddev=0.1))\n\n\n"
+        "def gates(x, c):\n    global kept\n    kept = tf.sigmoid(tf.matmul(x, W[:, 8:16])) * c\n\n\n"
+        "def update(x):\n    return kept + tf.sigmoid(tf.matmul(x, W[:, :8])) * tf.tanh(tf.matmul(x, W[:, 16:24]))\n"
+    )
     assert gate(through_global)
