@@ -198,10 +198,13 @@ class _Facts:
         self.used_names: set[str] = set()
         self.shared_names: set[str] = set()  # declared ``global`` or ``nonlocal`` somewhere
         self.does_cell_work = False
-        # Names bound by unpacking or indexing a name (``W_xz, W_hz, b_z = params``,
-        # ``W = params["W_xz"]``): weights when ``analysis/linking.py`` joins
+        # Names bound by unpacking a name into three or more, or by indexing it
+        # with a string (``W_xz, W_hz, b_z = params``, ``W = params["W_xz"]``;
+        # ``carries`` takes ``p["W_xi"]`` itself too): weights when ``analysis/linking.py`` joins
         # the function to a producer of the file that no call joins it to.
         self.unpackings: list[list[str]] = []
+        self.summed: list[tuple[Chain, list[str], list[ast.expr]]] = []  # a sum bound to names: its terms
+        self.factors: list[tuple[Chain, ast.expr, ast.expr]] = []  # the two sides of each ``*``
         self._walk(tree)
         if self.shared_names:
             # A binding of such a name may be read in any scope: key it in
@@ -237,6 +240,7 @@ class _Facts:
                     self.does_cell_work = True
                 elif isinstance(node.op, ast.Add):
                     self.additions.append((chain, [node.target, node.value]))
+                    self.summed.append((chain, _keys(node.target, chain[-1]), [node.target, node.value]))
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
                 self._bind(chain, node.target, node.iter)
             elif isinstance(node, ast.withitem) and node.optional_vars is not None:
@@ -246,6 +250,8 @@ class _Facts:
                     self.additions.append((chain, _terms(node)))
                 elif isinstance(node.op, (ast.Mult, ast.MatMult)):
                     self.does_cell_work = True
+                    if isinstance(node.op, ast.Mult):
+                        self.factors.append((chain, node.left, node.right))
             elif isinstance(node, ast.Call):
                 self._call(chain, node)
             elif isinstance(node, ast.Name):
@@ -270,8 +276,10 @@ class _Facts:
                     push((value, inner_chain, inner))
 
     def _bind(self, chain: Chain, target: ast.expr, value: ast.expr) -> None:
-        if (isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Name)) or (
-            isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Attribute)) and isinstance(value.slice, ast.Constant)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+            self.summed.append((chain, _keys(target, chain[-1]), _terms(value)))
+        if (isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) >= 3 and isinstance(value, ast.Name)) or (
+            isinstance(value, ast.Subscript) and isinstance(value.value, (ast.Name, ast.Attribute)) and isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str)
         ):
             self.unpackings.append(_keys(target, chain[-1]))
         if isinstance(value, ast.Lambda) and isinstance(target, ast.Name):
@@ -299,6 +307,8 @@ class _Facts:
                 self.additions.append((chain, [term for item in items.elts for term in _terms(item)]))
             else:
                 self.sums.append((chain, items))
+        if name in _MULTIPLICATIONS and len(node.args) >= 2:
+            self.factors.append((chain, node.args[0], node.args[1]))
         if name in _MULTIPLICATIONS or name in _ACTIVATIONS or name in _CREATORS or name in _PRODUCTS:
             self.does_cell_work = True
         elif name == "variable_scope" and any(keyword.arg == "initializer" for keyword in node.keywords):
@@ -321,12 +331,30 @@ class _Facts:
         """Whether an addition has two product terms, one of which may
         multiply two gates: the shape ``cells.find_cells`` looks for
         (``f * c_prev + i * g``, ``z * h_prev + (1 - z) * h_tilde``)."""
-        products = _Products(self)
-        for chain, terms in self.additions:
-            gated = [term for term in terms if products.holds(term, chain)]
-            if len(gated) >= 2 and any(products.holds(term, chain, both=True) for term in gated):
-                return True
-        return any(products.holds(items, chain) and products.holds(items, chain, both=True) for chain, items in self.sums)
+        # The shape with any activation or unknown call taken for a gate, as
+        # ``cells.gate_of`` takes it; then some gate of that sum must be of
+        # weights (``_Products``), or the analysis has no weight to report:
+        # its forget, input or candidate gate, or failing those its output
+        # gate (``h = o * tanh(c)`` of a new cell state ``c``).
+        loose = _Products(self, strict=False)
+        shaped = [(chain, terms) for chain, terms in self.additions if self._shaped(loose, chain, terms)]
+        shaped += [(chain, [items]) for chain, items in self.sums if loose.holds(items, chain) and loose.holds(items, chain, both=True)]
+        if not shaped:
+            return False
+        weighed = _Products(self, strict=True)
+        if any(weighed.holds(term, chain) for chain, terms in shaped for term in terms):
+            return True
+        cell_states = {key for chain, keys, terms in self.summed if self._shaped(loose, chain, terms) for key in keys}
+        return any(
+            (weighed.gate(a, chain) and _mentions(b, chain, cell_states)) or (weighed.gate(b, chain) and _mentions(a, chain, cell_states))
+            for chain, a, b in self.factors
+        )
+
+    @staticmethod
+    def _shaped(products: _Products, chain: Chain, terms: list[ast.expr]) -> bool:
+        """Two product terms, one of which may multiply two gates."""
+        gated = [term for term in terms if products.holds(term, chain)]
+        return len(gated) >= 2 and any(products.holds(term, chain, both=True) for term in gated)
 
     @property
     def project_names_used(self) -> bool:
@@ -366,7 +394,8 @@ class _Products:
     ``sigmoid(x)`` of a test's array, ``np.exp(-d) * a + np.exp(-e) * b`` of
     a numerical routine, hold none."""
 
-    def __init__(self, facts: _Facts) -> None:
+    def __init__(self, facts: _Facts, strict: bool = True) -> None:
+        self.strict = strict  # False: any activation or unknown call is a gate, weights or not
         self.names: set[str] = set()  # keys (``_keys``) that may hold a product
         self.gate_names: set[str] = set()
         self.functions: set[str] = set()  # same-file functions that may return a product
@@ -381,7 +410,8 @@ class _Products:
         # may multiply by its kernel (``self.proj = Projection(n)``).
         self.layer_names = {key for _, keys, value in facts.bindings if _may_make_layer(value) for key in keys}
         self.own_functions = frozenset(facts.returns)  # the file's own functions and methods, by name
-        if any(_last_name(call.func) in _WEIGHT_MAKERS for _, call in facts.calls):
+        self.linkable = any(_last_name(call.func) in _WEIGHT_MAKERS for _, call in facts.calls)
+        if self.linkable:
             self.weight_names.update(key for keys in facts.unpackings for key in keys)
         self._carrying: set[int] = set()  # ids of expressions known to carry (a node's answer only grows)
         self._multiplying: set[int] = set()
@@ -393,18 +423,25 @@ class _Products:
         set (a worklist: each answer only grows, and depends on nothing but
         the sets' members among the names the expression mentions)."""
         both = lambda node, chain: self.holds(node, chain, both=True)  # noqa: E731
+
+        def weighing(keys: list[str]) -> list:
+            return [(self.weight_names, self.carries, keys), (self.product_names, self.multiplies, keys)] if self.strict else []
+
+        def weighing_function(name: str) -> list:
+            return [(self.weight_functions, self.carries, [name]), (self.product_functions, self.multiplies, [name])] if self.strict else []
+
         # Each item: what it reads, and the sets it may grow with the test for each.
         items: list[tuple[list[tuple[ast.expr, Chain]], list[tuple[set[str], Callable, list[str]]]]] = []
         for chain, keys, value in facts.bindings:
-            items.append(([(value, chain)], [(self.weight_names, self.carries, keys), (self.product_names, self.multiplies, keys), (self.names, self.holds, keys), (self.names2, both, keys), (self.gate_names, self.gate, keys)]))
+            items.append(([(value, chain)], [*weighing(keys), (self.names, self.holds, keys), (self.names2, both, keys), (self.gate_names, self.gate, keys)]))
         for name, values in facts.returns.items():
             for chain, value in values:
-                items.append(([(value, chain)], [(self.weight_functions, self.carries, [name]), (self.product_functions, self.multiplies, [name]), (self.functions, self.holds, [name]), (self.functions2, both, [name]), (self.gate_functions, self.gate, [name])]))
+                items.append(([(value, chain)], [*weighing_function(name), (self.functions, self.holds, [name]), (self.functions2, both, [name]), (self.gate_functions, self.gate, [name])]))
         for chain, call in facts.calls:
             parameters = facts.parameters.get(_last_name(call.func) or "")
             if parameters:
                 read = [(argument, chain) for argument in _arguments(call)]
-                items.append((read, [(self.weight_names, self.carries, parameters), (self.product_names, self.multiplies, parameters), (self.names, self.holds, parameters), (self.names2, both, parameters), (self.gate_names, self.gate, parameters)]))
+                items.append((read, [*weighing(parameters), (self.names, self.holds, parameters), (self.names2, both, parameters), (self.gate_names, self.gate, parameters)]))
         readers: dict[str, list[int]] = {}
         mentions: list[set[str]] = []
         for index, (read, _) in enumerate(items):
@@ -416,6 +453,8 @@ class _Products:
         # of one or a member of these sets (read live).
         carrying_signs = (_WEIGHT_MAKERS, self.layer_names, self.weight_names, self.weight_functions)
         product_signs = (_KERNEL_PRODUCTS | {"@"}, self.layer_names, self.product_names, self.product_functions)
+        # and a product of a gate, only if it multiplies or mentions one
+        product_of_gate_signs = (_MULTIPLICATIONS | {"*"}, self.names, self.functions, self.names2, self.functions2)
         scalings: list[tuple[Chain, list[str], ast.expr, ast.expr]] = list(facts.scalings)
         queued = set(range(len(items)))
         queue = list(reversed(range(len(items))))
@@ -431,6 +470,8 @@ class _Products:
                     if test == self.carries and all(mentioned.isdisjoint(signs) for signs in carrying_signs):
                         continue
                     if test == self.multiplies and all(mentioned.isdisjoint(signs) for signs in product_signs):
+                        continue
+                    if (test == self.holds or test is both) and all(mentioned.isdisjoint(signs) for signs in product_of_gate_signs):
                         continue
                     if any(test(node, chain) for node, chain in read):
                         names.update(keys)
@@ -529,7 +570,7 @@ class _Products:
                 if name not in _HANDING_ON:
                     # an activation, or a call the table does not know: a
                     # gate of what it is given, or a layer's own
-                    if self._named(node.func, self.layer_names, chain) or any(
+                    if not self.strict or self._named(node.func, self.layer_names, chain) or any(
                         self.carries(argument, chain) and self.multiplies(argument, chain) for argument in _arguments(node)
                     ):
                         return True
@@ -578,6 +619,8 @@ class _Products:
                     stack.append(part.value)
             elif isinstance(part, ast.Lambda):
                 continue
+            elif self.linkable and isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Constant) and isinstance(part.slice.value, str):
+                break  # ``p["W_xi"]``: a weight of a producer ``linking.py`` may join
             else:
                 stack.extend(child for child in ast.iter_child_nodes(part) if isinstance(child, ast.expr))
         else:
@@ -659,10 +702,20 @@ def _mentioned(read: list[tuple[ast.expr, Chain]]) -> set[str]:
                 found.add(f".{node.attr}")
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found.add(node.value)
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
-                found.add("@")
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
+                found.add("@" if isinstance(node.op, ast.MatMult) else "*")
             stack.extend(ast.iter_child_nodes(node))
     return found
+
+
+def _mentions(node: ast.expr, chain: Chain, keys: set[str]) -> bool:
+    """Whether a name or attribute of ``node`` is one of ``keys`` (``_keys``)."""
+    if not keys:
+        return False
+    return any(
+        (isinstance(part, ast.Name) and any(f"{scope}:{part.id}" in keys for scope in chain)) or (isinstance(part, ast.Attribute) and f".{part.attr}" in keys)
+        for part in ast.walk(node)
+    )
 
 
 def _arguments(node: ast.Call) -> list[ast.expr]:
