@@ -89,6 +89,17 @@ def runnable(paths, ids=None, gaps=None):
     return [pytest.param(path, id=path.stem if ids is None else ids(path), marks=marks(path)) for path in paths]
 
 
+def selected_params(request, fixture: str, name: str = "path") -> set:
+    """The ``name`` parameters of the tests of this module that this run will
+    call and that use ``fixture``: a module-scoped fixture that runs
+    TensorFlow for each of them runs it only for those (``-k`` included)."""
+    return {
+        item.callspec.params[name]
+        for item in request.session.items
+        if item.module is request.module and fixture in getattr(item, "fixturenames", ()) and name in getattr(getattr(item, "callspec", None), "params", {})
+    }
+
+
 def fixtures_with_findings():
     """Each fixture some ``.expected`` file gives findings, as a pytest param
     named by its stem: the files no front gate may pass over."""

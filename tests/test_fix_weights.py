@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fixture_format import DEFINES_ONLY, FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here
+from fixture_format import DEFINES_ONLY, FIXTURES, TF1_ONLY, is_python2, run_environment, runs_here, selected_params
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.engine import fix_source
@@ -44,18 +44,20 @@ def _probe(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    """(original records, fixed records, findings) per changed fixture."""
+def runs(tmp_path_factory, request):
+    """(original records, fixed records, findings) per changed fixture this
+    run's tests ask for."""
     directory = tmp_path_factory.mktemp("fixed")
+    wanted = [path for path in RUNNABLE if path in selected_params(request, "runs")]
     jobs = []
-    for path in RUNNABLE:
+    for path in wanted:
         fixed = directory / path.name
         fixed.write_bytes(fix_source(path.read_bytes(), str(path)).fixed)
         jobs += [path, fixed]
     with ThreadPoolExecutor(max_workers=2) as pool:
         records = dict(zip(jobs, pool.map(_probe, jobs)))
     out = {}
-    for path in RUNNABLE:
+    for path in wanted:
         findings = lint_source(path.read_bytes(), str(path), Settings(), plan_fixes=True).findings
         # The fixed module's lines, numbered as the original's (the findings'):
         # a fix that wraps a call in a with-statement moves the lines below it.

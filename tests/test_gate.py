@@ -153,6 +153,9 @@ PASSED_OVER = {
     "a framework and the standard library only": "import os\nimport numpy as np\nfrom tensorflow.python.ops import math_ops\nW = np.zeros([4, 4])\nprint(os.sep, math_ops.matmul(W, W) + W)\n",
     "a project import it never uses": "import ops\nimport tensorflow as tf\nW = tf.Variable(tf.zeros([4, 4]))\nh = tf.matmul(W, W) + W\n",
     "a project import in glue code": "from .train import fit\nfrom .data import load\n\nfit(load('ptb'), epochs=3)\n",
+    # gated sums whose gates hold no weight: the analysis has nothing to report
+    "a numerical routine's blend": "import numpy as np\n\n\ndef blend(a, b, t):\n    w = 1 / (1 + np.exp(-t))\n    return w * a + (1 - w) * np.tanh(b)\n",
+    "gates of an array without a kernel": "import numpy as np\n\nx = np.random.rand(3)\nc = np.zeros(3)\nf = 1 / (1 + np.exp(-x))\nc = f * c + f * np.tanh(x)\n",
     "a classifier's sigmoid layer": "import tensorflow as tf\n\nmodel = tf.keras.Sequential([tf.keras.layers.Dense(16, activation='relu'), tf.keras.layers.Dense(1, activation='sigmoid')])\n",
 }
 
@@ -182,8 +185,24 @@ def test_files_the_gate_passes_over_are_counted_and_not_parsed(tmp_path):
     assert len(result.findings) == 1
 
 
+def test_a_cell_whose_only_gate_of_weights_is_the_output_gate_passes():
+    """The analysis may report the output gate's weights (``h = o * tanh(c)``)
+    though the sum's own gates hold none."""
+    source = (
+        "import tensorflow as tf\n\nW_o = tf.Variable(tf.random.normal([8, 8], stddev=0.1))\n\n\n"
+        "def step(x, h, c, f_in, i_in, g_in):\n    f, i, g = tf.sigmoid(f_in), tf.sigmoid(i_in), tf.tanh(g_in)\n"
+        "    c = f * c + i * g\n    o = tf.sigmoid(tf.matmul(h, W_o))\n    return o * tf.tanh(c), c\n"
+    )
+    assert gate(source)
+    assert not gate(source.replace("tf.matmul(h, W_o)", "h"))
+
+
 def test_products_bound_through_setattr_and_globals_pass_the_gate():
     through_setattr = _STEP.format(helpers="", update='        setattr(self, "kept", f * c)\n        c = self.kept + i * g')
     assert gate(through_setattr)
-    through_global = "import tensorflow as tf\n\n\ndef gates(f, c):\n    global kept\n    kept = tf.sigmoid(f) * c\n\n\ndef update(i, g):\n    return kept + tf.sigmoid(i) * g\n"
+    through_global = (
+        "import tensorflow as tf\n\nW = tf.Variable(tf.random.normal([8, 32], stddev=0.1))\n\n\n"
+        "def gates(x, c):\n    global kept\n    kept = tf.sigmoid(tf.matmul(x, W[:, 8:16])) * c\n\n\n"
+        "def update(x):\n    return kept + tf.sigmoid(tf.matmul(x, W[:, :8])) * tf.tanh(tf.matmul(x, W[:, 16:24]))\n"
+    )
     assert gate(through_global)

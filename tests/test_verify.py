@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from fixture_format import FIXTURES, is_python2, runnable
+from fixture_format import FIXTURES, is_python2, runnable, selected_params
 
 from lstm_init_lint.engine import lint_source
 from lstm_init_lint.frontends.cli import main
@@ -21,8 +21,9 @@ FIXED = sorted(FIXTURES.glob("*.py.fixed"))
 
 
 @pytest.fixture(scope="module")
-def fixed_checks():
-    items = [(str(p), p.read_bytes(), {}, []) for p in FIXED if not is_python2(p)]
+def fixed_checks(request):
+    wanted = selected_params(request, "fixed_checks")
+    items = [(str(p), p.read_bytes(), {}, []) for p in FIXED if not is_python2(p) and p in wanted]
     return {check.path: check for check in verify_sources(items, Settings(), {})}
 
 

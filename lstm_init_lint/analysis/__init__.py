@@ -332,6 +332,7 @@ class _Describer:
         self.module = module
         self.others = others
         self._positions = None
+        self._unexpected = 0  # places asked that ``expect`` was not told of
         self._code: dict[int, tuple[object, str]] = {}  # speed: a node is described several times
         self._local: set[int] | None = None  # ids of this module's nodes, once an import was followed
         self._foreign: dict[str, object] = {}  # an imported module's path -> its positions
@@ -363,7 +364,14 @@ class _Describer:
         if not self.is_local(node):
             return self.where(node)[1]
         if self._positions is None or node not in self._positions:
-            self._positions = all_positions(self.module)
+            # A place nobody expected (a parameter's default a fix replaces):
+            # the code up to it is written again, which costs less than every
+            # node's place, until a few such asks make that the cheaper way.
+            self._unexpected += 1
+            if self._unexpected > _UNEXPECTED_PLACES:
+                self._positions = all_positions(self.module)
+            else:
+                self._positions = {**(self._positions or {}), **positions_of(self.module, [node])}
         where = self._positions[node]
         return Span(where.start.line, where.start.column + 1, where.end.line, where.end.column + 1)
 
@@ -394,6 +402,9 @@ class _Describer:
 
 def _node_ids(module: cst.Module) -> set[int]:
     return {id(node) for node in descendants(module)}
+
+
+_UNEXPECTED_PLACES = 4
 
 
 def _nodes_to_place(cell_usages: list[CellUsage]) -> list[cst.CSTNode]:

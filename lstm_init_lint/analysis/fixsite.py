@@ -294,6 +294,9 @@ class Defaults:
         self.module = module
         self._parents: dict[int, cst.CSTNode] | None = None
         self._calls: list[cst.Call] = []  # every call in the module, in the order of a walk
+        # (id(__init__), attribute) -> _constructor_param's answer: each weight
+        # of a configurable cell asks it again for the same attribute
+        self._constructor_params: dict[tuple[int, str], tuple[cst.Param | None, cst.CSTNode | None]] = {}
 
     def _parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         self._walk_once()
@@ -434,6 +437,12 @@ class Defaults:
         init = _constructor(self._enclosing(method, cst.ClassDef))
         if init is None:
             return None, None
+        known = self._constructor_params.get((id(init), attribute))
+        if known is None:
+            known = self._constructor_params[(id(init), attribute)] = self._read_constructor(init, attribute)
+        return known
+
+    def _read_constructor(self, init: cst.FunctionDef, attribute: str) -> tuple[cst.Param | None, cst.CSTNode | None]:
         found: tuple[cst.Param | None, cst.CSTNode | None] = (None, None)
         stack: list[cst.CSTNode] = [init.body]
         while stack:
