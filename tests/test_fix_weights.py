@@ -104,8 +104,11 @@ def _floats(records: list[dict]) -> list[dict]:
 
 
 def _glorot_bound(shape: list[int]) -> float:
+    # Keras's fans: a convolution kernel [kh, kw, in, out] counts its receptive field
+    # (kh * kw) in both fans, as glorot_uniform does for it.
+    receptive_field = math.prod(shape[:-2]) if len(shape) > 2 else 1
     fan_in, fan_out = (shape[0], shape[0]) if len(shape) == 1 else (shape[-2], shape[-1])
-    return math.sqrt(6.0 / (fan_in + fan_out))
+    return math.sqrt(6.0 / ((fan_in + fan_out) * receptive_field))
 
 
 def assert_glorot_uniform(values: np.ndarray, shape: list[int], where: str) -> None:
