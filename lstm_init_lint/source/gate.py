@@ -439,8 +439,12 @@ class _Products:
                 items.append(([(value, chain)], [*weighing_function(name), (self.functions, self.holds, [name]), (self.functions2, both, [name]), (self.gate_functions, self.gate, [name])]))
         for chain, call in facts.calls:
             parameters = facts.parameters.get(_last_name(call.func) or "")
+            read = [(argument, chain) for argument in _arguments(call)]
+            if not parameters and _last_name(call.func) == "partial" and call.args:
+                # ``partial(step, w_i=W)``: the bound arguments are the step's (Sonnet's UnrolledLSTM)
+                parameters = facts.parameters.get(_last_name(call.args[0]) or "")
+                read = read[1:]
             if parameters:
-                read = [(argument, chain) for argument in _arguments(call)]
                 items.append((read, [*weighing(parameters), (self.names, self.holds, parameters), (self.names2, both, parameters), (self.gate_names, self.gate, parameters)]))
         readers: dict[str, list[int]] = {}
         mentions: list[set[str]] = []
