@@ -602,35 +602,7 @@ class _Products:
         one (``x @ W``, ``np.dot(W, x)``, ``split(xh @ W)[1]``), anywhere in
         the expression: a maker's call, a name or same-file function that
         holds one, a layer object's call."""
-        if id(node) in self._carrying:
-            return True
-        stack = [node]
-        while stack:
-            part = stack.pop()
-            if isinstance(part, ast.Call):
-                name = _last_name(part.func)
-                if (name in _WEIGHT_MAKERS and not self._own(part)) or name in self.weight_functions or self._named(part.func, self.layer_names, chain):
-                    break
-                stack.extend(_arguments(part))
-                if isinstance(part.func, (ast.Attribute, ast.Call, ast.Subscript)):
-                    stack.append(part.func.value if isinstance(part.func, ast.Attribute) else part.func)
-            elif isinstance(part, (ast.Name, ast.Attribute)):
-                if self._named(part, self.weight_names, chain):
-                    break
-                if isinstance(part, ast.Name) and part.id in self.weight_functions:
-                    break
-                if isinstance(part, ast.Attribute):
-                    stack.append(part.value)
-            elif isinstance(part, ast.Lambda):
-                continue
-            elif self.linkable and isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Constant) and isinstance(part.slice.value, str):
-                break  # ``p["W_xi"]``: a weight of a producer ``linking.py`` may join
-            else:
-                stack.extend(child for child in ast.iter_child_nodes(part) if isinstance(child, ast.expr))
-        else:
-            return False
-        self._carrying.add(id(node))
-        return True
+        return self._reaches(node, chain, _WEIGHT_MAKERS, self.weight_names, self.weight_functions, self._carrying, products=False)
 
     def multiplies(self, node: ast.expr, chain: Chain) -> bool:
         """Whether ``node``'s value may be computed from a kernel's product
@@ -638,34 +610,48 @@ class _Products:
         object's call), anywhere in the expression. A gate's pre-activation
         holds one beside the weight ``carries`` sees: a numerical routine's
         ``np.exp(-a)`` of an array holds none."""
-        if id(node) in self._multiplying:
+        return self._reaches(node, chain, _KERNEL_PRODUCTS, self.product_names, self.product_functions, self._multiplying, products=True)
+
+    def _reaches(
+        self, node: ast.expr, chain: Chain, makers: frozenset[str], names: set[str], functions: set[str], known: set[int], *, products: bool
+    ) -> bool:
+        """Whether anywhere in ``node`` is a call of one of ``makers`` (not
+        the file's own function of that name), a layer object's call, or a
+        name or same-file function of ``names`` / ``functions``. With
+        ``products`` (a kernel's product), ``@`` counts too; without (a
+        weight), ``p["W_xi"]`` in a file that makes weights (a producer's,
+        which linking may join). ``known`` holds the ids of expressions
+        already found (an answer only grows)."""
+        if id(node) in known:
             return True
         stack = [node]
         while stack:
             part = stack.pop()
             if isinstance(part, ast.Call):
                 name = _last_name(part.func)
-                if (name in _KERNEL_PRODUCTS and not self._own(part)) or name in self.product_functions or self._named(part.func, self.layer_names, chain):
+                if (name in makers and not self._own(part)) or name in functions or self._named(part.func, self.layer_names, chain):
                     break
                 stack.extend(_arguments(part))
                 if isinstance(part.func, (ast.Attribute, ast.Call, ast.Subscript)):
                     stack.append(part.func.value if isinstance(part.func, ast.Attribute) else part.func)
-            elif isinstance(part, ast.BinOp) and isinstance(part.op, ast.MatMult):
+            elif products and isinstance(part, ast.BinOp) and isinstance(part.op, ast.MatMult):
                 break
             elif isinstance(part, (ast.Name, ast.Attribute)):
-                if self._named(part, self.product_names, chain):
+                if self._named(part, names, chain):
                     break
-                if isinstance(part, ast.Name) and part.id in self.product_functions:
+                if isinstance(part, ast.Name) and part.id in functions:
                     break
                 if isinstance(part, ast.Attribute):
                     stack.append(part.value)
             elif isinstance(part, ast.Lambda):
                 continue
+            elif not products and self.linkable and isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Constant) and isinstance(part.slice.value, str):
+                break  # ``p["W_xi"]``: a weight of a producer ``linking.py`` may join
             else:
                 stack.extend(child for child in ast.iter_child_nodes(part) if isinstance(child, ast.expr))
         else:
             return False
-        self._multiplying.add(id(node))
+        known.add(id(node))
         return True
 
     def _own(self, call: ast.Call) -> bool:
