@@ -388,6 +388,11 @@ class _Describer:
                 return other.path, Span(found.start.line, found.start.column + 1, found.end.line, found.end.column + 1)
         raise LookupError("a node of no module the analysis read")
 
+    def place(self, node: cst.CSTNode) -> str:
+        """``line N`` in the analysed file, ``MODULE, line N`` in another (``where``)."""
+        where, span = self.where(node)
+        return f"line {span.line}" if where is None else f"{where}, line {span.line}"
+
     def call_leaving(self, path: tuple[cst.CSTNode, ...]) -> cst.CSTNode | None:
         """The call of ``path`` through which the evaluation leaves the
         analysed file (``lstm.lstm_cell(...)`` inside ``encoder()``, however
@@ -822,15 +827,12 @@ def _scope_wrap(weight: WeightInstance, init: InitVal, call: cst.CSTNode, descri
     reference's (TF1: a scope's initializer is the default of every
     get_variable under it that passes none, and an inner scope's wins), or
     why no such scope can do it."""
-    where, span = describer.where(weight.creation_node)
-    line = f"line {span.line}" if where is None else f"{where}, line {span.line}"
+    line = describer.place(weight.creation_node)
     if weight.api != "get_variable":
         return None, f"it is not made by get_variable ({line}), which alone takes its initializer from an enclosing variable_scope"
     if init.implicit == "variable_scope":
         # (the scope may be the helper's own, which would override one written around the call)
-        scope_where, scope_span = describer.where(init.node)
-        scope_line = f"line {scope_span.line}" if scope_where is None else f"{scope_where}, line {scope_span.line}"
-        return None, f"its get_variable takes the initializer of an enclosing variable_scope ({scope_line}); change that scope's initializer"
+        return None, f"its get_variable takes the initializer of an enclosing variable_scope ({describer.place(init.node)}); change that scope's initializer"
     if init.implicit not in _SCOPE_REPLACES:
         return None, f"its get_variable ({line}) passes an initializer of its own, which no variable_scope around the call overrides"
     if not describer.is_local(call):
@@ -974,8 +976,8 @@ def _implicit_source(init: InitVal, describer: _Describer) -> str | None:
     if init.implicit and init.implicit.endswith(" TF 0.x default") and describer.tf0_spelling is not None:
         # what showed the file is TensorFlow 0.x code, named in the message
         try:
-            where, span = describer.where(describer.tf0_spelling)
+            place = describer.place(describer.tf0_spelling)
         except LookupError:
             return None
-        return f"`{describer.text(describer.tf0_spelling, 50)}` at {where + ', ' if where else ''}line {span.line}"
+        return f"`{describer.text(describer.tf0_spelling, 50)}` at {place}"
     return None
