@@ -14,6 +14,7 @@ the cache settles loads neither libcst nor rich nor TensorFlow.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Callable, Sequence
 
@@ -434,8 +435,6 @@ def _verify_fixes(outcomes: list, settings_for, verification: Verification, writ
 
 
 def _pop_by_path(kept: dict, path: str):
-    import os
-
     key = next((k for k in kept if os.path.abspath(k) == os.path.abspath(path)), None)
     return kept.pop(key) if key is not None else None
 
@@ -446,8 +445,6 @@ def _with_packages(items: list[tuple], outcomes: list) -> list[tuple]:
     is verified with them: its item gets the package (every module its
     analysis read, the fixed bytes of those rewritten), and is added when
     the file itself did not change."""
-    import os
-
     fixed = {os.path.abspath(o.path): o.fixed for o in outcomes if o.changed and o.error is None}
     out = {item[0]: item for item in items}
     for o in outcomes:
@@ -471,8 +468,6 @@ def _with_packages(items: list[tuple], outcomes: list) -> list[tuple]:
 
 def _fixed_there(outcome) -> list[str]:
     """The imported modules (absolute paths) this file's applied fixes were written in."""
-    import os
-
     return sorted({os.path.abspath(f.fix.elsewhere) for f in outcome.applied if f.fix is not None and f.fix.elsewhere})
 
 
