@@ -160,6 +160,41 @@ def test_an_import_that_cannot_be_followed_leaves_names_opaque(tmp_path, case):
         assert result.findings == []
 
 
+@pytest.mark.parametrize("framework", ["keras", "tensorflow", "numpy"])
+def test_a_frameworks_own_package_in_the_tree_is_not_followed(tmp_path, framework):
+    # A checkout of Keras (``from keras.src import ops`` in its own layers) or a
+    # vendored copy: the framework's calls are the operations table's, not
+    # the project's code, whatever lies on disk.
+    (tmp_path / framework).mkdir()
+    (tmp_path / framework / "__init__.py").write_text("")
+    (tmp_path / framework / "ops.py").write_text(OPS.format(imports=""))
+    cell = _project(tmp_path, None, f"from {framework}.ops import linear")
+    assert DiskModules().find(str(cell), f"{framework}.ops", 0) is None
+    assert lint_paths([str(cell)], Settings()).findings == []
+    (tmp_path / framework).rename(tmp_path / "mylib")  # the same module as the project's own: followed
+    (tmp_path / "cell.py").write_text(CELL.format(imports="from mylib.ops import linear"))
+    assert len(lint_paths([str(cell)], Settings()).findings) == 8
+
+
+def test_modules_past_the_limit_are_neither_followed_nor_read(tmp_path, monkeypatch):
+    # A framework's ``__init__`` imports hundreds of modules: once the
+    # analysis holds MAX_MODULES, the rest stay opaque without being parsed.
+    from lstm_init_lint.analysis.modules import MAX_MODULES
+    from lstm_init_lint.run import resolve
+
+    fillers = [f"m{index}" for index in range(MAX_MODULES + 6)]
+    for name in fillers:
+        (tmp_path / f"{name}.py").write_text("SIZE = 8\n")
+    cell = _project(tmp_path, OPS, "\n".join(f"import {name}" for name in fillers[:-1]) + "\nfrom ops import linear\nimport " + fillers[0])
+    read: list[str] = []
+    original = resolve._read_module
+    monkeypatch.setattr(resolve, "_read_module", lambda absolute, named: read.append(absolute) or original(absolute, named))
+    result = lint_source(cell.read_bytes(), str(cell), Settings(), DiskModules())
+    assert len(read) == MAX_MODULES  # the first MAX_MODULES imports; the rest and ops.py never read
+    assert str(tmp_path / "ops.py") not in read
+    assert result.findings == ()  # ops.py was past the limit: linear stays opaque, as before
+
+
 @pytest.mark.parametrize(
     ("cell_imports", "layout"),
     [

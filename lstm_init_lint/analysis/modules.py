@@ -29,7 +29,8 @@ from .values import Value
 
 # Interpreting imported modules costs steps of the file's own budget; this
 # bounds how many one file may pull in (an ``__init__`` that imports a whole
-# framework must not).
+# framework must not). Past it, a module not yet read is not read at all
+# (TensorFlow's ``python/keras/backend.py`` parsed 91 modules to keep 24).
 MAX_MODULES = 24
 # How deep imports are followed: 1 is the analysed file's own imports, 2 also
 # theirs. A cell's helpers sit in a module the cell's file imports, or one
@@ -123,6 +124,8 @@ class ImportFollower:
         try:
             if self._is_analysed_file(name, level):
                 return None  # a cycle back to the file analysed: asked before it is parsed again
+            if len(self.modules) >= MAX_MODULES and not self._may_be_read(name, level):
+                return None  # no room for another module: not parsed only to be left opaque
             loaded = self.source.load(self.importers[-1], name, level)
         except (OSError, ValueError):
             return None
@@ -138,6 +141,17 @@ class ImportFollower:
         self.loaded.append(loaded)
         self._run_body(project)
         return project
+
+    def _may_be_read(self, name: str, level: int) -> bool:
+        """Whether the current module's import of ``name`` may name a module
+        already read, when the analysis holds all it may: with a source that
+        can say where a module is without reading it, only one of those read
+        (a framework's ``__init__`` imports hundreds, and ``load`` parses each)."""
+        find = getattr(self.source, "find", None)
+        if find is None:
+            return True
+        found = find(self.importers[-1], name, level)
+        return found is not None and os.path.abspath(found) in {os.path.abspath(path) for path in self.modules}
 
     def _is_analysed_file(self, name: str, level: int) -> bool:
         """Whether the current module's import of ``name`` names the file

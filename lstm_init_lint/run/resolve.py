@@ -62,7 +62,11 @@ class DiskModules:
                 base = os.path.dirname(base)
             places = [base]
         else:
-            if not parts:
+            if not parts or parts[0] in _frameworks():
+                # A framework's own package (``keras.src.ops``) is no module of
+                # the project, even where its source lies in the tree linted (a
+                # checkout of Keras, a vendored copy): its calls are the
+                # operations table's, as the pre-filter and the gate take them.
                 return None
             places = self._places(here)
         for place in places:
@@ -242,6 +246,12 @@ class DiskModules:
         loaded = _read_module(absolute, named)
         self._read[absolute] = (stamp, loaded)
         return loaded
+
+
+def _frameworks() -> frozenset[str]:
+    from ..knowledge.apis import NOT_PROJECT_MODULES
+
+    return NOT_PROJECT_MODULES
 
 
 def _module_file(place: str, parts: list[str]) -> str | None:

@@ -147,20 +147,23 @@ def check_file(task: Task) -> Checked:
     if content is not None and content == task.cached_digest:
         return Checked(None, stamp, content, checked_at_ns)
     try:
-        passed_over = passed_over_as(source, task.path)
-        if passed_over is not None:
-            # Neither parsed by libcst nor checked for syntax errors: they
-            # are ruff's and flake8's to report (E999), and checking every
-            # file for them took a quarter of a cold run. Such a file is
-            # counted as passed over, never called clean or broken.
-            result = FileResult(task.path, (), None, passed_over)
-        else:
-            result = skipped_as_too_large(source, task.path) or _without_gc(lint_source, source, task.path, task.settings, modules_for(source, task.path), plan_fixes=task.plan_fixes)
+        result = _without_gc(_result_of, source, task)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
         result = FileResult(task.path, (), FileError(task.path, f"internal error ({type(error).__name__}: {error}); please report it"))
     if result.how is HowChecked.SKIPPED:  # not cached: the warning must show on every run
         return Checked(result, None, None, checked_at_ns)
     return Checked(result, stamp, content, checked_at_ns)
+
+
+def _result_of(source: bytes, task: Task) -> FileResult:
+    passed_over = passed_over_as(source, task.path)
+    if passed_over is not None:
+        # Neither parsed by libcst nor checked for syntax errors: they
+        # are ruff's and flake8's to report (E999), and checking every
+        # file for them took a quarter of a cold run. Such a file is
+        # counted as passed over, never called clean or broken.
+        return FileResult(task.path, (), None, passed_over)
+    return skipped_as_too_large(source, task.path) or lint_source(source, task.path, task.settings, modules_for(source, task.path), plan_fixes=task.plan_fixes)
 
 
 def fix_paths(
@@ -354,9 +357,10 @@ def passed_over_as(source: bytes, path: str) -> HowChecked | None:
 
 def _without_gc(work: Callable[..., Any], *arguments: Any, **keywords: Any) -> Any:
     """``work(*arguments, **keywords)`` with the cyclic garbage collector off: libcst's
-    trees are millions of objects that the collector walks again and again
-    while they are built (a fifth of the parse time), and they hold no
-    cycles that must go before the file is done. It runs again afterwards,
+    trees (and Python's own, which the gate reads first) are millions of
+    objects that the collector walks again and again while they are built
+    (a fifth of libcst's parse time), and they hold no cycles that must go
+    before the file is done. It runs again afterwards,
     between files, so memory is what one file needs."""
     import gc
 

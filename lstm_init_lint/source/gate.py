@@ -181,6 +181,12 @@ _LEAF_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "id", "attr", "arg
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
+def _child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that may hold a child worth a visit, kept in ``_CHILD_FIELDS``."""
+    fields = _CHILD_FIELDS[kind] = tuple(field for field in kind._fields if field not in _LEAF_FIELDS)
+    return fields
+
+
 class _Facts:
     """One walk over the tree: the bindings, functions, calls and additions
     the fixpoint below reads (each with the scopes it sits in), and the
@@ -264,9 +270,7 @@ class _Facts:
             # hold an expression or a statement (not ``ctx`` or an operator):
             # the walk is most of the gate's time.
             fields = _CHILD_FIELDS.get(kind)
-            if fields is None:
-                fields = _CHILD_FIELDS[kind] = tuple(field for field in kind._fields if field not in _LEAF_FIELDS)
-            for field in fields:
+            for field in _child_fields(kind) if fields is None else fields:
                 value = getattr(node, field, None)
                 if type(value) is list:
                     for item in value:
@@ -374,6 +378,12 @@ def _terms(node: ast.expr) -> list[ast.expr]:
     return terms
 
 
+# What a test of ``_Products._close`` needs an expression to mention before
+# it can pass: a sign of a weight, of a kernel's product, of a gate's
+# product; a gate test has no such sign.
+_CARRYING, _MULTIPLYING, _HOLDING, _GATING = range(4)
+
+
 class _Products:
     """Which names, attributes and functions of a file may hold a gate or a
     cell's product: the least sets closed under the bindings, returns and
@@ -424,19 +434,24 @@ class _Products:
         the sets' members among the names the expression mentions)."""
         both = lambda node, chain: self.holds(node, chain, both=True)  # noqa: E731
 
+        carries, multiplies, holds, gate = self.carries, self.multiplies, self.holds, self.gate
+
         def weighing(keys: list[str]) -> list:
-            return [(self.weight_names, self.carries, keys), (self.product_names, self.multiplies, keys)] if self.strict else []
+            return [(self.weight_names, carries, keys, _CARRYING), (self.product_names, multiplies, keys, _MULTIPLYING)] if self.strict else []
 
         def weighing_function(name: str) -> list:
-            return [(self.weight_functions, self.carries, [name]), (self.product_functions, self.multiplies, [name])] if self.strict else []
+            return [(self.weight_functions, carries, [name], _CARRYING), (self.product_functions, multiplies, [name], _MULTIPLYING)] if self.strict else []
 
-        # Each item: what it reads, and the sets it may grow with the test for each.
-        items: list[tuple[list[tuple[ast.expr, Chain]], list[tuple[set[str], Callable, list[str]]]]] = []
+        # Each item: what it reads, and the sets it may grow, with the test for
+        # each and which signs (below) the test needs.
+        items: list[tuple[list[tuple[ast.expr, Chain]], list[tuple[set[str], Callable, list[str], int]]]] = []
         for chain, keys, value in facts.bindings:
-            items.append(([(value, chain)], [*weighing(keys), (self.names, self.holds, keys), (self.names2, both, keys), (self.gate_names, self.gate, keys)]))
+            items.append(([(value, chain)], [*weighing(keys), (self.names, holds, keys, _HOLDING), (self.names2, both, keys, _HOLDING), (self.gate_names, gate, keys, _GATING)]))
         for name, values in facts.returns.items():
             for chain, value in values:
-                items.append(([(value, chain)], [*weighing_function(name), (self.functions, self.holds, [name]), (self.functions2, both, [name]), (self.gate_functions, self.gate, [name])]))
+                items.append(
+                    ([(value, chain)], [*weighing_function(name), (self.functions, holds, [name], _HOLDING), (self.functions2, both, [name], _HOLDING), (self.gate_functions, gate, [name], _GATING)])
+                )
         for chain, call in facts.calls:
             parameters = facts.parameters.get(_last_name(call.func) or "")
             read = [(argument, chain) for argument in _arguments(call)]
@@ -445,7 +460,7 @@ class _Products:
                 parameters = facts.parameters.get(_last_name(call.args[0]) or "")
                 read = read[1:]
             if parameters:
-                items.append((read, [*weighing(parameters), (self.names, self.holds, parameters), (self.names2, both, parameters), (self.gate_names, self.gate, parameters)]))
+                items.append((read, [*weighing(parameters), (self.names, holds, parameters, _HOLDING), (self.names2, both, parameters, _HOLDING), (self.gate_names, gate, parameters, _GATING)]))
         readers: dict[str, list[int]] = {}
         mentions: list[set[str]] = []
         for index, (read, _) in enumerate(items):
@@ -459,6 +474,7 @@ class _Products:
         product_signs = (_KERNEL_PRODUCTS | {"@"}, self.layer_names, self.product_names, self.product_functions)
         # and a product of a gate, only if it multiplies or mentions one
         product_of_gate_signs = (_MULTIPLICATIONS | {"*"}, self.names, self.functions, self.names2, self.functions2)
+        signs_for = {_CARRYING: carrying_signs, _MULTIPLYING: product_signs, _HOLDING: product_of_gate_signs}
         scalings: list[tuple[Chain, list[str], ast.expr, ast.expr]] = list(facts.scalings)
         queued = set(range(len(items)))
         queue = list(reversed(range(len(items))))
@@ -468,14 +484,10 @@ class _Products:
                 queued.discard(index)
                 read, grows = items[index]
                 mentioned = mentions[index]
-                for names, test, keys in grows:
+                for names, test, keys, needs in grows:
                     if names.issuperset(keys):
                         continue
-                    if test == self.carries and all(mentioned.isdisjoint(signs) for signs in carrying_signs):
-                        continue
-                    if test == self.multiplies and all(mentioned.isdisjoint(signs) for signs in product_signs):
-                        continue
-                    if (test == self.holds or test is both) and all(mentioned.isdisjoint(signs) for signs in product_of_gate_signs):
+                    if needs is not _GATING and all(mentioned.isdisjoint(signs) for signs in signs_for[needs]):
                         continue
                     if any(test(node, chain) for node, chain in read):
                         names.update(keys)
@@ -648,7 +660,7 @@ class _Products:
             elif not products and self.linkable and isinstance(part, ast.Subscript) and isinstance(part.slice, ast.Constant) and isinstance(part.slice.value, str):
                 break  # ``p["W_xi"]``: a weight of a producer ``linking.py`` may join
             else:
-                stack.extend(child for child in ast.iter_child_nodes(part) if isinstance(child, ast.expr))
+                stack.extend(child for child in _child_nodes(part) if isinstance(child, ast.expr))
         else:
             return False
         known.add(id(node))
@@ -694,8 +706,23 @@ def _mentioned(read: list[tuple[ast.expr, Chain]]) -> set[str]:
                 found.add(node.value)
             elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.MatMult, ast.Mult)):
                 found.add("@" if isinstance(node.op, ast.MatMult) else "*")
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(_child_nodes(node))
     return found
+
+
+def _child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``ast.iter_child_nodes`` without the fields that hold no child worth a
+    visit (``ctx``, operators, strings): what the gate descends into."""
+    kind = type(node)
+    children: list[ast.AST] = []
+    fields = _CHILD_FIELDS.get(kind)
+    for field in _child_fields(kind) if fields is None else fields:
+        value = getattr(node, field, None)
+        if type(value) is list:
+            children.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            children.append(value)
+    return children
 
 
 def _mentions(node: ast.expr, chain: Chain, keys: set[str]) -> bool:
