@@ -20,6 +20,7 @@ Time is wall-clock; memory is the peak resident size of the largest process
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import platform
@@ -60,14 +61,12 @@ def main() -> None:
     options = parse_arguments()
     venvs = Path(options.venvs).expanduser()
     tool_bin, peers_bin, flake8_bin = install(venvs, options.reinstall, options.ruff_only)
-    started_in = os.getcwd()
-    with tempfile.TemporaryDirectory(prefix="lstm-init-lint-bench-") as scratch:
+    # Every command runs from the directory holding the corpora, as a user
+    # runs a linter from the project's root: where imports resolve (the
+    # project root, without a marker, is the current directory) must not
+    # depend on where this script was started.
+    with tempfile.TemporaryDirectory(prefix="lstm-init-lint-bench-") as scratch, contextlib.chdir(scratch):
         work = Path(scratch)
-        # Every command runs from the directory holding the corpora, as a user
-        # runs a linter from the project's root: where imports resolve (the
-        # project root, without a marker, is the current directory) must not
-        # depend on where this script was started.
-        os.chdir(work)
         corpus = copy_corpus(work / "corpus")
         dense = make_dense_corpus(work / "dense")
         ordinary = corpus / options.ordinary_file
@@ -120,7 +119,6 @@ def main() -> None:
         print(verdicts(cases))
         if options.profile:
             print(profile(tool_bin, trees, dense))
-        os.chdir(started_in)
 
 
 def parse_arguments() -> argparse.Namespace:

@@ -143,15 +143,15 @@ class ImportFollower:
         return project
 
     def _may_be_read(self, name: str, level: int) -> bool:
-        """Whether the current module's import of ``name`` may name a module
-        already read, when the analysis holds all it may: with a source that
-        can say where a module is without reading it, only one of those read
-        (a framework's ``__init__`` imports hundreds, and ``load`` parses each)."""
+        """Whether the current module's import of ``name`` may be one of the
+        modules already read (then ``module`` serves it from memory). A source
+        that can say where a module is without reading it (``find``) answers
+        exactly; any other is asked to load it, as before."""
         find = getattr(self.source, "find", None)
         if find is None:
             return True
         found = find(self.importers[-1], name, level)
-        return found is not None and os.path.abspath(found) in {os.path.abspath(path) for path in self.modules}
+        return found is not None and any(os.path.abspath(found) == os.path.abspath(path) for path in self.modules)
 
     def _is_analysed_file(self, name: str, level: int) -> bool:
         """Whether the current module's import of ``name`` names the file

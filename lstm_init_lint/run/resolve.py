@@ -249,6 +249,10 @@ class DiskModules:
 
 
 def _frameworks() -> frozenset[str]:
+    """The top-level names that are never the project's. ``knowledge.apis``
+    is imported when an import is first resolved, not with this module: the
+    runner imports this module, and a run whose files are all passed over
+    never loads the operations table."""
     from ..knowledge.apis import NOT_PROJECT_MODULES
 
     return NOT_PROJECT_MODULES
